@@ -6,9 +6,14 @@ so that what is shown is exactly what was written; ``Decimal`` views are offered
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import types
+import typing
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from decimal import Decimal, InvalidOperation
-from enum import StrEnum
+from enum import Enum, StrEnum
+from typing import TypeVar
+
+R = TypeVar("R")
 
 
 class ChunkKind(StrEnum):
@@ -41,16 +46,13 @@ class DocumentMeta:
     def to_dict(self) -> dict:
         return asdict(self)
 
-    @classmethod
-    def from_dict(cls, data: dict) -> DocumentMeta:
-        return cls(**{**data, "dates": tuple(data.get("dates", ()))})
-
 
 @dataclass(frozen=True)
 class Footnote:
     marker: str
     text: str
     span: Span
+    section: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,8 @@ class Paragraph:
     text: str
     section: tuple[str, ...]
     span: Span
-    kind: ChunkKind = ChunkKind.PARAGRAPH
+    # Original offset of each character, so a slice of the paragraph can be cited precisely.
+    origin: tuple[int, ...] = field(default=(), repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -221,3 +224,27 @@ def to_decimal(text: str) -> Decimal | None:
         return Decimal(text)
     except (InvalidOperation, ValueError):
         return None
+
+
+def from_dict(cls: type[R], data: dict) -> R:
+    """Rebuild a (nested) record from ``asdict`` output, e.g. tables read back from the index."""
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    return cls(
+        **{name: _decode(hints[name], value) for name, value in data.items() if name in known}
+    )
+
+
+def _decode(annotation: object, value: object) -> object:
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if value is None:
+        return None
+    if is_dataclass(annotation) and isinstance(annotation, type):
+        return from_dict(annotation, value)  # type: ignore[arg-type]
+    if origin is tuple:
+        return tuple(_decode(args[0], item) for item in value)  # type: ignore[union-attr]
+    if origin in (typing.Union, types.UnionType):
+        return _decode(next(a for a in args if a is not type(None)), value)
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return annotation(value)
+    return value

@@ -1,0 +1,53 @@
+"""Benchmarks that print figures (never timed tests): run as ``python -m assistant bench``."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from statistics import median
+
+from assistant.settings import Settings
+
+
+def bench_index(settings: Settings, runs: int = 3) -> str:
+    """Cold build into an empty index, then no-op re-runs, each as a fresh process."""
+    with tempfile.TemporaryDirectory(prefix="assistant-bench-") as scratch:
+        index_dir = Path(scratch) / "index"
+        cold = _timed_index_run(settings, index_dir)
+        peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        manifest = json.loads((index_dir / "manifest.json").read_text(encoding="utf-8"))
+        chunks = sum(d["chunk_count"] for d in manifest["documents"])
+        warm = [_timed_index_run(settings, index_dir) for _ in range(max(1, runs))]
+    lines = [
+        f"corpus: {settings.corpus_dir}  embedder: {settings.embedder}",
+        f"documents: {len(manifest['documents'])}  chunks: {chunks}",
+        f"cold build: {cold:.1f} s  ({chunks / cold:.1f} chunks/s, whole process)",
+        f"peak memory (cold build process): {peak_mib:.0f} MiB",
+        f"re-run, nothing changed: median {median(warm):.2f} s  "
+        f"(min {min(warm):.2f}, max {max(warm):.2f}, n={len(warm)})",
+    ]
+    return "\n".join(lines)
+
+
+def _timed_index_run(settings: Settings, index_dir: Path) -> float:
+    command = [
+        sys.executable,
+        "-m",
+        "assistant",
+        "index",
+        "--quiet",
+        "--corpus",
+        str(settings.corpus_dir),
+        "--index",
+        str(index_dir),
+    ]
+    environment = {**os.environ, "ASSISTANT_EMBEDDER": settings.embedder}
+    started = time.perf_counter()
+    subprocess.run(command, check=True, env=environment, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started

@@ -1,0 +1,282 @@
+"""Build and update the index: incremental by content hash, and safe to interrupt.
+
+Chunks are stored under ids derived from their document's content hash, and only the manifest
+(replaced atomically at the very end) says which documents are live. A build that fails or is
+killed leaves the old manifest in force; readers ignore any chunk whose document it does not list,
+and the next build removes such leftovers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from assistant.errors import AssistantError, DocumentError, IndexMissingError
+from assistant.records import DocumentMeta, ParsedDocument, TableSet, from_dict
+from assistant.settings import Settings
+
+# Bump when the write path changes what it produces, so every document is rebuilt.
+PIPELINE_VERSION = 1
+MANIFEST = "manifest.json"
+TABLES_DIR = "tables"
+
+
+@dataclass(frozen=True)
+class IndexedDocument:
+    meta: DocumentMeta
+    chunk_count: int
+    table_count: int
+    row_count: int
+
+
+@dataclass(frozen=True)
+class Manifest:
+    embedder: str
+    pipeline_version: int
+    documents: tuple[IndexedDocument, ...] = ()
+
+    def by_hash(self) -> dict[str, IndexedDocument]:
+        return {d.meta.content_hash: d for d in self.documents}
+
+
+@dataclass
+class IndexReport:
+    documents: int = 0
+    added: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    problems: list[DocumentError] = field(default_factory=list)
+    chunks: int = 0
+    tables: int = 0
+    rows: int = 0
+    seconds: float = 0.0
+    embedded_chunks: int = 0
+
+
+ProgressFactory = Callable[[int, str], "Progress"]
+
+
+class Progress:
+    """Progress reporting the indexer needs; the CLI plugs in a progress bar."""
+
+    def update(self, n: int) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def no_progress(total: int, label: str) -> Progress:
+    return Progress()
+
+
+def manifest_path(settings: Settings) -> Path:
+    return settings.index_dir / MANIFEST
+
+
+def read_manifest(settings: Settings) -> Manifest | None:
+    path = manifest_path(settings)
+    if not path.exists():
+        return None
+    try:
+        return from_dict(Manifest, json.loads(path.read_text(encoding="utf-8")))
+    except (ValueError, TypeError, KeyError) as exc:
+        raise IndexMissingError(
+            f"索引清单已损坏（{path}），请重新运行 python -m assistant index"
+        ) from exc
+
+
+def load_tables(settings: Settings, content_hash: str) -> TableSet:
+    path = settings.index_dir / TABLES_DIR / f"{content_hash}.json"
+    return from_dict(TableSet, json.loads(path.read_text(encoding="utf-8")))
+
+
+def file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def build_index(settings: Settings, progress: ProgressFactory = no_progress) -> IndexReport:
+    """Bring the index in line with the corpus; see the module docstring for the guarantees."""
+    from assistant.embed import embedder_id
+    from assistant.ingest.load import discover_documents
+
+    started = time.perf_counter()
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    with _exclusive(settings.index_dir):
+        paths, problems = discover_documents(settings.corpus_dir)
+        report = IndexReport(problems=list(problems))
+        previous = read_manifest(settings)
+        embedder = embedder_id(settings)
+        reusable = _reusable(previous, embedder)
+        plan = _plan(settings.corpus_dir, paths, reusable, report)
+        documents = _index_changed(settings, plan, reusable, report, progress)
+        manifest = Manifest(embedder, PIPELINE_VERSION, tuple(documents))
+        report.removed = sorted(
+            d.meta.source for h, d in reusable.items() if h not in manifest.by_hash()
+        )
+        _write_json_atomically(manifest_path(settings), asdict(manifest))
+        if report.added or report.removed or previous is None or previous.embedder != embedder:
+            _collect_garbage(settings, manifest)
+    report.documents = len(manifest.documents)
+    report.chunks = sum(d.chunk_count for d in manifest.documents)
+    report.tables = sum(d.table_count for d in manifest.documents)
+    report.rows = sum(d.row_count for d in manifest.documents)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _reusable(previous: Manifest | None, embedder: str) -> dict[str, IndexedDocument]:
+    if previous is None or previous.embedder != embedder:
+        return {}
+    if previous.pipeline_version != PIPELINE_VERSION:
+        return {}
+    return previous.by_hash()
+
+
+@dataclass(frozen=True)
+class _Planned:
+    path: Path
+    source: str
+    content_hash: str
+
+
+def _plan(
+    corpus: Path, paths: Sequence[Path], reusable: dict[str, IndexedDocument], report: IndexReport
+) -> list[_Planned]:
+    """Hash every file; identical copies are reported once instead of indexed twice."""
+    planned: list[_Planned] = []
+    seen: dict[str, str] = {}
+    for path in paths:
+        source = path.relative_to(corpus).as_posix()
+        try:
+            content_hash = file_hash(path)
+        except OSError as exc:
+            report.problems.append(DocumentError(source, f"无法读取文件：{exc.strerror or exc}"))
+            continue
+        if content_hash in seen:
+            report.problems.append(
+                DocumentError(source, f"与 {seen[content_hash]} 内容相同，已跳过")
+            )
+            continue
+        seen[content_hash] = source
+        planned.append(_Planned(path, source, content_hash))
+    return planned
+
+
+def _index_changed(
+    settings: Settings,
+    plan: Sequence[_Planned],
+    reusable: dict[str, IndexedDocument],
+    report: IndexReport,
+    progress: ProgressFactory,
+) -> list[IndexedDocument]:
+    documents: list[IndexedDocument] = []
+    fresh: list[ParsedDocument] = []
+    for item in plan:
+        known = reusable.get(item.content_hash)
+        if known and known.meta.source == item.source:
+            documents.append(known)
+            report.unchanged.append(item.source)
+            continue
+        parsed = _parse(item, report)
+        if parsed:
+            fresh.append(parsed)
+    if fresh:
+        documents.extend(_embed_and_store(settings, fresh, report, progress))
+    return sorted(documents, key=lambda d: d.meta.source)
+
+
+def _parse(item: _Planned, report: IndexReport) -> ParsedDocument | None:
+    from assistant.ingest.load import load_document
+    from assistant.ingest.structure import parse_document
+
+    try:
+        loaded = load_document(item.path, source=item.source)
+        parsed = parse_document(loaded)
+    except DocumentError as exc:
+        report.problems.append(exc)
+        return None
+    if not parsed.paragraphs and not parsed.tables.table_count:
+        report.problems.append(DocumentError(item.source, "没有可索引的正文或表格"))
+        return None
+    return parsed
+
+
+def _embed_and_store(
+    settings: Settings,
+    parsed: Sequence[ParsedDocument],
+    report: IndexReport,
+    progress: ProgressFactory,
+) -> Iterator[IndexedDocument]:
+    from assistant.embed import make_embeddings
+    from assistant.ingest.chunks import build_chunks
+    from assistant.store import ChunkStore
+
+    embeddings = make_embeddings(settings)
+    store = ChunkStore.open(settings)
+    chunked = [(doc, build_chunks(doc, settings.chunk_tokens)) for doc in parsed]
+    bar = progress(sum(len(chunks) for _, chunks in chunked), "向量化")
+    try:
+        for document, chunks in chunked:
+            for start in range(0, len(chunks), 32):
+                batch = chunks[start : start + 32]
+                store.add(batch, embeddings.embed_documents([c.text for c in batch]))
+                bar.update(len(batch))
+            _save_tables(settings, document)
+            report.added.append(document.meta.source)
+            report.embedded_chunks += len(chunks)
+            yield IndexedDocument(
+                document.meta,
+                len(chunks),
+                document.tables.table_count,
+                document.tables.row_count,
+            )
+    finally:
+        bar.close()
+
+
+def _save_tables(settings: Settings, document: ParsedDocument) -> None:
+    path = settings.index_dir / TABLES_DIR / f"{document.meta.content_hash}.json"
+    _write_json_atomically(path, document.tables.to_dict())
+
+
+def _write_json_atomically(path: Path, data: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def _collect_garbage(settings: Settings, manifest: Manifest) -> None:
+    """Drop chunks and table files of documents the manifest no longer lists."""
+    from assistant.store import ChunkStore
+
+    live = set(manifest.by_hash())
+    store = ChunkStore.open(settings)
+    store.delete_docs(store.doc_hashes() - live)
+    for path in (settings.index_dir / TABLES_DIR).glob("*.json"):
+        if path.stem not in live:
+            path.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def _exclusive(index_dir: Path) -> Iterator[None]:
+    """One build at a time per index directory."""
+    with (index_dir / ".lock").open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise AssistantError(f"另一个索引任务正在写入 {index_dir}，请稍后再试") from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)

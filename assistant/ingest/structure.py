@@ -1,0 +1,188 @@
+"""Give every paragraph its place in the document (section path) and read document metadata."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from assistant.ingest.blocks import Block, BlockKind
+from assistant.ingest.clean import SUPERSCRIPT_DIGITS, clean_text
+from assistant.ingest.load import LoadedText
+from assistant.ingest.tables import parse_tables
+from assistant.records import DocumentMeta, Footnote, Paragraph, ParsedDocument, TableSet
+
+NUMERAL = "一二三四五六七八九十"
+# (level, pattern): 附件N › 一、 › （一） › 1.
+HEADING_LEVELS: tuple[tuple[int, re.Pattern[str]], ...] = (
+    (0, re.compile(r"^附件\d+$")),
+    (1, re.compile(f"^[{NUMERAL}]+、")),
+    (2, re.compile(f"^[（(][{NUMERAL}]+[）)]")),
+    (3, re.compile(r"^\d{1,2}[.．、](?!\d)")),
+)
+TABLE_TITLE = re.compile(r"^表\d+")
+TABLE_NOTE = re.compile(r"^(备注|注)[：:]")
+LEAD_PHRASE = re.compile(r"^([^，。；：、“”]{2,24})。")
+MAX_HEADING_CHARS = 60
+DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［（(]\d{4}[〕\]］）)]\d+号")
+DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
+PLAN_YEARS = re.compile(r"(\d{4})年[^。；]{0,40}?执行情况[^。；]{0,6}?(\d{4})年")
+DISTRICT = re.compile(r"([\u4e00-\u9fff]{2,8}?(?:自治县|新区|区|县|市|州|盟|旗))\d{4}年")
+
+
+@dataclass
+class _Outline:
+    """The headings in force while walking the document."""
+
+    headings: dict[int, str] = field(default_factory=dict)
+    table_title: str = ""
+
+    def enter(self, level: int, heading: str) -> None:
+        self.headings = {k: v for k, v in self.headings.items() if k < level}
+        self.headings[level] = heading
+        self.table_title = ""
+
+    def path(self) -> tuple[str, ...]:
+        return tuple(self.headings[level] for level in sorted(self.headings))
+
+
+def heading_level(text: str, outline: _Outline) -> int | None:
+    """The outline level of a heading line, or None for body text."""
+    if len(text) > MAX_HEADING_CHARS or "。" in text:
+        return None
+    for level, pattern in HEADING_LEVELS:
+        if pattern.match(text):
+            # Numbered 1./1、 lines are list items unless they sit inside a numbered chapter.
+            if level == 3 and 1 not in outline.headings:
+                return None
+            return level
+    return None
+
+
+def parse_document(loaded: LoadedText) -> ParsedDocument:
+    """Loaded text → cleaned blocks → outline, paragraphs, footnotes, tables, metadata."""
+    blocks = clean_text(loaded.text)
+    meta = extract_metadata(blocks, loaded.source, loaded.content_hash)
+    paragraphs, footnotes, table_sections = _walk(blocks)
+    footnotes = _place_footnotes(footnotes, paragraphs, loaded.text)
+    tables = _with_sections(parse_tables(blocks), table_sections)
+    return ParsedDocument(meta, loaded.text, tuple(paragraphs), tuple(footnotes), tables)
+
+
+def _walk(
+    blocks: Sequence[Block],
+) -> tuple[list[Paragraph], list[Footnote], dict[str, tuple[str, ...]]]:
+    outline = _Outline()
+    paragraphs: list[Paragraph] = []
+    footnotes: list[Footnote] = []
+    table_sections: dict[str, tuple[str, ...]] = {}
+    for block in blocks:
+        if block.kind is BlockKind.ROW:
+            continue
+        if block.kind is BlockKind.FOOTNOTE:
+            footnotes.append(Footnote(block.marker, block.text, block.span))
+            continue
+        level = heading_level(block.text, outline)
+        if level is not None:
+            outline.enter(level, block.text)
+        elif TABLE_TITLE.match(block.text):
+            outline.table_title = block.text
+            table_sections[block.text] = outline.path()
+        elif TABLE_NOTE.match(block.text) and outline.table_title:
+            section = (*outline.path(), outline.table_title)
+            footnotes.append(Footnote("备注", block.text, block.span, section))
+        else:
+            outline.table_title = ""
+            paragraphs.append(
+                Paragraph(block.text, _paragraph_path(outline, block), block.span, block.origin)
+            )
+    return paragraphs, footnotes, table_sections
+
+
+def _paragraph_path(outline: _Outline, block: Block) -> tuple[str, ...]:
+    lead = LEAD_PHRASE.match(block.text)
+    return (*outline.path(), lead.group(1)) if lead else outline.path()
+
+
+def _place_footnotes(
+    footnotes: list[Footnote], paragraphs: list[Paragraph], raw: str
+) -> list[Footnote]:
+    """A numbered footnote takes the section of the paragraph that carries its marker."""
+    placed = []
+    for footnote in footnotes:
+        if footnote.section:
+            placed.append(footnote)
+            continue
+        marker = footnote.marker.translate(str.maketrans("0123456789", SUPERSCRIPT_DIGITS))
+        position = _marker_position(raw, marker, footnote.span.start)
+        home = next(
+            (
+                p
+                for p in paragraphs
+                if position is not None and p.span.start <= position < p.span.end
+            ),
+            None,
+        )
+        placed.append(replace(footnote, section=home.section if home else ()))
+    return placed
+
+
+def _marker_position(raw: str, marker: str, body_start: int) -> int | None:
+    """The marker in running text: an occurrence that does not open the footnote body."""
+    for match in re.finditer(re.escape(marker), raw):
+        line_start = raw.rfind("\n", 0, match.start()) + 1
+        if raw[line_start : match.start()].strip() and match.end() <= body_start:
+            return match.start()
+    return None
+
+
+def _with_sections(tables: TableSet, sections: dict[str, tuple[str, ...]]) -> TableSet:
+    others = tuple(replace(t, section=sections.get(t.title, t.section)) for t in tables.others)
+    return replace(tables, others=others)
+
+
+# --- metadata -------------------------------------------------------------------------------
+
+
+def extract_metadata(blocks: Sequence[Block], source: str, content_hash: str) -> DocumentMeta:
+    texts = [b.text for b in blocks if b.kind is BlockKind.TEXT]
+    whole = "\n".join(texts)
+    title = _title(texts)
+    years = PLAN_YEARS.search(title) or PLAN_YEARS.search(whole)
+    district = DISTRICT.search(title) or DISTRICT.search(whole)
+    number = DOC_NUMBER.search(whole)
+    return DocumentMeta(
+        doc_id=document_id(source),
+        source=source,
+        content_hash=content_hash,
+        title=title,
+        issuer=_issuer(texts),
+        number=number.group() if number else "",
+        district=district.group(1) if district else "",
+        dates=tuple(dict.fromkeys(DATE.findall(whole))),
+        results_year=int(years.group(1)) if years else None,
+        plan_year=int(years.group(2)) if years else None,
+    )
+
+
+def document_id(source: str) -> str:
+    stem = re.sub(r"\.[A-Za-z0-9]+$", "", source)
+    return re.sub(r"[^0-9A-Za-z\u4e00-\u9fff._-]+", "-", stem).strip("-") or "document"
+
+
+def _title(texts: Sequence[str]) -> str:
+    """The first line that names a plan: 「关于下达《…计划》的通知」 or the plan's own title."""
+    for text in texts[:40]:
+        if len(text) <= 120 and "。" not in text and ("计划" in text or "规划" in text):
+            return text
+    return texts[0] if texts else ""
+
+
+def _issuer(texts: Sequence[str]) -> str:
+    for text in texts[:5]:
+        if text.endswith("文件") and len(text) <= 40:
+            return text.removesuffix("文件")
+    for text in texts:
+        if re.fullmatch(r"[\u4e00-\u9fff]{2,30}(委员会|人民政府|办公室|局)", text):
+            return text
+    return ""
