@@ -423,8 +423,8 @@ def test_synthetic_projects_report_count_and_sum_problems(jiading):
         (4, "0.80", "（二）民生类项目（1项）"),
     ]
     assert project_sum_problems(table) == [
-        "表2「一、产业类项目（2项）」declares 2 projects but lists 3",
-        "表2: projects add up to 20.30亿元, but 合计 says 21.00亿元",
+        "表2「一、产业类项目（2项）」标明 2 项，实际列出 3 项",
+        "表2：各项目投资相加为 20.30亿元，但合计为 21.00亿元",
     ]
 
 
@@ -482,8 +482,8 @@ def test_unreadable_investment_and_bad_numbering_are_problems():
         ProjectTotal("合计", "1.5", "", span),
     )
     assert project_sum_problems(table) == [
-        "表9: projects are numbered [1, 3], not 1..2",
-        "表9 project 3「乙」: investment '待定' is not a number",
+        "表9：项目序号为 [1, 3]，应为 1–2",
+        "表9 第3项「乙」：投资额「待定」不是数字",
     ]
 
 

@@ -534,7 +534,7 @@ def project_sum_problems(table: ProjectTable) -> list[str]:
 def _numbering_problems(table: ProjectTable) -> list[str]:
     seqs = [row.seq for row in table.rows]
     if seqs != list(range(1, len(seqs) + 1)):
-        return [f"{table.table}: projects are numbered {seqs}, not 1..{len(seqs)}"]
+        return [f"{table.table}：项目序号为 {seqs}，应为 1–{len(seqs)}"]
     return []
 
 
@@ -544,16 +544,15 @@ def _group_problems(table: ProjectTable) -> list[str]:
         listed = sum(1 for row in table.rows if row.group == group.label)
         if group.declared_count is not None and listed != group.declared_count:
             problems.append(
-                f"{table.table}「{group.label}」declares {group.declared_count} projects "
-                f"but lists {listed}"
+                f"{table.table}「{group.label}」标明 {group.declared_count} 项，"
+                f"实际列出 {listed} 项"
             )
     return problems
 
 
 def _sum_problems(table: ProjectTable) -> list[str]:
     problems = [
-        f"{table.table} project {row.seq}「{row.name}」: investment {row.investment!r} "
-        "is not a number"
+        f"{table.table} 第{row.seq}项「{row.name}」：投资额「{row.investment}」不是数字"
         for row in table.rows
         if row.investment_value is None
     ]
@@ -563,8 +562,8 @@ def _sum_problems(table: ProjectTable) -> list[str]:
     found = sum((row.investment_value or Decimal(0) for row in table.rows), Decimal(0))
     if found != total.investment_value:
         problems.append(
-            f"{table.table}: projects add up to {found}{table.unit}, "
-            f"but {total.label} says {total.investment}{table.unit}"
+            f"{table.table}：各项目投资相加为 {found}{table.unit}，"
+            f"但{total.label}为 {total.investment}{table.unit}"
         )
     return problems
 
