@@ -82,6 +82,7 @@ def _format_index_report(report) -> str:
         f"{len(report.unchanged)}，移除 {len(report.removed)}）：{report.chunks} 个片段，"
         f"{report.tables} 张表，{report.rows} 行；用时 {report.seconds:.1f} 秒。"
     ]
+    lines.extend(f"注意：{warning}" for warning in report.warnings)
     if report.problems:
         lines.append(f"跳过 {len(report.problems)} 个文件：")
         lines.extend(f"  - {problem}" for problem in report.problems)

@@ -53,6 +53,7 @@ class IndexReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     problems: list[DocumentError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # e.g. a 合计 the projects do not add up to
     chunks: int = 0
     tables: int = 0
     rows: int = 0
@@ -198,6 +199,7 @@ def _index_changed(
 def _parse(item: _Planned, report: IndexReport) -> ParsedDocument | None:
     from assistant.ingest.load import load_document
     from assistant.ingest.structure import parse_document
+    from assistant.ingest.tables import project_sum_problems
 
     try:
         loaded = load_document(item.path, source=item.source)
@@ -208,6 +210,8 @@ def _parse(item: _Planned, report: IndexReport) -> ParsedDocument | None:
     if not parsed.paragraphs and not parsed.tables.table_count:
         report.problems.append(DocumentError(item.source, "没有可索引的正文或表格"))
         return None
+    for table in parsed.tables.projects:
+        report.warnings.extend(f"{item.source}：{p}" for p in project_sum_problems(table))
     return parsed
 
 

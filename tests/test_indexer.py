@@ -261,3 +261,12 @@ def make_fake_query(settings, text):
     from assistant.embed import make_embeddings
 
     return make_embeddings(settings).embed_documents([text])[0]
+
+
+def test_a_total_the_projects_do_not_add_up_to_is_flagged(settings, corpus):
+    plan = corpus / "jiangbei-2026-plan.txt"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("36.00", "37.00"), encoding="utf-8")
+    report = build_index(settings)
+    assert report.warnings == [
+        "jiangbei-2026-plan.txt：表2：各项目投资相加为 36.00亿元，但合计为 37.00亿元"
+    ]
