@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -49,8 +50,18 @@ def _parser() -> argparse.ArgumentParser:
     tables.add_argument("--format", choices=("md", "csv", "json"), default="md")
     tables.set_defaults(handler=_run_tables)
 
+    ask = commands.add_parser("ask", parents=[common], help="提问（回答附原文出处）")
+    ask.add_argument("question", nargs="?", help="问题，例如：今年GDP目标是多少？")
+    output = ask.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
+    output.add_argument("--jsonl", action="store_true", help="批量：从标准输入逐行读取 JSON")
+    ask.set_defaults(handler=_run_ask)
+
+    shell = commands.add_parser("shell", parents=[common], help="在终端里连续提问")
+    shell.set_defaults(handler=_run_shell)
+
     bench = commands.add_parser("bench", parents=[common], help="性能测试，打印数据")
-    bench.add_argument("target", choices=("index",))
+    bench.add_argument("target", choices=("index", "ask"))
     bench.add_argument("--runs", type=int, default=3, help="无变化重建的重复次数")
     bench.set_defaults(handler=_run_bench)
     return parser
@@ -104,7 +115,84 @@ def _run_tables(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _run_bench(settings: Settings, args: argparse.Namespace) -> int:
-    from assistant.bench import bench_index
+    from assistant import bench
 
-    print(bench_index(settings, runs=args.runs))
+    if args.target == "ask":
+        print(bench.bench_ask(settings))
+    else:
+        print(bench.bench_index(settings, runs=args.runs))
     return 0
+
+
+def _run_ask(settings: Settings, args: argparse.Namespace) -> int:
+    from assistant.service import AssistantService
+
+    if args.jsonl:
+        return _ask_batch(AssistantService(settings))
+    if not args.question:
+        print(
+            '错误：请给出问题，例如：python -m assistant ask "今年GDP目标是多少？"', file=sys.stderr
+        )
+        return EXIT_USAGE
+    answer = AssistantService(settings).ask(args.question)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False))
+    else:
+        print(format_answer(answer))
+    return 0
+
+
+def _ask_batch(service) -> int:
+    """One JSON object per input line; a bad line gets an error object and a non-zero exit."""
+    status = 0
+    for number, line in enumerate(sys.stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            question, ident = item["question"], item.get("id", number)
+            result = {**service.ask(question).to_dict(), "id": ident}
+        except (ValueError, KeyError, TypeError) as exc:
+            result, status = (
+                {"id": number, "error": f"第{number}行不是有效的问题：{exc}"},
+                EXIT_USAGE,
+            )
+        except AssistantError as exc:
+            result, status = {"id": item.get("id", number), "error": str(exc)}, EXIT_USAGE
+        print(json.dumps(result, ensure_ascii=False), flush=True)
+    return status
+
+
+def _run_shell(settings: Settings, args: argparse.Namespace) -> int:
+    from assistant.service import AssistantService
+
+    service = AssistantService(settings)
+    labels = "、".join(d.label for d in service.documents)
+    print(f"已载入：{labels}。输入问题后回车，输入 exit 或按 Ctrl-D 退出。")
+    while True:
+        try:
+            question = input("\n问题> ").strip()
+        except EOFError:
+            print()
+            return 0
+        if question.lower() in {"exit", "quit", "退出"}:
+            return 0
+        try:
+            print(format_answer(service.ask(question)))
+        except AssistantError as exc:
+            print(f"提示：{exc}")
+
+
+def format_answer(answer) -> str:
+    from assistant.query.cite import short_section
+
+    lines = [answer.answer]
+    if answer.resolved_question and answer.resolved_question != answer.question:
+        lines.append(f"（按「{answer.resolved_question}」理解）")
+    if answer.citations:
+        lines.append("\n来源：")
+    for citation in answer.citations:
+        lines.append(f"[{citation.n}] {short_section(citation.section) or citation.doc}")
+        lines.append("    「" + citation.quote.replace("\t", " | ").strip(" |") + "」")
+    lines.append(f"（{answer.elapsed_ms:.0f} 毫秒）")
+    return "\n".join(lines)

@@ -27,3 +27,7 @@ class IndexMissingError(AssistantError):
 
 class CorpusError(AssistantError):
     """The corpus as a whole cannot be indexed (missing folder, nothing readable)."""
+
+
+class InvalidQuestionError(AssistantError):
+    """The question is empty, too long or has no words in it."""

@@ -248,3 +248,32 @@ def _decode(annotation: object, value: object) -> object:
     if isinstance(annotation, type) and issubclass(annotation, Enum):
         return annotation(value)
     return value
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    doc: str  # the document's id
+    section: str  # the full section path, " › "-joined
+    quote: str  # verbatim document text (a sentence, a passage or a table row)
+    chunk_id: str = ""
+    start: int = -1  # original offsets of the quote's chunk
+    end: int = -1
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    answer: str
+    refused: bool
+    citations: tuple[Citation, ...]
+    elapsed_ms: float = 0.0
+    resolved_question: str = ""
+    generator: str = "extractive"
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["citations"] = [
+            {key: c[key] for key in ("n", "doc", "section", "quote")} for c in data["citations"]
+        ]
+        return data

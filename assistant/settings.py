@@ -26,6 +26,8 @@ class Settings:
     port: int = 7860
 
     def __post_init__(self) -> None:
+        for name in ("corpus_dir", "index_dir"):
+            object.__setattr__(self, name, Path(getattr(self, name)).expanduser())
         if self.embedder not in EMBEDDERS:
             raise ConfigurationError(
                 f"未知的向量模型 ASSISTANT_EMBEDDER={self.embedder!r}，可选：{', '.join(EMBEDDERS)}"
@@ -43,9 +45,6 @@ class Settings:
             if raw is not None:
                 values[field.name] = _coerce(field.name, field.type, raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
-        for key in ("corpus_dir", "index_dir"):
-            if key in values:
-                values[key] = Path(str(values[key])).expanduser()
         return cls(**values)
 
     def with_changes(self, **changes: object) -> Settings:

@@ -1,0 +1,1 @@
+"""The read path: question → normalise → retrieve → answer → cite → verify."""

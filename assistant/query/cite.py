@@ -1,0 +1,39 @@
+"""Citations as users see them: the section path and the verbatim quote."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from assistant.query.answer import Evidence
+from assistant.records import Citation
+
+SEPARATOR = " › "
+LONG_HEADING = 14
+
+
+def citations(evidence: Sequence[Evidence]) -> tuple[Citation, ...]:
+    return tuple(
+        Citation(
+            n=number,
+            doc=item.chunk.doc_id,
+            section=SEPARATOR.join(item.chunk.section),
+            quote=item.quote,
+            chunk_id=item.chunk.chunk_id,
+            start=item.chunk.span.start,
+            end=item.chunk.span.end,
+        )
+        for number, item in enumerate(evidence, start=1)
+    )
+
+
+def short_section(section: str) -> str:
+    """Long headings shortened for display: 「一、2023年…总体情况」「（五）聚焦以人为本…」."""
+    return SEPARATOR.join(_shorten(part) for part in section.split(SEPARATOR) if part)
+
+
+def _shorten(heading: str) -> str:
+    if len(heading) <= LONG_HEADING:
+        return heading
+    if "，" in heading[:LONG_HEADING]:
+        return heading[: heading.index("，")] + "…"
+    return heading[:7] + "…" + heading[-4:]

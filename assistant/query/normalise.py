@@ -1,0 +1,111 @@
+"""Turn a typed question into a canonical one: digits, absolute years, the document's wording."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+LEXICON = Path(__file__).resolve().parent.parent / "resources" / "lexicon.toml"
+
+DIGIT = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
+DIGIT |= {"五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+UNIT = {"十": 10, "百": 100, "千": 1000}
+# Chinese numerals are rewritten only before a counter, so 「一网通办」「十四五」 stay as they are.
+COUNTERS = "年号个家张台项所条座处人万亿倍期批栋幢户元平公千米吨辆场次名位"
+NUMERAL_RUN = re.compile(f"([零〇○一二两三四五六七八九十百千]+)(?=[{COUNTERS}]|%|个百分点)")
+YEAR_DIGITS = re.compile(r"([零〇○一二三四五六七八九]{4})(?=年)")
+RELATIVE_YEARS = {
+    "今年": 0,
+    "本年度": 0,
+    "本年": 0,
+    "今年度": 0,
+    "当年": 0,
+    "去年": -1,
+    "上年": -1,
+    "上一年": -1,
+    "前年": -2,
+    "明年": 1,
+    "下一年": 1,
+    "后年": 2,
+}
+RELATIVE = re.compile("|".join(sorted(RELATIVE_YEARS, key=len, reverse=True)))
+YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|$|(?=[^\d]))")
+SHORT_YEAR = re.compile(r"(?<!\d)(\d{2})年")
+SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Question:
+    original: str
+    text: str  # normalised, relative years made absolute
+    years: tuple[int, ...]  # years the question names or implies, in order of appearance
+    relative_years: bool  # True when a year came from 今年/去年/明年…
+    expansions: tuple[str, ...]  # the document's wording for colloquial terms in the question
+
+    @property
+    def search_text(self) -> str:
+        """What retrieval sees: the question plus the canonical wording of its aliases."""
+        return " ".join((self.text, *self.expansions))
+
+
+def normalise(question: str, plan_year: int | None) -> Question:
+    """Normalise against one document's plan year (今年 = the year the plan is for)."""
+    text = normalise_text(question)
+    relative = bool(RELATIVE.search(text)) and plan_year is not None
+    if plan_year is not None:
+        text = RELATIVE.sub(lambda m: f"{plan_year + RELATIVE_YEARS[m.group()]}年", text)
+    text = re.sub(r"(\d{4})年年", r"\1年", text)
+    years = tuple(dict.fromkeys(int(y) for y in YEAR.findall(text)))
+    return Question(question, text, years, relative, expand_aliases(text))
+
+
+def normalise_text(text: str) -> str:
+    """NFKC (full-width digits and letters), no spaces, Chinese numerals before counters."""
+    text = unicodedata.normalize("NFKC", text)
+    text = SPACES.sub("", text)
+    text = YEAR_DIGITS.sub(lambda m: "".join(str(DIGIT[c]) for c in m.group(1)), text)
+    text = NUMERAL_RUN.sub(lambda m: str(chinese_number(m.group(1))), text)
+    return SHORT_YEAR.sub(
+        lambda m: f"20{m.group(1)}年" if _plausible_short_year(m) else m.group(), text
+    )
+
+
+def _plausible_short_year(match: re.Match[str]) -> bool:
+    """「23年」 means 2023; 「15年」 after 「工作了」 would too, but plans rarely say that."""
+    return 10 <= int(match.group(1)) <= 40 and not match.string[: match.start()].endswith(
+        ("近", "第")
+    )
+
+
+def chinese_number(numeral: str) -> int:
+    """一百二十 → 120, 十八 → 18, 两 → 2, 二〇二三 → 2023."""
+    if all(ch in DIGIT for ch in numeral):
+        return int("".join(str(DIGIT[ch]) for ch in numeral))
+    total, current = 0, 0
+    for ch in numeral:
+        if ch in DIGIT:
+            current = DIGIT[ch]
+        else:
+            total += (current or 1) * UNIT[ch]
+            current = 0
+    return total + current
+
+
+@cache
+def lexicon() -> dict[str, tuple[str, ...]]:
+    with LEXICON.open("rb") as handle:
+        aliases = tomllib.load(handle)["aliases"]
+    return {alias.lower(): tuple(canonical) for alias, canonical in aliases.items()}
+
+
+def expand_aliases(text: str) -> tuple[str, ...]:
+    lowered = text.lower()
+    found: list[str] = []
+    for alias, canonical in lexicon().items():
+        if alias in lowered:
+            found.extend(term for term in canonical if term not in text)
+    return tuple(dict.fromkeys(found))

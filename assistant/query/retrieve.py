@@ -1,0 +1,225 @@
+"""Hybrid retrieval: jieba-segmented BM25 fused with dense (Chroma) ranks by reciprocal rank."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from assistant.knowledge import Knowledge
+from assistant.query.normalise import lexicon
+from assistant.records import Chunk
+
+RRF_K = 60
+CANDIDATES = 30
+YEAR_BONUS = 1.15
+STOPWORDS = frozenset(
+    [
+        "的",
+        "了",
+        "是",
+        "在",
+        "和",
+        "与",
+        "及",
+        "等",
+        "有",
+        "为",
+        "对",
+        "将",
+        "把",
+        "被",
+        "也",
+        "都",
+        "就",
+        "要",
+        "吗",
+        "呢",
+        "吧",
+        "啊",
+        "么",
+        "呀",
+        "个",
+        "年",
+        "多少",
+        "什么",
+        "哪些",
+        "怎么",
+        "怎么样",
+        "如何",
+        "几",
+        "请问",
+        "一下",
+        "情况",
+        "目标",
+        "完成",
+        "计划",
+        "是否",
+        "还",
+        "又",
+        "能",
+        "会",
+        "可以",
+        "我",
+        "我们",
+        "你",
+        "大概",
+        "具体",
+        "一共",
+        "总共",
+        "哪个",
+        "哪里",
+        "多",
+        "少",
+        "吗",
+        "今年",
+        "去年",
+        "明年",
+        "今后",
+        "关于",
+    ]
+)
+TOKEN = re.compile(r"[\w%.]+")
+
+
+@dataclass(frozen=True)
+class Hit:
+    chunk: Chunk
+    score: float
+    lexical_rank: int | None
+    dense_rank: int | None
+
+
+class Tokenizer:
+    """jieba with the index's own names in its dictionary, so 「高新技术企业」 stays one token."""
+
+    def __init__(self, words: Collection[str]) -> None:
+        import jieba
+
+        jieba.setLogLevel(60)
+        self._jieba = jieba.Tokenizer()
+        for word in words:
+            if 2 <= len(word) <= 20:
+                self._jieba.add_word(word, freq=20000)
+
+    def tokens(self, text: str) -> list[str]:
+        text = unicodedata.normalize("NFKC", text).lower()
+        return [
+            token
+            for token in self._jieba.lcut_for_search(text)
+            if TOKEN.fullmatch(token) and token not in STOPWORDS
+        ]
+
+
+class HybridSearch:
+    """BM25 and dense ranks over the live chunks, fused; built once per loaded index."""
+
+    def __init__(self, knowledge: Knowledge) -> None:
+        from rank_bm25 import BM25Okapi
+
+        self.knowledge = knowledge
+        self.chunks = knowledge.chunks
+        self.tokenizer = Tokenizer(_dictionary_words(knowledge))
+        self._bm25 = BM25Okapi([self.tokenizer.tokens(c.text) or ["∅"] for c in self.chunks])
+        self._position = {c.chunk_id: i for i, c in enumerate(self.chunks)}
+
+    def search(
+        self,
+        query: str,
+        *,
+        doc_ids: Collection[str] | None = None,
+        years: Sequence[int] = (),
+        limit: int = 10,
+    ) -> list[Hit]:
+        allowed = self._allowed(doc_ids)
+        lexical = self._lexical_ranking(query, allowed)
+        dense = self._dense_ranking(query, doc_ids)
+        fused: dict[int, float] = {}
+        for ranking in (lexical, dense):
+            for rank, index in enumerate(ranking):
+                fused[index] = fused.get(index, 0.0) + 1.0 / (RRF_K + rank + 1)
+        for index in fused:
+            if years and set(years) & set(self.chunks[index].years):
+                fused[index] *= YEAR_BONUS
+        ordered = sorted(fused, key=fused.__getitem__, reverse=True)[:limit]
+        return [
+            Hit(
+                self.chunks[i],
+                fused[i],
+                lexical.index(i) if i in lexical else None,
+                dense.index(i) if i in dense else None,
+            )
+            for i in ordered
+        ]
+
+    def lexical_scores(self, query: str) -> list[float]:
+        return list(self._bm25.get_scores(self.tokenizer.tokens(query)))
+
+    def _allowed(self, doc_ids: Collection[str] | None) -> set[int]:
+        return {i for i, c in enumerate(self.chunks) if doc_ids is None or c.doc_id in doc_ids}
+
+    def _lexical_ranking(self, query: str, allowed: set[int]) -> list[int]:
+        tokens = self.tokenizer.tokens(query)
+        if not tokens:
+            return []
+        scores = self._bm25.get_scores(tokens)
+        ranked = sorted((i for i in allowed if scores[i] > 0), key=lambda i: -scores[i])
+        return ranked[:CANDIDATES]
+
+    def _dense_ranking(self, query: str, doc_ids: Collection[str] | None) -> list[int]:
+        hashes = {
+            d.meta.content_hash
+            for d in self.knowledge.documents
+            if doc_ids is None or d.meta.doc_id in doc_ids
+        }
+        vector = self.knowledge.embeddings.embed_query(query)
+        hits = self.knowledge.store.query(vector, k=CANDIDATES, doc_hashes=hashes)
+        return [self._position[c.chunk_id] for c, _ in hits if c.chunk_id in self._position]
+
+    @cached_property
+    def vocabulary(self) -> frozenset[str]:
+        """Every token in the index: a question word outside it cannot be answered from it."""
+        return frozenset(token for c in self.chunks for token in self.tokenizer.tokens(c.text))
+
+
+def _dictionary_words(knowledge: Knowledge) -> set[str]:
+    words: set[str] = set()
+    for document in knowledge.documents:
+        words.update(i.name for i in document.indicators)
+        words.update(p.row.name for p in document.projects)
+    for canonical in lexicon().values():
+        words.update(canonical)
+    return {w for word in words for w in re.split(r"[（）()、，/]", word) if w}
+
+
+class HybridRetriever(BaseRetriever):
+    """The hybrid search as a LangChain retriever (documents carry the chunk in metadata)."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    search: Any
+    k: int = 6
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    ) -> list[Document]:
+        return [
+            Document(
+                page_content=hit.chunk.quote,
+                metadata={
+                    "chunk_id": hit.chunk.chunk_id,
+                    "doc_id": hit.chunk.doc_id,
+                    "section": " › ".join(hit.chunk.section),
+                    "kind": str(hit.chunk.kind),
+                    "score": hit.score,
+                },
+            )
+            for hit in self.search.search(query, limit=self.k)
+        ]

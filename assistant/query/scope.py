@@ -1,0 +1,121 @@
+"""Which indexed documents a question is about, or why none of them can answer it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from assistant.knowledge import DocumentKnowledge
+from assistant.query.normalise import Question, normalise
+
+PLACE_SUFFIX = re.compile(r"(?<=[\u4e00-\u9fff]{2})(新区|自治县|区|县)")
+GENERIC_PLACES = frozenset(
+    [
+        "小区",
+        "社区",
+        "园区",
+        "城区",
+        "片区",
+        "景区",
+        "学区",
+        "校区",
+        "街区",
+        "辖区",
+        "市区",
+        "郊区",
+        "主城区",
+        "新城区",
+        "老城区",
+        "示范区",
+        "先行区",
+        "样板区",
+        "功能区",
+        "核心区",
+        "承载区",
+        "集聚区",
+        "度假区",
+        "产业区",
+        "开发区",
+        "保护区",
+        "试验区",
+        "创新区",
+        "商务区",
+        "生活区",
+        "工业区",
+        "农业区",
+        "住宅区",
+        "服务区",
+        "全区",
+        "本区",
+        "各区",
+        "城乡区",
+        "两区",
+        "该区",
+        "我区",
+        "郊县",
+        "本县",
+        "全县",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Documents to answer from (each with the question normalised against its plan year)."""
+
+    targets: tuple[tuple[DocumentKnowledge, Question], ...]
+    missing_years: tuple[int, ...] = ()
+    foreign_places: tuple[str, ...] = ()
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.targets) > 1
+
+
+def select(
+    question: str, documents: Sequence[DocumentKnowledge], mentioned: Callable[[str], bool]
+) -> Scope:
+    """``mentioned``: does the indexed text contain a phrase (「顾村拓展区」 is no district)."""
+    normalised = {d.meta.doc_id: normalise(question, d.meta.plan_year) for d in documents}
+    named = [d for d in documents if _names_document(normalised[d.meta.doc_id].text, d)]
+    foreign = _foreign_places(normalised[documents[0].meta.doc_id].text, documents, mentioned)
+    if foreign and not named:
+        return Scope((), foreign_places=foreign)
+    candidates = named or list(documents)
+    covered = [d for d in candidates if _covers_years(d, normalised[d.meta.doc_id])]
+    if not covered:
+        asked = {y for d in candidates for y in normalised[d.meta.doc_id].years}
+        return Scope((), missing_years=tuple(sorted(asked)))
+    return Scope(tuple((d, normalised[d.meta.doc_id]) for d in covered))
+
+
+def _names_document(text: str, document: DocumentKnowledge) -> bool:
+    district = document.meta.district
+    if not district:
+        return False
+    short = re.sub(r"(新区|自治县|区|县|市)$", "", district)
+    return district in text or (len(short) >= 2 and short in text)
+
+
+def _foreign_places(
+    text: str, documents: Sequence[DocumentKnowledge], mentioned: Callable[[str], bool]
+) -> tuple[str, ...]:
+    """District-like names in the question that no indexed document is about or mentions."""
+    known = [d.meta.district for d in documents if d.meta.district]
+    found = []
+    for match in PLACE_SUFFIX.finditer(text):
+        candidates = [
+            text[match.start() - n : match.end()] for n in (2, 3, 4) if match.start() >= n
+        ]
+        if any(c in GENERIC_PLACES or mentioned(c) or c in known for c in candidates):
+            continue
+        if any(c[: -len(match.group())] in k for c in candidates[:1] for k in known):
+            continue
+        found.append(candidates[0])
+    return tuple(dict.fromkeys(found))
+
+
+def _covers_years(document: DocumentKnowledge, question: Question) -> bool:
+    own = {document.meta.results_year, document.meta.plan_year} - {None}
+    return not question.years or not own or set(question.years) <= own

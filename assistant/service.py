@@ -1,0 +1,174 @@
+"""The one object the edges (CLI, web app) talk to: load the index once, answer questions."""
+
+from __future__ import annotations
+
+import re
+import time
+import unicodedata
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from assistant.errors import InvalidQuestionError
+from assistant.knowledge import DocumentKnowledge, Knowledge
+from assistant.query import verify
+from assistant.query.answer import Composer, Draft, Evidence, templates
+from assistant.query.cite import citations
+from assistant.query.match import Rarity
+from assistant.query.retrieve import HybridRetriever, HybridSearch
+from assistant.query.scope import Scope, select
+from assistant.records import Answer
+from assistant.settings import Settings
+
+if TYPE_CHECKING:
+    from langchain_core.runnables import Runnable
+
+MAX_QUESTION_CHARS = 500
+CLOSEST_PASSAGES = 3
+MARKER = re.compile(r"\[(\d+)\]")
+
+
+class AssistantService:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.knowledge = Knowledge(settings)
+        self.search = HybridSearch(self.knowledge)
+        self.rarity = Rarity(self.knowledge.chunks, self.search.tokenizer)
+        self.composer = Composer(self.search, self.rarity)
+        self._live = frozenset(c.chunk_id for c in self.knowledge.chunks)
+        self._text = "\n".join(c.quote for c in self.knowledge.chunks)
+
+    @property
+    def documents(self) -> tuple[DocumentKnowledge, ...]:
+        return self.knowledge.documents
+
+    def warm_up(self) -> None:
+        """Load the embedding model and the tokenizer before the first question arrives."""
+        self.search.search("地区生产总值", limit=1)
+
+    def ask(self, question: str) -> Answer:
+        started = time.perf_counter()
+        checked = check_question(question)
+        scope = select(checked, self.documents, self._mentioned)
+        draft, resolved = self._answer(scope, checked)
+        echoed = self._known_numbers | set(verify.numbers(resolved + checked))
+        problems = verify.problems(draft, self._live, echoed)
+        if problems:
+            draft = _unverified(draft)
+        return Answer(
+            question=question,
+            answer=draft.text,
+            refused=draft.refused,
+            citations=citations(draft.evidence),
+            elapsed_ms=round((time.perf_counter() - started) * 1000, 1),
+            resolved_question=resolved,
+        )
+
+    def retriever(self, k: int = 6) -> HybridRetriever:
+        return HybridRetriever(search=self.search, k=k)
+
+    def as_runnable(self) -> Runnable:
+        """The whole pipeline as a LangChain runnable: question in, ``Answer`` out."""
+        from langchain_core.runnables import RunnableLambda
+
+        return RunnableLambda(self.ask, name="plan-assistant")
+
+    # --- internals --------------------------------------------------------------------------
+
+    def _answer(self, scope: Scope, question: str) -> tuple[Draft, str]:
+        if scope.foreign_places:
+            return self._refusal("refuse_district", districts="、".join(scope.foreign_places)), ""
+        if scope.missing_years:
+            years = "、".join(str(y) for y in scope.missing_years)
+            return self._refusal("refuse_year", years=years), ""
+        drafts = []
+        for document, normalised in scope.targets:
+            draft = self.composer.compose(normalised, document)
+            if draft:
+                drafts.append((document, draft))
+        resolved = scope.targets[0][1].text if scope.targets else question
+        if not drafts:
+            return self._not_found(scope, question), resolved
+        if not scope.ambiguous:
+            return drafts[0][1], resolved
+        return _merge(drafts), resolved
+
+    def _mentioned(self, phrase: str) -> bool:
+        return phrase in self._text
+
+    @cached_property
+    def _known_numbers(self) -> frozenset[str]:
+        """Numbers the documents' metadata states: years, 文号, dates."""
+        found: set[str] = set()
+        for document in self.documents:
+            meta = document.meta
+            described = " ".join((meta.title, meta.number, *meta.dates))
+            found.update(verify.numbers(described))
+            found.update(str(y) for y in (meta.results_year, meta.plan_year) if y)
+        return frozenset(found)
+
+    def _coverage(self) -> str:
+        described = [
+            templates()["coverage_document"].format(
+                title=d.meta.title or d.meta.source,
+                number=d.meta.number or d.meta.source,
+                results_year=d.meta.results_year or "?",
+                plan_year=d.meta.plan_year or "?",
+            )
+            for d in self.documents
+        ]
+        return templates()["coverage"].format(documents="、".join(described))
+
+    def _refusal(self, template: str, **values: object) -> Draft:
+        draft = Draft(refused=True)
+        draft.lines.append(templates()[template].format(coverage=self._coverage(), **values))
+        return draft
+
+    def _not_found(self, scope: Scope, question: str) -> Draft:
+        draft = self._refusal("refuse_not_found", question=question.strip("？?。 "))
+        doc_ids = {d.meta.doc_id for d, _ in scope.targets} or None
+        search_text = scope.targets[0][1].search_text if scope.targets else question
+        hits = self.search.search(search_text, doc_ids=doc_ids, limit=CLOSEST_PASSAGES)
+        if hits:
+            draft.lines.append(templates()["refuse_closest"])
+            for hit in hits:
+                draft.lines.append(f"- {draft.cite(Evidence(hit.chunk, hit.chunk.quote))}")
+        return draft
+
+
+def check_question(question: str) -> str:
+    """Reject what cannot be a question, with a message a resident understands."""
+    text = (question or "").strip()
+    if not text:
+        raise InvalidQuestionError("请输入问题，例如：今年GDP目标是多少？")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise InvalidQuestionError(
+            f"问题太长（{len(text)} 字），请控制在 {MAX_QUESTION_CHARS} 字以内，一次问一件事。"
+        )
+    if not any(unicodedata.category(ch)[0] in "LN" for ch in text):
+        raise InvalidQuestionError("没有看到文字内容，请用文字描述您的问题。")
+    return text
+
+
+def _merge(drafts: list[tuple[DocumentKnowledge, Draft]]) -> Draft:
+    """Answers from several documents, each labelled, with one shared citation numbering."""
+    merged = Draft()
+    for document, draft in drafts:
+        renumber = {str(i + 1): merged.cite(item) for i, item in enumerate(draft.evidence)}
+        lines = [_renumbered(line, renumber) for line in draft.lines]
+        lines[0] = templates()["per_document"].format(label=document.label, answer=lines[0])
+        merged.lines.extend(lines)
+        merged.computations.extend(draft.computations)
+    return merged
+
+
+def _renumbered(line: str, renumber: dict[str, str]) -> str:
+    return MARKER.sub(lambda match: renumber[match.group(1)], line)
+
+
+def _unverified(draft: Draft) -> Draft:
+    """Show the evidence, not the unverifiable answer."""
+    shown = Draft(refused=True)
+    shown.lines.append(templates()["refuse_unverified"])
+    for item in draft.evidence:
+        shown.lines.append(f"- {shown.cite(item)}")
+    return shown
