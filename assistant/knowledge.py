@@ -67,6 +67,15 @@ class DocumentKnowledge:
             for row in table.rows
         )
 
+    @cached_property
+    def own_names(self) -> tuple[str, ...]:
+        """How a question may name this document's district: 「宝山区」, 「宝山」."""
+        district = self.meta.district
+        if not district:
+            return ()
+        short = district[:-1] if len(district) > 2 and district[-1] in "区县市" else district
+        return tuple(dict.fromkeys((district, short)))
+
     @property
     def label(self) -> str:
         """「宝山区2024年计划」: how answers name a document when several are indexed."""

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 from assistant.errors import InvalidQuestionError
 from assistant.knowledge import DocumentKnowledge, Knowledge
 from assistant.query import verify
-from assistant.query.answer import Composer, Draft, Evidence, templates
+from assistant.query.answer import Composer
 from assistant.query.cite import citations
+from assistant.query.draft import Draft, Evidence, templates
 from assistant.query.match import Rarity
 from assistant.query.retrieve import HybridRetriever, HybridSearch
 from assistant.query.scope import Scope, select

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from assistant.query.answer import Evidence
+from assistant.query.draft import Evidence
 from assistant.records import Citation
 
 SEPARATOR = " › "

@@ -17,9 +17,26 @@ from assistant.records import Chunk
 
 CJK_OR_ALNUM = re.compile(r"[\u4e00-\u9fff0-9a-zA-Z]")
 QUESTION_WORDS = re.compile(
-    r"请问|多少|是多少|有多少|什么|哪些|哪个|几个|几项|几家|怎么样|怎样|如何|是否|有没有|吗|呢|呀|吧|"
-    r"一共|总共|合计|加起来|大概|具体|情况|方面|有关|关于|相关|一下|告诉我|介绍"
+    r"请问|百分之多少|多少|是多少|有多少|什么|哪些|哪个|第几|几届|几[个项家人所条座场次张台套户]|"
+    r"怎么样|怎样|如何|是否|有没有|是啥|啥|吗|呢|呀|吧|一共|总共|合计|加起来|大概|具体|情况|方面|"
+    r"有关|关于|相关|一下|告诉我|介绍|分别|是谁|谁|哪里|哪儿|[了是的]"
 )
+# Words that say how a figure is measured or what was done, rather than what it is about:
+# they count for little when deciding whether a passage answers the question.
+SOFT_WORDS = frozenset(
+    "数量 占比 比例 规模 总量 金额 水平 面积 达到 新增 新建 完成 实现 开展 推进 提供 发放 实际 "
+    "入选 增加 提高 共有 累计 全年 今年 去年 目标 计划 要求 预计".split()
+)
+SOFT_WEIGHT = 0.3
+PARTIAL_CREDIT = 0.5
+CONTRASTS = (
+    ("收入", "支出"),
+    ("进口", "出口"),
+    ("上升", "下降"),
+    ("城镇", "农村"),
+    ("最高", "最低"),
+)
+UNKNOWN_WEIGHT = 0.6
 
 
 def bigrams(text: str) -> list[str]:
@@ -31,6 +48,7 @@ def bigrams(text: str) -> list[str]:
 class NameMatch:
     score: float  # rarity-weighted shared bigrams
     coverage: float  # share of the name's weight the question covers
+    question_share: float = 0.0  # share of the question's own wording the name contains
 
 
 class Rarity:
@@ -55,16 +73,17 @@ class Rarity:
         return word in self._word_df
 
     def match_name(self, name: str, question: Question) -> NameMatch:
-        wanted = set(bigrams(_content(question.text))) | {
-            b for term in question.expansions for b in bigrams(term)
-        }
+        asked = set(bigrams(_content(question.text)))
+        wanted = asked | {b for term in question.expansions for b in bigrams(term)}
         own = set(bigrams(name))
-        if not own:
+        if not own or not asked:
             return NameMatch(0.0, 0.0)
         shared = own & wanted
         score = sum(self.bigram_weight(b) for b in shared)
         total = sum(self.bigram_weight(b) for b in own)
-        return NameMatch(score, score / total)
+        asked_weight = sum(self.bigram_weight(b) for b in asked)
+        share = sum(self.bigram_weight(b) for b in own & asked) / asked_weight
+        return NameMatch(score, score / total, share)
 
 
 def _content(text: str) -> str:
@@ -74,13 +93,21 @@ def _content(text: str) -> str:
 
 
 def key_terms(question: Question, rarity: Rarity, ignore: Iterable[str] = ()) -> dict[str, float]:
-    """The words a passage must contain to answer the question, with their weights."""
+    """The words a passage must contain to answer the question, with their weights.
+
+    ``ignore``: words that say nothing about the answer, such as the district's own name.
+    """
     ignored = set(ignore)
     terms: dict[str, float] = {}
-    for word in rarity.words(_content(question.text)):
-        if word in STOPWORDS or word in ignored or re.fullmatch(r"\d+", word):
+    for word in rarity.tokenizer.words(_content(question.text)):
+        if word in STOPWORDS or word in ignored or re.fullmatch(r"[\d.]+", word) or len(word) < 2:
             continue
-        terms[word] = rarity.word_weight(word)
+        weight = rarity.word_weight(word)
+        if word in SOFT_WORDS:
+            weight *= SOFT_WEIGHT
+        elif not rarity.known(word):
+            weight *= UNKNOWN_WEIGHT
+        terms[word] = weight
     return terms
 
 
@@ -88,11 +115,25 @@ def coverage(terms: dict[str, float], text: str, question: Question) -> float:
     """Share of the terms' weight found in ``text``; an alias counts through its expansions."""
     if not terms:
         return 0.0
+    text = text.lower()
     found = 0.0
     for term, weight in terms.items():
         if term in text or any(e in text and _alias_of(term, e) for e in question.expansions):
             found += weight
+        elif len(term) >= 3:
+            # 「科技成果转化」 against 「成果转化」: part of a long word is half a match.
+            pieces = bigrams(term)
+            found += weight * PARTIAL_CREDIT * sum(p in text for p in pieces) / len(pieces)
     return found / sum(terms.values())
+
+
+def contradicts(question: Question, text: str) -> bool:
+    """The question asks for one side of a pair (支出) and the text only has the other (收入)."""
+    for one, other in CONTRASTS:
+        for asked, opposite in ((one, other), (other, one)):
+            if asked in question.text and asked not in text and opposite in text:
+                return True
+    return False
 
 
 def _alias_of(term: str, expansion: str) -> bool:

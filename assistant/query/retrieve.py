@@ -110,6 +110,11 @@ class Tokenizer:
             if 2 <= len(word) <= 20:
                 self._jieba.add_word(word, freq=20000)
 
+    def words(self, text: str) -> list[str]:
+        """Precise segmentation (no overlapping sub-words), for weighing a question's terms."""
+        text = unicodedata.normalize("NFKC", text).lower()
+        return [w for w in self._jieba.lcut(text) if TOKEN.fullmatch(w) and w not in STOPWORDS]
+
     def tokens(self, text: str) -> list[str]:
         text = unicodedata.normalize("NFKC", text).lower()
         return [
@@ -195,8 +200,9 @@ def _dictionary_words(knowledge: Knowledge) -> set[str]:
     for document in knowledge.documents:
         words.update(i.name for i in document.indicators)
         words.update(p.row.name for p in document.projects)
-    for canonical in lexicon().values():
+    for alias, canonical in lexicon().items():
         words.update(canonical)
+        words.add(alias)
     return {w for word in words for w in re.split(r"[（）()、，/]", word) if w}
 
 

@@ -60,6 +60,10 @@ GENERIC_PLACES = frozenset(
 )
 
 
+# 「区域」「区级」「区内」…: 区 starting a word, not ending a place name.
+NOT_A_PLACE_AFTER = frozenset("域级内委属政长划间块位段")
+
+
 @dataclass(frozen=True)
 class Scope:
     """Documents to answer from (each with the question normalised against its plan year)."""
@@ -83,7 +87,7 @@ def select(
     if foreign and not named:
         return Scope((), foreign_places=foreign)
     candidates = named or list(documents)
-    covered = [d for d in candidates if _covers_years(d, normalised[d.meta.doc_id])]
+    covered = [d for d in candidates if _covers_years(d, normalised[d.meta.doc_id], mentioned)]
     if not covered:
         asked = {y for d in candidates for y in normalised[d.meta.doc_id].years}
         return Scope((), missing_years=tuple(sorted(asked)))
@@ -105,17 +109,29 @@ def _foreign_places(
     known = [d.meta.district for d in documents if d.meta.district]
     found = []
     for match in PLACE_SUFFIX.finditer(text):
+        if text[match.end() : match.end() + 1] in NOT_A_PLACE_AFTER:
+            continue
         candidates = [
-            text[match.start() - n : match.end()] for n in (2, 3, 4) if match.start() >= n
+            text[match.start() - n : match.end()] for n in (1, 2, 3, 4) if match.start() >= n
         ]
-        if any(c in GENERIC_PLACES or mentioned(c) or c in known for c in candidates):
+        if candidates[0] in GENERIC_PLACES:  # 「市区」「城区」: one character is no place name
             continue
-        if any(c[: -len(match.group())] in k for c in candidates[:1] for k in known):
+        if any(c in GENERIC_PLACES or mentioned(c) or c in known for c in candidates[1:]):
             continue
-        found.append(candidates[0])
+        if any(c[: -len(match.group())] in k for c in candidates[1:2] for k in known):
+            continue
+        found.append(candidates[1] if len(candidates) > 1 else candidates[0])
     return tuple(dict.fromkeys(found))
 
 
-def _covers_years(document: DocumentKnowledge, question: Question) -> bool:
+def _covers_years(
+    document: DocumentKnowledge, question: Question, mentioned: Callable[[str], bool]
+) -> bool:
+    """A year outside the plan's two is fine only inside a name the text has (「2022年…百强」)."""
     own = {document.meta.results_year, document.meta.plan_year} - {None}
-    return not question.years or not own or set(question.years) <= own
+    for year in set(question.years) - own:
+        at = question.text.find(f"{year}年")
+        phrase = question.text[at : at + 7] if at >= 0 else ""
+        if not (len(phrase) == 7 and mentioned(phrase)):
+            return False
+    return True

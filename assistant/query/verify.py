@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-from assistant.query.answer import Draft
+from assistant.query.draft import Draft
 
 MARKER = re.compile(r"\[\d+\]")
 NUMBER = re.compile(r"\d+(?:\.\d+)?")

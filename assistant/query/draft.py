@@ -1,0 +1,62 @@
+"""An answer under construction: lines with citation markers, what they cite, what was computed."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+
+from assistant.records import Chunk
+from assistant.settings import PROJECT_ROOT
+
+TEMPLATES = PROJECT_ROOT / "prompts" / "answers.toml"
+
+
+@cache
+def templates() -> dict[str, str]:
+    with TEMPLATES.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    chunk: Chunk
+    quote: str  # a verbatim slice of chunk.quote
+
+
+@dataclass(frozen=True)
+class Computation:
+    result: str
+    operands: tuple[str, ...]
+
+
+@dataclass
+class Draft:
+    lines: list[str] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    computations: list[Computation] = field(default_factory=list)
+    refused: bool = False
+
+    def cite(self, *items: Evidence) -> str:
+        markers = []
+        for item in items:
+            if item not in self.evidence:
+                self.evidence.append(item)
+            markers.append(f"[{self.evidence.index(item) + 1}]")
+        return "".join(markers)
+
+    def say(self, template: str, *evidence: Evidence, **values: object) -> None:
+        self.lines.append(templates()[template].format(cite=self.cite(*evidence), **values))
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A possible answer and how much of the question its evidence covers."""
+
+    draft: Draft
+    coverage: float
+    shown: str  # the figures it states, for checking the measure the question asks for

@@ -1,0 +1,192 @@
+"""Answers from the report's prose: the best evidence sentence, or a list of measures."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from assistant.knowledge import DocumentKnowledge
+from assistant.query.draft import Candidate, Draft, Evidence
+from assistant.query.intent import Intent, preferred_year
+from assistant.query.match import Rarity, contradicts, coverage, key_terms
+from assistant.query.normalise import Question
+from assistant.query.retrieve import Hit, HybridSearch
+from assistant.records import Chunk
+
+SENTENCE = re.compile(r"[^。；！？]+[。；！？]?")
+CLAUSE = re.compile(r"[^，。；]+[，。；]?")
+ENUMERATION = re.compile(
+    r"^(一是|二是|三是|四是|五是|六是|首先|其次|再次|最后|第[一二三四五六七八九十]+[，、])"
+)
+LIST_ITEMS = 6
+LIST_COVERAGE = 0.5
+CLAUSE_WINDOW = 100
+LIST_IGNORE = (
+    "措施",
+    "举措",
+    "目标",
+    "任务",
+    "工作",
+    "方面",
+    "重点",
+    "哪些",
+    "安排",
+    "具体",
+    "建设",
+)
+
+
+def sentences(text: str) -> list[str]:
+    """Verbatim sentences (a table row's cells stay tab-separated, as in the document)."""
+    return [s for s in SENTENCE.findall(text) if s.strip()]
+
+
+def readable(text: str) -> str:
+    """Display form of a quoted row: 「新材料产业：宝山新材料…」."""
+    return "：".join(cell for cell in text.split("\t") if cell.strip())
+
+
+class ProseAnswers:
+    def __init__(self, search: HybridSearch, rarity: Rarity, structured: frozenset[str]) -> None:
+        self.search = search
+        self.rarity = rarity
+        self.structured = structured  # rows answered from typed records, never as prose
+
+    def hits(self, question: Question, document: DocumentKnowledge, limit: int = 8) -> list[Hit]:
+        found = self.search.search(
+            question.search_text,
+            doc_ids={document.meta.doc_id},
+            years=question.years,
+            limit=limit + 4,
+        )
+        return [h for h in found if h.chunk.quote not in self.structured][:limit]
+
+    @staticmethod
+    def _in_year(
+        chunk: Chunk, question: Question, document: DocumentKnowledge, year: int | None
+    ) -> bool:
+        """A passage about another year than the one asked for cannot answer.
+
+        Years outside the plan's own two are names (「2022年…百强」), not the time asked.
+        """
+        own = {document.meta.results_year, document.meta.plan_year} - {None}
+        wanted = (set(question.years) & own) or ({year} if year else set())
+        return not wanted or not chunk.years or bool(wanted & set(chunk.years))
+
+    def fact(
+        self, question: Question, document: DocumentKnowledge, intent: Intent
+    ) -> Candidate | None:
+        terms = key_terms(question, self.rarity, ignore=document.own_names)
+        if not terms:
+            return None
+        year = preferred_year(intent, document)
+        best: tuple[float, float, Chunk, str] | None = None
+        for hit in self.hits(question, document):
+            if not self._in_year(hit.chunk, question, document, year):
+                continue
+            for sentence in sentences(hit.chunk.quote):
+                if intent.measure and not re.search(intent.measure, sentence):
+                    continue
+                if contradicts(question, sentence):
+                    continue
+                covered = (
+                    coverage(terms, hit.chunk.section[-1:][0] + sentence, question)
+                    if (hit.chunk.section)
+                    else coverage(terms, sentence, question)
+                )
+                rank = covered + (0.15 if intent.quantity and re.search(r"\d", sentence) else 0)
+                if best is None or rank > best[1]:
+                    best = (covered, rank, hit.chunk, sentence)
+        if best is None:
+            return None
+        covered, _, chunk, sentence = best
+        shown = self._clauses(sentence, terms, question, intent) if intent.quantity else sentence
+        draft = Draft()
+        draft.say(
+            _fact_template(chunk, document),
+            Evidence(chunk, sentence),
+            sentence=readable(shown).rstrip("。；，"),
+            results_year=document.meta.results_year or "",
+            plan_year=document.meta.plan_year or "",
+        )
+        return Candidate(draft, covered, shown)
+
+    def _clauses(
+        self, sentence: str, terms: dict[str, float], question: Question, intent: Intent
+    ) -> str:
+        """The clauses that answer: from the first relevant one to the last, if short enough."""
+        clauses = CLAUSE.findall(sentence)
+        if len(clauses) <= 1:
+            return sentence
+
+        def relevant(clause: str) -> bool:
+            measured = bool(re.search(intent.measure, clause)) if intent.measure else False
+            figured = bool(re.search(r"\d", clause)) and coverage(terms, clause, question) > 0
+            return measured or figured
+
+        def score(clause: str) -> tuple[bool, float, bool]:
+            measured = bool(re.search(intent.measure, clause)) if intent.measure else True
+            return (measured, coverage(terms, clause, question), bool(re.search(r"\d", clause)))
+
+        marked = [i for i, clause in enumerate(clauses) if relevant(clause)]
+        if marked:
+            span = "".join(clauses[marked[0] : marked[-1] + 1])
+            if len(span) <= CLAUSE_WINDOW:
+                return span
+        return max(clauses, key=score)
+
+    def listing(
+        self, question: Question, document: DocumentKnowledge, intent: Intent
+    ) -> Draft | None:
+        if not intent.listing:
+            return None
+        terms = key_terms(question, self.rarity, ignore=(*LIST_IGNORE, *document.own_names))
+        if not terms:
+            return None
+        year = preferred_year(intent, document)
+        chosen = list(dict.fromkeys(self._list_items(question, document, terms, year)))
+        if not chosen:
+            return None
+        draft = Draft()
+        topic = "、".join(terms)
+        draft.say("list_intro", year_label=f"{year}年" if year else "", topic=topic)
+        for chunk, sentence in chosen[:LIST_ITEMS]:
+            shown = readable(sentence).rstrip("。；")
+            draft.say("list_item", Evidence(chunk, sentence), sentence=shown)
+        return draft
+
+    def _list_items(
+        self,
+        question: Question,
+        document: DocumentKnowledge,
+        terms: dict[str, float],
+        year: int | None,
+    ) -> Iterator[tuple[Chunk, str]]:
+        for hit in self.hits(question, document, limit=10):
+            if not self._in_year(hit.chunk, question, document, year):
+                continue
+            context = "".join(hit.chunk.section[-1:])
+            if coverage(terms, context, question) >= LIST_COVERAGE:
+                # The paragraph is about the topic: its sentences are the measures.
+                lead = context + "。"
+                yield from ((hit.chunk, s) for s in sentences(hit.chunk.quote) if s != lead)
+                continue
+            found = sentences(hit.chunk.quote)
+            for index, sentence in enumerate(found):
+                if (
+                    coverage(terms, context + sentence, question) >= LIST_COVERAGE
+                    and len(sentence) > 8
+                ):
+                    yield hit.chunk, sentence
+                    for following in found[index + 1 :]:
+                        if not ENUMERATION.match(following):
+                            break
+                        yield hit.chunk, following
+
+
+def _fact_template(chunk: Chunk, document: DocumentKnowledge) -> str:
+    if chunk.years == (document.meta.results_year,):
+        return "fact_results"
+    if chunk.years == (document.meta.plan_year,):
+        return "fact_plan"
+    return "fact"

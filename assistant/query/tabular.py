@@ -1,0 +1,394 @@
+"""Answers from the typed tables: an indicator or project row, a comparison, a count or a sum."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+
+from assistant.knowledge import DocumentKnowledge, Indicator, Project
+from assistant.query.draft import Candidate, Computation, Draft, Evidence
+from assistant.query.intent import Intent
+from assistant.query.match import Rarity, contradicts, coverage, key_terms
+from assistant.query.normalise import Question
+from assistant.query.retrieve import HybridSearch
+from assistant.records import Chunk
+
+NAME_COVERAGE = 0.3
+QUESTION_SHARE = 0.7  # a long name mentioned by its distinctive part (「上钢一厂控污调蓄池」)
+STRONG_NAME = 0.7
+QUESTION_PARTS = re.compile(r"和|与|及|、|分别|各")
+GROUP_COVERAGE = 0.45
+AMOUNT = re.compile(
+    r"(\d+(?:\.\d+)?)(亿美元|亿元|万元|万平方米|平方米|万人|万户|亿|万|元|个|家|张|台|人|所|条|座|项|"
+    r"公顷|公里|%)"
+)
+THRESHOLD = re.compile(
+    r"(超过|大于|高于|多于|不低于|不少于|低于|小于|少于|不足|不到)(\d+(?:\.\d+)?)亿"
+)
+NAME_FILTER = re.compile(
+    r"(?:名字|名称|项目名)?(?:带|含|包含|叫)[「“\"]?([\u4e00-\u9fff\w]{1,8}?)[」”\"]?(?:的|字)"
+)
+TABLE_ANCHORS = (
+    "重大",
+    "政府投资",
+    "表2",
+    "所有项目",
+    "全部项目",
+    "这些项目",
+    "项目一共",
+    "项目共",
+)
+GROWTH_WORDS = ("增速", "增长", "百分点", "增幅")
+PROJECT_WORDS = ("项目", "投资", "总投资", "投资总额", "重大")
+
+
+class TableAnswers:
+    def __init__(self, search: HybridSearch, rarity: Rarity) -> None:
+        self.search = search
+        self.rarity = rarity
+        self._chunk_by_quote = {c.quote: c for c in search.chunks}
+
+    def evidence(self, raw: str) -> Evidence:
+        return Evidence(self._chunk_by_quote[raw], raw)
+
+    def chunk(self, raw: str) -> Chunk:
+        return self._chunk_by_quote[raw]
+
+    # --- which rows the question names -----------------------------------------------------
+
+    def entities(
+        self, question: Question, document: DocumentKnowledge
+    ) -> list[tuple[float, Indicator | Project]]:
+        ranked = []
+        for entity in (*document.indicators, *document.projects):
+            match = self.rarity.match_name(_entity_name(entity), question)
+            if match.coverage >= NAME_COVERAGE or match.question_share >= QUESTION_SHARE:
+                weight = 0.5 + max(match.coverage, match.question_share)
+                ranked.append((match.score * weight, entity))
+        return sorted(ranked, key=lambda pair: -pair[0])
+
+    def lookup(
+        self, question: Question, document: DocumentKnowledge, intent: Intent
+    ) -> Candidate | None:
+        """The named row that best covers the question's words, as an answer candidate."""
+        terms = key_terms(question, self.rarity, ignore=document.own_names)
+        best: tuple[float, float, Indicator | Project] | None = None
+        for score, entity in self.entities(question, document)[:5]:
+            raw = entity.row.raw
+            covered = coverage(terms, self.chunk(raw).text, question) if terms else 1.0
+            if best is None or (covered, score) > (best[0], best[1]):
+                best = (covered, score, entity)
+        if best is None:
+            return None
+        covered, _, entity = best
+        if contradicts(question, self.chunk(entity.row.raw).text):
+            return None
+        draft = Draft()
+        if isinstance(entity, Project):
+            shown = self._say_project(draft, entity, document)
+        else:
+            siblings = self._named_parts(question, document, entity)
+            shown = " ".join(self._say_indicator(draft, part, intent) for part in siblings)
+        return Candidate(draft, covered, shown)
+
+    def strong_match(self, question: Question, document: DocumentKnowledge) -> bool:
+        """The question plainly names one row (「轨交18号线二期今年什么目标」)."""
+        return any(
+            self.rarity.match_name(_entity_name(e), question).coverage >= STRONG_NAME
+            for _, e in self.entities(question, document)[:3]
+        )
+
+    def _named_parts(
+        self, question: Question, document: DocumentKnowledge, chosen: Indicator
+    ) -> list[Indicator]:
+        """「税收收入和非税收入分别多少」 names two parts of one compound row: answer both."""
+        if not chosen.row.parts:
+            return [chosen]
+        named = [
+            e
+            for _, e in self.entities(question, document)
+            if isinstance(e, Indicator) and e.row is chosen.row
+        ]
+        return named if len(named) > 1 and QUESTION_PARTS.search(question.text) else [chosen]
+
+    def _say_project(self, draft: Draft, project: Project, document: DocumentKnowledge) -> str:
+        draft.say(
+            "project",
+            self.evidence(project.row.raw),
+            name=project.row.name,
+            investment=project.row.investment,
+            unit=project.unit,
+            plan_year=document.meta.plan_year or "",
+            goal=project.row.goal,
+        )
+        return f"{project.row.investment}{project.unit} {project.row.goal}"
+
+    def _say_indicator(self, draft: Draft, indicator: Indicator, intent: Intent) -> str:
+        part = indicator.part
+        result = _joined(part.result_value, part.result_growth)
+        target = _joined(part.target_value, part.target_growth)
+        values = {
+            "name": indicator.name,
+            "result": result or "文件未列出",
+            "target": target or "文件未列出",
+            "results_year": indicator.results_year or "",
+            "plan_year": indicator.plan_year or "",
+        }
+        evidence = self.evidence(indicator.row.raw)
+        kind = intent.preferred_year_kind
+        if kind == "plan" and target:
+            draft.say("indicator_target", evidence, **values)
+            return target
+        if kind == "results" and result:
+            draft.say("indicator_result", evidence, **values)
+            return result
+        draft.say("indicator_both", evidence, **values)
+        return f"{result} {target}"
+
+    # --- comparisons ------------------------------------------------------------------------
+
+    def comparison(
+        self, question: Question, document: DocumentKnowledge, intent: Intent
+    ) -> Draft | None:
+        if not intent.compare:
+            return None
+        ranked = [e for _, e in self.entities(question, document)]
+        projects = [e for e in ranked[:3] if isinstance(e, Project)]
+        if len(projects) >= 2:
+            return self._compare_projects(question, projects[0], projects[1])
+        indicators = [e for e in ranked if isinstance(e, Indicator)]
+        if not indicators or not (intent.wants_target and intent.wants_result):
+            return None  # 「比上年提高多少」 asks for the report's own figure, not target − result
+        return self._compare_years(question, indicators[0])
+
+    def _compare_years(self, question: Question, indicator: Indicator) -> Draft | None:
+        part = indicator.part
+        growth_first = any(word in question.text for word in GROWTH_WORDS)
+        target_cells = _ordered(part.target_value, part.target_growth, growth_first)
+        result_cells = _ordered(part.result_value, part.result_growth, growth_first)
+        for target_cell in target_cells:
+            for result_cell in result_cells:
+                target = _amount(target_cell, question)
+                result = _amount(result_cell, question)
+                if target and result and target[1] == result[1]:
+                    draft = Draft()
+                    labels = (f"{indicator.plan_year}年目标", f"{indicator.results_year}年完成")
+                    cells = (target_cell, result_cell)
+                    _say_difference(
+                        draft, [self.evidence(indicator.row.raw)], labels, cells, target, result
+                    )
+                    return draft
+        return None
+
+    def _compare_projects(
+        self, question: Question, first: Project, second: Project
+    ) -> Draft | None:
+        if first.row.investment_value is None or second.row.investment_value is None:
+            return None
+        pair = sorted((first, second), key=lambda p: p.row.investment_value, reverse=True)
+        if re.search(r"哪个[^多少大小高低]{0,6}[少小低]", question.text):
+            pair.reverse()
+        elif not re.search(r"哪个", question.text):
+            pair.sort(key=lambda p: _position(question.text, p.row.name))
+        a, b = pair
+        draft = Draft()
+        evidence = [self.evidence(a.row.raw), self.evidence(b.row.raw)]
+        labels = (f"{a.row.name}投资", f"{b.row.name}投资")
+        cells = (a.row.investment + a.unit, b.row.investment + b.unit)
+        _say_difference(
+            draft, evidence, labels, cells, (a.row.investment, a.unit), (b.row.investment, b.unit)
+        )
+        return draft
+
+    # --- counts and sums over the projects table ------------------------------------------------
+
+    def aggregate(
+        self, question: Question, document: DocumentKnowledge, intent: Intent
+    ) -> Draft | None:
+        wanted = intent.count or intent.sum or intent.superlative
+        if not wanted or not document.projects:
+            return None
+        selection = self._selection(question, document)
+        if selection is None:
+            return None
+        projects, scope = selection
+        if intent.superlative and projects:
+            return self._extreme(projects, intent.superlative)
+        return self._count_and_sum(document, projects, scope, intent)
+
+    def _selection(
+        self, question: Question, document: DocumentKnowledge
+    ) -> tuple[list[Project], str] | None:
+        """The projects a question is about; None when it is not about the projects table."""
+        text = question.text
+        projects = list(document.projects)
+        group = self._group(question, document)
+        goals = sorted({p.row.goal for p in projects if p.row.goal}, key=len, reverse=True)
+        goal = next((g for g in goals if g in text), "")
+        threshold = THRESHOLD.search(text)
+        named = NAME_FILTER.search(text)
+        anchored = group or any(anchor in text for anchor in TABLE_ANCHORS)
+        if not anchored and goal:
+            # 「要基本竣工的项目有几个」 is about the table; 「多少个教育项目要开工」 is not.
+            others = key_terms(question, self.rarity, ignore=(*document.own_names, *PROJECT_WORDS))
+            anchored = not [word for word in others if word not in goal]
+        if not anchored:
+            return None
+        scope = re.sub(r"（\d+项）$", "", group) if group else projects[0].table_title
+        if group:
+            projects = [p for p in projects if p.row.group == group]
+        if goal:
+            projects = [p for p in projects if p.row.goal == goal]
+            scope += f"中目标为「{goal}」的项目"
+        if threshold:
+            projects = _above_or_below(projects, threshold)
+            scope += f"中投资{threshold.group(1)}{threshold.group(2)}亿元的项目"
+        if named:
+            projects = [p for p in projects if named.group(1) in p.row.name]
+            scope += f"中名称含「{named.group(1)}」的项目"
+        return projects, scope
+
+    def _group(self, question: Question, document: DocumentKnowledge) -> str:
+        groups = {p.row.group for p in document.projects if p.row.group}
+        scored = [
+            (self.rarity.match_name(re.sub(r"（\d+项）", "", g), question), g) for g in groups
+        ]
+        scored = [(m, g) for m, g in scored if m.coverage >= GROUP_COVERAGE]
+        return max(scored, key=lambda pair: pair[0].score)[1] if scored else ""
+
+    def _count_and_sum(
+        self, document: DocumentKnowledge, projects: list[Project], scope: str, intent: Intent
+    ) -> Draft:
+        draft = Draft()
+        rows = [self.evidence(p.row.raw) for p in projects]
+        draft.computations.append(Computation(str(len(projects)), ()))
+        draft.say("count", *rows, scope=scope, count=len(projects))
+        draft.lines[-1] += "、".join(p.row.name for p in projects) + "。"
+        if projects and (intent.sum or intent.count):
+            values = [p.row.investment for p in projects]
+            total = _plain(sum((Decimal(v) for v in values), Decimal(0)))
+            draft.computations.append(Computation(total, tuple(values)))
+            draft.say("sum", total=total, unit=projects[0].unit, formula="+".join(values))
+            self._listed_total(draft, document, projects)
+        return draft
+
+    def _extreme(self, projects: Sequence[Project], which: str) -> Draft:
+        valued = [p for p in projects if p.row.investment_value is not None]
+        pick = max if which == "max" else min
+        chosen = pick(valued, key=lambda p: p.row.investment_value)
+        draft = Draft()
+        label = "最多" if which == "max" else "最少"
+        draft.say(
+            "extreme",
+            self.evidence(chosen.row.raw),
+            label=label,
+            count=len(valued),
+            name=chosen.row.name,
+            investment=chosen.row.investment,
+            unit=chosen.unit,
+            goal=chosen.row.goal,
+        )
+        draft.computations.append(Computation(str(len(valued)), ()))
+        return draft
+
+    def _listed_total(
+        self, draft: Draft, document: DocumentKnowledge, selected: Sequence[Project]
+    ) -> None:
+        """When the whole table is summed, the document's own 合计 row is shown beside it."""
+        for table in document.tables.projects:
+            if table.total and len(selected) == len(table.rows):
+                draft.say(
+                    "listed_total",
+                    self.evidence(table.total.raw),
+                    label=table.total.label,
+                    total=table.total.investment,
+                    unit=table.unit,
+                )
+
+
+def _entity_name(entity: Indicator | Project) -> str:
+    return entity.name if isinstance(entity, Indicator) else entity.row.name
+
+
+def _joined(*values: str) -> str:
+    return "，".join(v for v in values if v)
+
+
+def _ordered(value: str, growth: str, growth_first: bool) -> list[str]:
+    cells = [growth, value] if growth_first else [value, growth]
+    return [cell for cell in cells if cell]
+
+
+def _position(text: str, name: str) -> int:
+    for size in (4, 3, 2):
+        for start in range(len(name) - size + 1):
+            found = text.find(name[start : start + size])
+            if found >= 0:
+                return found
+    return len(text)
+
+
+def _amount(text: str, question: Question) -> tuple[str, str] | None:
+    """The figure in a cell the question is about: 「新增国家30家、市级100家」 + 市级 → 100家."""
+    matches = list(AMOUNT.finditer(text))
+    if not matches:
+        return None
+
+    def relevance(match: re.Match[str]) -> float:
+        label = re.split(r"[、，,；/（(]", text[: match.start()])[-1]
+        if not label:
+            return 0.0
+        return sum(1 for ch in label if ch in question.text) / len(label)
+
+    best = max(matches, key=relevance)
+    return best.group(1), best.group(2)
+
+
+def _above_or_below(projects: list[Project], threshold: re.Match[str]) -> list[Project]:
+    limit = Decimal(threshold.group(2))
+    above = threshold.group(1) in ("超过", "大于", "高于", "多于", "不低于", "不少于")
+    inclusive = threshold.group(1).startswith("不") and above
+    kept = []
+    for project in projects:
+        value = project.row.investment_value
+        if value is None:
+            continue
+        if (above and (value > limit or (inclusive and value == limit))) or (
+            not above and value < limit
+        ):
+            kept.append(project)
+    return kept
+
+
+def _plain(value: Decimal) -> str:
+    """Decimal arithmetic keeps the inputs' precision: 12.5 + 8.30 + 2.2 = 23.00."""
+    return format(value, "f")
+
+
+def _say_difference(
+    draft: Draft,
+    evidence: list[Evidence],
+    labels: tuple[str, str],
+    cells: tuple[str, str],
+    first: tuple[str, str],
+    second: tuple[str, str],
+) -> None:
+    a, b = Decimal(first[0]), Decimal(second[0])
+    unit = "个百分点" if first[1] == "%" else first[1]
+    values = {"first_label": labels[0], "second_label": labels[1], "first": cells[0]}
+    values["second"] = cells[1]
+    if a == b:
+        draft.say("compare_same", *evidence, **values)
+        return
+    difference = _plain(abs(a - b))
+    draft.computations.append(Computation(difference, (first[0], second[0])))
+    draft.say(
+        "compare",
+        *evidence,
+        **values,
+        direction="多" if a > b else "少",
+        difference=difference,
+        unit=unit,
+        formula=f"{first[0]} − {second[0]} = {_plain(a - b)}",
+    )

@@ -1,0 +1,177 @@
+"""Scoring the gold set: accuracy, refusals, verbatim quotes, numbers with support."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from assistant.records import Answer
+
+TABLE_CATEGORIES = ("indicator_result", "indicator_target", "project")
+MARKER = re.compile(r"\[\d+\]")
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+SUM_FORMULA = re.compile(r"([\d.]+)[^（\d]{0,6}（([\d.]+(?:\+[\d.]+)+)）")
+DIFFERENCE = re.compile(r"（([\d.]+) − ([\d.]+) = -?([\d.]+)）")
+
+
+@dataclass(frozen=True)
+class Gold:
+    id: str
+    category: str
+    question: str
+    expect: tuple[str, ...]
+    quote: str
+    refuse: bool
+
+
+def load_gold(path: Path) -> list[Gold]:
+    items = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            data = json.loads(line)
+            items.append(
+                Gold(
+                    data["id"],
+                    data["category"],
+                    data["question"],
+                    tuple(data.get("expect", ())),
+                    data.get("quote", ""),
+                    bool(data.get("refuse")),
+                )
+            )
+    return items
+
+
+def normalised(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+@dataclass
+class Outcome:
+    gold: Gold
+    answer: Answer
+    correct: bool
+    unverbatim: list[str] = field(default_factory=list)
+    unsupported: list[str] = field(default_factory=list)
+
+
+def judge(gold: Gold, answer: Answer, documents: Sequence[str]) -> Outcome:
+    if gold.refuse:
+        correct = answer.refused
+    else:
+        shown = normalised(answer.answer)
+        correct = not answer.refused and all(normalised(e) in shown for e in gold.expect)
+    unverbatim = [c.quote for c in answer.citations if not any(c.quote in d for d in documents)]
+    return Outcome(gold, answer, correct, unverbatim, unsupported_numbers(answer, documents))
+
+
+def unsupported_numbers(answer: Answer, documents: Sequence[str]) -> list[str]:
+    """Numbers in the answer found in no quote, no metadata line and no shown arithmetic."""
+    text = MARKER.sub("", answer.answer)
+    supported = {n for c in answer.citations for n in NUMBER.findall(c.quote)}
+    supported |= set(NUMBER.findall(answer.question))
+    for document in documents:  # title, 文号, dates: the cover page
+        supported |= set(NUMBER.findall(document[:2000]))
+    supported |= _checked_arithmetic(text, supported)
+    supported.add(str(len(answer.citations)))
+    return [n for n in NUMBER.findall(text) if not any(_same(n, s) for s in supported)]
+
+
+def _checked_arithmetic(text: str, supported: set[str]) -> set[str]:
+    """Results of sums and differences the answer shows, when they are right."""
+    results = set()
+    for total, terms in SUM_FORMULA.findall(text):
+        operands = terms.split("+")
+        if all(o in supported for o in operands) and _dec(total) == sum(map(_dec, operands)):
+            results.add(total)
+    for first, second, difference in DIFFERENCE.findall(text):
+        known = first in supported and second in supported
+        if known and abs(_dec(first) - _dec(second)) == _dec(difference):
+            results.add(difference)
+    return results
+
+
+def _dec(text: str) -> Decimal:
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return Decimal("NaN")
+
+
+def _same(a: str, b: str) -> bool:
+    return _dec(a) == _dec(b)
+
+
+@dataclass
+class Report:
+    name: str
+    outcomes: list[Outcome]
+
+    def accuracy(self, categories: Iterable[str] | None = None) -> float:
+        chosen = [
+            o for o in self._answerable() if categories is None or o.gold.category in categories
+        ]
+        return sum(o.correct for o in chosen) / len(chosen) if chosen else 1.0
+
+    def _answerable(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.gold.refuse]
+
+    def refusal_precision(self) -> float:
+        refused = [o for o in self.outcomes if o.answer.refused]
+        return sum(o.gold.refuse for o in refused) / len(refused) if refused else 1.0
+
+    def refusal_recall(self) -> float:
+        wanted = [o for o in self.outcomes if o.gold.refuse]
+        return sum(o.answer.refused for o in wanted) / len(wanted) if wanted else 1.0
+
+    def unverbatim(self) -> list[tuple[str, str]]:
+        return [(o.gold.id, q) for o in self.outcomes for q in o.unverbatim]
+
+    def unsupported(self) -> list[tuple[str, str]]:
+        return [(o.gold.id, n) for o in self.outcomes for n in o.unsupported]
+
+    def failures(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.correct]
+
+    def table(self) -> str:
+        by_category: dict[str, list[Outcome]] = defaultdict(list)
+        for outcome in self.outcomes:
+            by_category[outcome.gold.category].append(outcome)
+        lines = [f"{'category':<18}{'n':>5}{'correct':>9}{'accuracy':>10}"]
+        for category in sorted(by_category):
+            items = by_category[category]
+            right = sum(o.correct for o in items)
+            lines.append(f"{category:<18}{len(items):>5}{right:>9}{right / len(items):>10.1%}")
+        elapsed = sorted(o.answer.elapsed_ms for o in self.outcomes)
+        lines += [
+            f"table questions accuracy: {self.accuracy(TABLE_CATEGORIES):.1%}",
+            f"overall answer accuracy: {self.accuracy():.1%}",
+            f"refusal precision: {self.refusal_precision():.1%}",
+            f"refusal recall: {self.refusal_recall():.1%}",
+            f"quotes not verbatim: {len(self.unverbatim())}",
+            f"numbers without support: {len(self.unsupported())}",
+            f"latency p50: {_percentile(elapsed, 50):.0f} ms",
+            f"latency p95: {_percentile(elapsed, 95):.0f} ms",
+        ]
+        lines += [
+            f"  FAIL {o.gold.id} {o.gold.question} → {_short(o.answer)}" for o in self.failures()
+        ]
+        return "\n".join(lines)
+
+
+def _short(answer: Answer) -> str:
+    text = answer.answer.replace("\n", " ")
+    return ("[拒答] " if answer.refused else "") + (text[:90] + "…" if len(text) > 90 else text)
+
+
+def _percentile(values: Sequence[float], q: int) -> float:
+    if not values:
+        return 0.0
+    index = min(len(values) - 1, round(q / 100 * (len(values) - 1)))
+    return values[index]

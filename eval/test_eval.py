@@ -1,0 +1,69 @@
+"""`pytest eval/`: the answers are right, cited verbatim, and every number has support."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.corpus import parse_corpus
+from assistant.ingest.clean import clean_text
+from eval.conftest import EVAL_DIR, REPORTS
+from eval.scoring import TABLE_CATEGORIES, Report, judge, load_gold
+
+GOLD = load_gold(EVAL_DIR / "gold.jsonl")
+SYNTHETIC_GOLD = load_gold(EVAL_DIR / "gold_synthetic.jsonl")
+
+
+def cleaned_texts(settings) -> list[str]:
+    """Everything each document says, as cleaned: the only text a quote may come from."""
+    documents, _ = parse_corpus(settings)
+    return ["\n".join(block.text for block in clean_text(d.text)) for d in documents]
+
+
+def run(name: str, service, gold) -> Report:
+    texts = cleaned_texts(service.settings)
+    report = Report(name, [judge(item, service.ask(item.question), texts) for item in gold])
+    REPORTS.append(report)
+    return report
+
+
+@pytest.fixture(scope="module")
+def bundled_report(bundled_service):
+    return run("bundled plan (gold.jsonl)", bundled_service, GOLD)
+
+
+@pytest.fixture(scope="module")
+def two_plan_report(two_plan_service):
+    return run("two plans in one index (gold_synthetic.jsonl)", two_plan_service, SYNTHETIC_GOLD)
+
+
+def test_gold_set_is_big_enough():
+    assert len(GOLD) >= 200
+    assert sum(item.refuse for item in GOLD) >= 30
+
+
+def test_table_questions(bundled_report):
+    assert bundled_report.accuracy(TABLE_CATEGORIES) >= 0.95
+
+
+def test_overall_accuracy(bundled_report):
+    assert bundled_report.accuracy() >= 0.90
+
+
+def test_refusals(bundled_report):
+    assert bundled_report.refusal_precision() >= 0.90
+    assert bundled_report.refusal_recall() >= 0.90
+
+
+def test_quotes_are_verbatim(bundled_report, two_plan_report):
+    assert bundled_report.unverbatim() == []
+    assert two_plan_report.unverbatim() == []
+
+
+def test_no_number_without_support(bundled_report, two_plan_report):
+    assert bundled_report.unsupported() == []
+    assert two_plan_report.unsupported() == []
+
+
+def test_second_document_in_a_shared_index(two_plan_report):
+    assert two_plan_report.accuracy() >= 0.90
+    assert two_plan_report.refusal_recall() >= 0.90
