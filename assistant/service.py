@@ -9,12 +9,13 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from assistant.errors import InvalidQuestionError
-from assistant.knowledge import DocumentKnowledge, Knowledge
-from assistant.query import verify
+from assistant.knowledge import DocumentKnowledge, Knowledge, Project
+from assistant.query import followup, verify
 from assistant.query.answer import Composer
 from assistant.query.cite import citations
 from assistant.query.draft import Draft, Evidence, templates
 from assistant.query.match import Rarity
+from assistant.query.normalise import normalise
 from assistant.query.retrieve import HybridRetriever, HybridSearch
 from assistant.query.scope import Scope, select
 from assistant.records import Answer
@@ -46,9 +47,11 @@ class AssistantService:
         """Load the embedding model and the tokenizer before the first question arrives."""
         self.search.search("地区生产总值", limit=1)
 
-    def ask(self, question: str) -> Answer:
+    def ask(self, question: str, previous: str | None = None) -> Answer:
+        """Answer a question; ``previous`` is the conversation's last resolved question."""
         started = time.perf_counter()
         checked = check_question(question)
+        checked = followup.resolve(checked, previous, self._subject_of, self._group_of)
         scope = select(checked, self.documents, self._mentioned)
         draft, resolved = self._answer(scope, checked)
         echoed = self._known_numbers | set(verify.numbers(resolved + checked))
@@ -92,6 +95,24 @@ class AssistantService:
         if not scope.ambiguous:
             return drafts[0][1], resolved
         return _merge(drafts), resolved
+
+    def _main_entity(self, question: str):
+        document = self.documents[0]
+        normalised = normalise(question, document.meta.plan_year)
+        ranked = self.composer.tables.entities(normalised, document)
+        return ranked[0][1] if ranked else None
+
+    def _subject_of(self, question: str) -> str:
+        entity = self._main_entity(question)
+        if entity is None:
+            return ""
+        return entity.row.name if isinstance(entity, Project) else entity.name
+
+    def _group_of(self, question: str) -> str:
+        entity = self._main_entity(question)
+        if isinstance(entity, Project) and entity.row.group:
+            return re.sub(r"（\d+项）$", "", entity.row.group)
+        return ""
 
     def _mentioned(self, phrase: str) -> bool:
         return phrase in self._text

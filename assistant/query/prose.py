@@ -21,19 +21,7 @@ ENUMERATION = re.compile(
 LIST_ITEMS = 6
 LIST_COVERAGE = 0.5
 CLAUSE_WINDOW = 100
-LIST_IGNORE = (
-    "措施",
-    "举措",
-    "目标",
-    "任务",
-    "工作",
-    "方面",
-    "重点",
-    "哪些",
-    "安排",
-    "具体",
-    "建设",
-)
+LIST_IGNORE = tuple("措施 举措 目标 任务 工作 方面 重点 哪些 安排 具体 建设 还有".split())
 
 
 def sentences(text: str) -> list[str]:
