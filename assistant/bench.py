@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from statistics import median
 
-from assistant.settings import Settings
+from assistant.settings import PROJECT_ROOT, Settings
 
 
 def bench_index(settings: Settings, runs: int = 3) -> str:
@@ -51,3 +51,39 @@ def _timed_index_run(settings: Settings, index_dir: Path) -> float:
     started = time.perf_counter()
     subprocess.run(command, check=True, env=environment, stdout=subprocess.DEVNULL)
     return time.perf_counter() - started
+
+
+def bench_ask(settings: Settings, questions_file: Path | None = None) -> str:
+    """Latency per question with the index warm (p50/p95), and the cold start of the service."""
+    from assistant.service import AssistantService
+
+    questions = _questions(questions_file or PROJECT_ROOT / "eval" / "gold.jsonl")
+    started = time.perf_counter()
+    service = AssistantService(settings)
+    service.warm_up()
+    cold = time.perf_counter() - started
+    timings = []
+    for question in questions:
+        began = time.perf_counter()
+        service.ask(question)
+        timings.append((time.perf_counter() - began) * 1000)
+    timings.sort()
+    return "\n".join(
+        [
+            f"index: {settings.index_dir}  embedder: {settings.embedder}",
+            f"cold start (load index, tokenizer, embedder; first query): {cold:.2f} s",
+            f"questions: {len(timings)} (warm, one process)",
+            f"latency p50: {_percentile(timings, 50):.1f} ms",
+            f"latency p95: {_percentile(timings, 95):.1f} ms",
+            f"latency max: {timings[-1]:.1f} ms",
+        ]
+    )
+
+
+def _questions(path: Path) -> list[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line)["question"] for line in lines if line.strip()]
+
+
+def _percentile(values: list[float], q: int) -> float:
+    return values[min(len(values) - 1, round(q / 100 * (len(values) - 1)))]

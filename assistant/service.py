@@ -54,7 +54,8 @@ class AssistantService:
         checked = followup.resolve(checked, previous, self._subject_of, self._group_of)
         scope = select(checked, self.documents, self._mentioned)
         draft, resolved = self._answer(scope, checked)
-        echoed = self._known_numbers | set(verify.numbers(resolved + checked))
+        asked_years = {str(year) for year in scope.missing_years}
+        echoed = self._known_numbers | set(verify.numbers(resolved + checked)) | asked_years
         problems = verify.problems(draft, self._live, echoed)
         if problems:
             draft = _unverified(draft)
@@ -79,17 +80,21 @@ class AssistantService:
     # --- internals --------------------------------------------------------------------------
 
     def _answer(self, scope: Scope, question: str) -> tuple[Draft, str]:
+        if scope.targets:
+            resolved = scope.targets[0][1].text
+        else:
+            resolved = normalise(question, self.documents[0].meta.plan_year).text
         if scope.foreign_places:
-            return self._refusal("refuse_district", districts="、".join(scope.foreign_places)), ""
+            places = "、".join(scope.foreign_places)
+            return self._refusal("refuse_district", districts=places), resolved
         if scope.missing_years:
             years = "、".join(str(y) for y in scope.missing_years)
-            return self._refusal("refuse_year", years=years), ""
+            return self._refusal("refuse_year", years=years), resolved
         drafts = []
         for document, normalised in scope.targets:
             draft = self.composer.compose(normalised, document)
             if draft:
                 drafts.append((document, draft))
-        resolved = scope.targets[0][1].text if scope.targets else question
         if not drafts:
             return self._not_found(scope, question), resolved
         if not scope.ambiguous:

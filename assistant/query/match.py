@@ -19,7 +19,7 @@ CJK_OR_ALNUM = re.compile(r"[\u4e00-\u9fff0-9a-zA-Z]")
 QUESTION_WORDS = re.compile(
     r"请问|百分之多少|多少|是多少|有多少|什么|哪些|哪个|第几|几届|几[个项家人所条座场次张台套户]|"
     r"怎么样|怎样|如何|是否|有没有|是啥|啥|吗|呢|呀|吧|一共|总共|合计|加起来|大概|具体|情况|方面|"
-    r"有关|关于|相关|一下|告诉我|介绍|分别|是谁|谁|哪里|哪儿|[了是的]"
+    r"有关|关于|相关|一下|告诉我|介绍|分别|是谁|谁|哪里|哪儿|比前一年|比上一年|比上年|较上年|同比|[了是的]"
 )
 # Words that say how a figure is measured or what was done, rather than what it is about:
 # they count for little when deciding whether a passage answers the question.
@@ -36,7 +36,7 @@ CONTRASTS = (
     ("城镇", "农村"),
     ("最高", "最低"),
 )
-UNKNOWN_WEIGHT = 0.6
+UNKNOWN_WEIGHT = 0.5
 
 
 def bigrams(text: str) -> list[str]:

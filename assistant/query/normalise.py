@@ -16,7 +16,9 @@ DIGIT |= {"五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 UNIT = {"十": 10, "百": 100, "千": 1000}
 # Chinese numerals are rewritten only before a counter, so 「一网通办」「十四五」 stay as they are.
 COUNTERS = "年号个家张台项所条座处人万亿倍批栋幢户元平公千米吨辆场次名位"
-NUMERAL_RUN = re.compile(f"([零〇○一二两三四五六七八九十百千]+)(?=[{COUNTERS}]|%|个百分点)")
+NUMERAL_RUN = re.compile(
+    f"(?<![上前下这同每近全当])([零〇○一二两三四五六七八九十百千]+)(?=[{COUNTERS}]|%|个百分点)"
+)
 YEAR_DIGITS = re.compile(r"([零〇○一二三四五六七八九]{4})(?=年)")
 RELATIVE_YEARS = {
     "今年": 0,

@@ -21,6 +21,8 @@ ENUMERATION = re.compile(
 LIST_ITEMS = 6
 LIST_COVERAGE = 0.5
 CLAUSE_WINDOW = 100
+FACT_HITS = 12
+MEASURED_CLAUSE_COVERAGE = 0.4
 LIST_IGNORE = tuple("措施 举措 目标 任务 工作 方面 重点 哪些 安排 具体 建设 还有".split())
 
 
@@ -69,13 +71,17 @@ class ProseAnswers:
             return None
         year = preferred_year(intent, document)
         best: tuple[float, float, Chunk, str] | None = None
-        for hit in self.hits(question, document):
+        for hit in self.hits(question, document, limit=FACT_HITS):
             if not self._in_year(hit.chunk, question, document, year):
                 continue
             for sentence in sentences(hit.chunk.quote):
                 if intent.measure and not re.search(intent.measure, sentence):
                     continue
                 if contradicts(question, sentence):
+                    continue
+                if intent.measure and not self._measured_clause_on_topic(
+                    sentence, terms, question, intent
+                ):
                     continue
                 covered = (
                     coverage(terms, hit.chunk.section[-1:][0] + sentence, question)
@@ -99,6 +105,17 @@ class ProseAnswers:
         )
         return Candidate(draft, covered, shown)
 
+    @staticmethod
+    def _measured_clause_on_topic(
+        sentence: str, terms: dict[str, float], question: Question, intent: Intent
+    ) -> bool:
+        """「位居全市第1」 answers 「排第几」 only in a clause about what was asked."""
+        return any(
+            coverage(terms, clause, question) >= MEASURED_CLAUSE_COVERAGE
+            for clause in CLAUSE.findall(sentence)
+            if re.search(intent.measure, clause)
+        )
+
     def _clauses(
         self, sentence: str, terms: dict[str, float], question: Question, intent: Intent
     ) -> str:
@@ -117,11 +134,16 @@ class ProseAnswers:
             return (measured, coverage(terms, clause, question), bool(re.search(r"\d", clause)))
 
         marked = [i for i, clause in enumerate(clauses) if relevant(clause)]
-        if marked:
-            span = "".join(clauses[marked[0] : marked[-1] + 1])
-            if len(span) <= CLAUSE_WINDOW:
-                return span
-        return max(clauses, key=score)
+        if not marked:
+            return max(clauses, key=score)
+        span = "".join(clauses[marked[0] : marked[-1] + 1])
+        if len(span) > CLAUSE_WINDOW:
+            return max(clauses, key=score)
+        for clause in clauses[marked[-1] + 1 :]:  # figures right after belong with it
+            if len(span) + len(clause) > CLAUSE_WINDOW or not re.search(r"\d", clause):
+                break
+            span += clause
+        return span
 
     def listing(
         self, question: Question, document: DocumentKnowledge, intent: Intent

@@ -62,6 +62,11 @@ GENERIC_PLACES = frozenset(
 
 # 「区域」「区级」「区内」…: 区 starting a word, not ending a place name.
 NOT_A_PLACE_AFTER = frozenset("域级内委属政长划间块位段")
+CITY_SUFFIX = re.compile(r"(?<=[\u4e00-\u9fff]{2})市")
+NOT_A_CITY_AFTER = frozenset("级场民容政区委域内属重长辖值面貌")
+GENERIC_CITIES = frozenset(
+    "全市 本市 我市 各市 该市 城市 都市 超市 上市 夜市 集市 门市 股市 楼市 开市 入市".split()
+)
 
 
 @dataclass(frozen=True)
@@ -121,7 +126,24 @@ def _foreign_places(
         if any(c[: -len(match.group())] in k for c in candidates[1:2] for k in known):
             continue
         found.append(candidates[1] if len(candidates) > 1 else candidates[0])
+    found.extend(_foreign_cities(text, known, mentioned))
     return tuple(dict.fromkeys(found))
+
+
+def _foreign_cities(text: str, known: Sequence[str], mentioned: Callable[[str], bool]) -> list[str]:
+    """「上海市今年社零目标」 asks about the city; a district's plan does not answer that."""
+    found = []
+    for match in CITY_SUFFIX.finditer(text):
+        after = text[match.end() : match.end() + 1]
+        if after in NOT_A_CITY_AFTER or text[match.start() - 1 : match.end()] in GENERIC_CITIES:
+            continue
+        city = text[match.start() - 2 : match.end()]
+        if any(city in k or k.startswith(city) for k in known):
+            continue
+        if mentioned(text[match.start() - 2 : match.end() + 4]):  # a phrase the document has
+            continue
+        found.append(city)
+    return found
 
 
 def _covers_years(

@@ -17,6 +17,7 @@ from assistant.records import Chunk
 NAME_COVERAGE = 0.3
 QUESTION_SHARE = 0.7  # a long name mentioned by its distinctive part (「上钢一厂控污调蓄池」)
 STRONG_NAME = 0.7
+STRONG_SHARE = 0.7
 QUESTION_PARTS = re.compile(r"和|与|及|、|分别|各")
 GROUP_COVERAGE = 0.45
 AMOUNT = re.compile(
@@ -94,10 +95,11 @@ class TableAnswers:
 
     def strong_match(self, question: Question, document: DocumentKnowledge) -> bool:
         """The question plainly names one row (「轨交18号线二期今年什么目标」)."""
-        return any(
-            self.rarity.match_name(_entity_name(e), question).coverage >= STRONG_NAME
-            for _, e in self.entities(question, document)[:3]
-        )
+        for _, entity in self.entities(question, document)[:3]:
+            match = self.rarity.match_name(_entity_name(entity), question)
+            if match.coverage >= STRONG_NAME or match.question_share >= STRONG_SHARE:
+                return True
+        return False
 
     def _named_parts(
         self, question: Question, document: DocumentKnowledge, chosen: Indicator
@@ -361,6 +363,12 @@ def _above_or_below(projects: list[Project], threshold: re.Match[str]) -> list[P
     return kept
 
 
+def _trimmed(value: Decimal) -> str:
+    """A difference as people write it: 15.65 − 6.65 = 9, not 9.00."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def _plain(value: Decimal) -> str:
     """Decimal arithmetic keeps the inputs' precision: 12.5 + 8.30 + 2.2 = 23.00."""
     return format(value, "f")
@@ -381,7 +389,7 @@ def _say_difference(
     if a == b:
         draft.say("compare_same", *evidence, **values)
         return
-    difference = _plain(abs(a - b))
+    difference = _trimmed(abs(a - b))
     draft.computations.append(Computation(difference, (first[0], second[0])))
     draft.say(
         "compare",
@@ -390,5 +398,5 @@ def _say_difference(
         direction="多" if a > b else "少",
         difference=difference,
         unit=unit,
-        formula=f"{first[0]} − {second[0]} = {_plain(a - b)}",
+        formula=f"{first[0]} − {second[0]} = {_trimmed(a - b)}",
     )

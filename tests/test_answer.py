@@ -1,0 +1,217 @@
+"""Answers on the real plan with the real embedder: the issue's examples, refusals, verification."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from assistant.errors import InvalidQuestionError
+from assistant.query import verify
+from assistant.query.draft import Computation, Draft, Evidence
+from assistant.records import Answer
+from tests.conftest import PLAN, SYNTHETIC
+
+
+def quotes_are_indexed(service, answer: Answer) -> bool:
+    chunks = {c.chunk_id: c for c in service.knowledge.chunks}
+    return all(c.quote in chunks[c.chunk_id].quote for c in answer.citations)
+
+
+def test_gdp_target_cites_the_indicator_row(service):
+    answer = service.ask("今年GDP增长目标是多少？")
+    assert "2024年地区生产总值目标：可比增长5%左右，与全市保持同步[1]" in answer.answer
+    assert answer.citations[0].quote.startswith("1\t主要经济指标\t地区生产总值")
+    assert answer.resolved_question.startswith("2024年")
+    assert quotes_are_indexed(service, answer)
+
+
+def test_project_investment_and_goal(service):
+    answer = service.ask("18号线宝山段投资多少？")
+    assert "15.65亿元" in answer.answer
+    assert "推进建设" in answer.answer
+    assert "轨交18号线二期工程宝山段" in answer.citations[0].quote
+
+
+def test_narrative_fact_cites_its_sentence(service):
+    answer = service.ask("去年新增了多少就业岗位？")
+    assert "37273个" in answer.answer
+    assert "全年新增就业岗位37273个" in answer.citations[0].quote
+    assert answer.citations[0].section.endswith("就业创业服务精准对接")
+
+
+def test_comparison_shows_the_arithmetic(service):
+    answer = service.ask("今年外资目标比去年实际到位的多还是少？")
+    assert "少1.63亿美元" in answer.answer
+    assert "4 − 5.63 = -1.63" in answer.answer
+    assert "实际到位外资额" in answer.citations[0].quote
+
+
+def test_count_and_sum_of_a_project_group(service):
+    answer = service.ask("民生服务保障类项目有几个？一共投资多少？")
+    assert "共6个" in answer.answer
+    assert "24.67亿元" in answer.answer
+    assert "8.73+7.1+3.99+1.75+1.63+1.47" in answer.answer
+    assert len(answer.citations) == 6
+
+
+def test_whole_table_sum_is_checked_against_its_total_row(service):
+    answer = service.ask("重大项目一共有几个，总投资多少？")
+    assert "共20个" in answer.answer
+    assert "101.94" in answer.answer
+    assert any(c.quote.startswith("合计") for c in answer.citations)
+
+
+def test_policy_list_cites_each_item(service):
+    answer = service.ask("今年在养老服务方面有哪些目标？")
+    items = [line for line in answer.answer.splitlines() if line.startswith("- ")]
+    assert len(items) >= 2
+    assert all(re.search(r"\[\d+\]$", item) for item in items)
+    assert "400张" in answer.answer and "120张" in answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "reason"),
+    [
+        ("2022年宝山GDP是多少？", "2022年"),
+        ("闵行区的GDP是多少", "闵行区"),
+        ("浦东新区今年GDP目标", "浦东新区"),
+        ("今年宝山房价会涨吗", "文件中未找到"),
+        ("明年养老床位新增多少", "2025年"),
+    ],
+)
+def test_honest_refusals(service, question, reason):
+    answer = service.ask(question)
+    assert answer.refused
+    assert reason in answer.answer
+    assert "宝发改规〔2024〕1号" in answer.answer  # says what the index does cover
+    assert not re.search(r"\d+(\.\d+)?亿元", answer.answer)
+
+
+def test_refusal_lists_the_closest_passages(service):
+    answer = service.ask("宝山今年的房价调控目标是多少")
+    assert answer.refused
+    assert answer.citations  # the closest passages, for the user to judge
+
+
+def test_district_like_words_are_not_foreign_places(service):
+    for question in (
+        "重点转型区域类项目有几个",
+        "顾村拓展区配套初中投资多少",
+        "去年列入市区两级的成果转化项目有多少个",
+    ):
+        assert not service.ask(question).refused, question
+
+
+def test_a_year_inside_a_name_is_not_a_year_asked(service):
+    answer = service.ask("宝山几家企业入选2022年全国工业机器人百强？")
+    assert "5家" in answer.answer
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "？？！！。。", "问" * 5000])
+def test_bad_questions_get_a_clear_error(service, bad):
+    with pytest.raises(InvalidQuestionError):
+        service.ask(bad)
+
+
+def test_follow_up_questions(service):
+    first = service.ask("今年GDP目标是多少？")
+    follow = service.ask("那去年呢？", previous=first.resolved_question)
+    assert follow.resolved_question.startswith("2023年")
+    assert "1806.05亿元" in follow.answer
+    project = service.ask("18号线宝山段投资多少？")
+    pronoun = service.ask("它今年什么目标？", previous=project.resolved_question)
+    assert "轨交18号线二期工程宝山段" in pronoun.resolved_question
+    assert "推进建设" in pronoun.answer
+    others = service.ask("还有别的项目吗？", previous=project.resolved_question)
+    assert "宝钱公路道路新建工程" in others.answer
+
+
+# --- the verifier --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def row_evidence(service):
+    chunk = next(c for c in service.knowledge.chunks if c.quote.startswith("7\t\t实际到位外资额"))
+    return Evidence(chunk, chunk.quote)
+
+
+def test_verifier_accepts_cited_and_computed_numbers(service, row_evidence):
+    draft = Draft(evidence=[row_evidence], lines=["目标4亿美元，比5.63亿美元少1.63亿美元[1]。"])
+    draft.computations.append(Computation("1.63", ("4", "5.63")))
+    assert verify.problems(draft, service._live, {"2024"}) == []
+
+
+def test_verifier_rejects_an_invented_number(service, row_evidence):
+    draft = Draft(evidence=[row_evidence], lines=["目标为4.5亿美元[1]。"])
+    assert verify.problems(draft, service._live, set()) == ["数字没有出处：4.5"]
+
+
+def test_verifier_rejects_an_altered_quote_and_a_dangling_marker(service, row_evidence):
+    altered = Evidence(row_evidence.chunk, row_evidence.quote.replace("5.63", "5.36"))
+    draft = Draft(evidence=[altered], lines=["到位5.36亿美元[2]。"])
+    found = verify.problems(draft, service._live, set())
+    assert any("引文与原文不一致" in p for p in found)
+    assert any("[2]" in p for p in found)
+
+
+def test_an_answer_that_fails_verification_is_replaced_by_its_evidence(
+    service, monkeypatch, row_evidence
+):
+    def invent(question, document):
+        return Draft(evidence=[row_evidence], lines=["2024年实际到位外资目标为9.99亿美元[1]。"])
+
+    monkeypatch.setattr(service.composer, "compose", invent)
+    answer = service.ask("外资目标是多少")
+    assert answer.refused
+    assert "9.99" not in answer.answer
+    assert answer.citations[0].quote == row_evidence.quote
+
+
+# --- LangChain interfaces -------------------------------------------------------------------
+
+
+def test_retriever_and_runnable(service):
+    documents = service.retriever(k=3).invoke("18号线宝山段")
+    assert any("18号线" in d.page_content for d in documents)
+    assert {"chunk_id", "section", "kind"} <= set(documents[0].metadata)
+    answer = service.as_runnable().invoke("18号线宝山段投资多少？")
+    assert isinstance(answer, Answer) and "15.65" in answer.answer
+
+
+# --- several documents in one index ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def two_plans(tmp_path_factory):
+    from assistant.indexer import build_index
+    from assistant.service import AssistantService
+    from assistant.settings import Settings
+
+    root = tmp_path_factory.mktemp("two")
+    (root / "corpus").mkdir()
+    shutil.copy(PLAN, root / "corpus" / PLAN.name)
+    shutil.copy(SYNTHETIC, root / "corpus" / "jiangbei.txt")
+    settings = Settings(corpus_dir=root / "corpus", index_dir=root / "index", embedder="fake")
+    build_index(settings)
+    return AssistantService(settings)
+
+
+def test_a_question_naming_a_district_is_answered_from_its_plan(two_plans):
+    answer = two_plans.ask("江北区今年GDP增长目标是多少")
+    assert "5.5%左右" in answer.answer
+    assert "5%左右，与全市" not in answer.answer
+    assert {c.doc for c in answer.citations} == {"jiangbei"}
+
+
+def test_an_ambiguous_question_is_answered_per_document(two_plans):
+    answer = two_plans.ask("今年GDP增长目标是多少")
+    assert "【宝山区2024年计划】" in answer.answer
+    assert "【江北区2026年计划】" in answer.answer
+    assert {c.doc for c in answer.citations} == {"jiangbei", "baoshan-2024-plan"}
+
+
+def test_years_are_relative_to_each_plan(two_plans):
+    answer = two_plans.ask("江北区去年新增多少户市场主体")
+    assert "5200户" in answer.answer

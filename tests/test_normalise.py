@@ -1,0 +1,43 @@
+"""Question normalisation: digits, years, the document's own wording."""
+
+import pytest
+
+from assistant.query.normalise import chinese_number, expand_aliases, normalise, normalise_text
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("十八号线宝山段投资多少", "18号线宝山段投资多少"),
+        ("二〇二三年新增了多少就业岗位", "2023年新增了多少就业岗位"),
+        ("２０２４年 固投 增长多少", "2024年固投增长多少"),
+        ("新增一百二十张床位", "新增120张床位"),
+        ("两个项目", "2个项目"),
+        ("23年高企有多少家", "2023年高企有多少家"),
+        ("一网通办怎么样", "一网通办怎么样"),
+        ("十四五规划", "十四五规划"),
+        ("轨交18号线二期", "轨交18号线二期"),
+    ],
+)
+def test_normalise_text(typed, expected):
+    assert normalise_text(typed) == expected
+
+
+@pytest.mark.parametrize(
+    ("numeral", "value"), [("十八", 18), ("一百二十", 120), ("两", 2), ("十", 10)]
+)
+def test_chinese_numbers(numeral, value):
+    assert chinese_number(numeral) == value
+
+
+def test_relative_years_follow_the_plan_year_of_the_document():
+    question = normalise("今年GDP目标？去年呢？明年呢？", plan_year=2024)
+    assert question.years == (2024, 2023, 2025)
+    assert question.relative_years
+    assert normalise("今年GDP目标", plan_year=2026).years == (2026,)
+
+
+def test_aliases_expand_to_the_documents_wording():
+    assert "地区生产总值" in expand_aliases("今年gdp目标")
+    assert "社会消费品零售总额" in expand_aliases("社零增长多少")
+    assert "全社会固定资产投资" in normalise("固投", plan_year=2024).search_text
