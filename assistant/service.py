@@ -13,7 +13,7 @@ from assistant.knowledge import DocumentKnowledge, Knowledge, Project
 from assistant.query import followup, verify
 from assistant.query.answer import Composer
 from assistant.query.cite import citations
-from assistant.query.draft import Draft, Evidence, templates
+from assistant.query.draft import Draft, Evidence, merge, templates
 from assistant.query.match import Rarity
 from assistant.query.normalise import normalise
 from assistant.query.retrieve import HybridRetriever, HybridSearch
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 
 MAX_QUESTION_CHARS = 500
 CLOSEST_PASSAGES = 3
-MARKER = re.compile(r"\[(\d+)\]")
 
 
 class AssistantService:
@@ -99,7 +98,8 @@ class AssistantService:
             return self._not_found(scope, question), resolved
         if not scope.ambiguous:
             return drafts[0][1], resolved
-        return _merge(drafts), resolved
+        labels = [document.label for document, _ in drafts]
+        return merge([draft for _, draft in drafts], labels), resolved
 
     def _main_entity(self, question: str):
         document = self.documents[0]
@@ -174,22 +174,6 @@ def check_question(question: str) -> str:
     if not any(unicodedata.category(ch)[0] in "LN" for ch in text):
         raise InvalidQuestionError("没有看到文字内容，请用文字描述您的问题。")
     return text
-
-
-def _merge(drafts: list[tuple[DocumentKnowledge, Draft]]) -> Draft:
-    """Answers from several documents, each labelled, with one shared citation numbering."""
-    merged = Draft()
-    for document, draft in drafts:
-        renumber = {str(i + 1): merged.cite(item) for i, item in enumerate(draft.evidence)}
-        lines = [_renumbered(line, renumber) for line in draft.lines]
-        lines[0] = templates()["per_document"].format(label=document.label, answer=lines[0])
-        merged.lines.extend(lines)
-        merged.computations.extend(draft.computations)
-    return merged
-
-
-def _renumbered(line: str, renumber: dict[str, str]) -> str:
-    return MARKER.sub(lambda match: renumber[match.group(1)], line)
 
 
 def _unverified(draft: Draft) -> Draft:

@@ -17,7 +17,8 @@ TABLE_CATEGORIES = ("indicator_result", "indicator_target", "project")
 MARKER = re.compile(r"\[\d+\]")
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 SUM_FORMULA = re.compile(r"([\d.]+)[^（\d]{0,6}（([\d.]+(?:\+[\d.]+)+)）")
-DIFFERENCE = re.compile(r"（([\d.]+) − ([\d.]+) = -?([\d.]+)）")
+OPERAND = r"([\d.]+|\([\d.+]+\))"
+DIFFERENCE = re.compile(rf"（{OPERAND} − {OPERAND} = -?([\d.]+)）")
 
 
 @dataclass(frozen=True)
@@ -91,10 +92,18 @@ def _checked_arithmetic(text: str, supported: set[str]) -> set[str]:
         if all(o in supported for o in operands) and _dec(total) == sum(map(_dec, operands)):
             results.add(total)
     for first, second, difference in DIFFERENCE.findall(text):
-        known = first in supported and second in supported
-        if known and abs(_dec(first) - _dec(second)) == _dec(difference):
+        values = [_operand(first, supported), _operand(second, supported)]
+        if None not in values and abs(values[0] - values[1]) == _dec(difference):
             results.add(difference)
     return results
+
+
+def _operand(text: str, supported: set[str]) -> Decimal | None:
+    """A number shown in a formula, or a sum of shown numbers: 「(80+105)」."""
+    terms = text.strip("()").split("+")
+    if not all(term in supported for term in terms):
+        return None
+    return sum((_dec(term) for term in terms), Decimal(0))
 
 
 def _dec(text: str) -> Decimal:

@@ -74,7 +74,9 @@ HELDOUT = load_gold(EVAL_DIR / "heldout.jsonl")
 
 @pytest.fixture(scope="module")
 def heldout_report(bundled_service):
-    return run("held-out questions (heldout.jsonl, never used for tuning)", bundled_service, HELDOUT)
+    return run(
+        "held-out questions (heldout.jsonl, never used for tuning)", bundled_service, HELDOUT
+    )
 
 
 def test_heldout_questions_are_cited_and_supported(heldout_report):

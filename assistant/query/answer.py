@@ -9,17 +9,21 @@ from __future__ import annotations
 import re
 
 from assistant.knowledge import DocumentKnowledge
-from assistant.query.draft import Candidate, Draft
+from assistant.query.draft import Candidate, Draft, merge
 from assistant.query.intent import Intent, read_intent
-from assistant.query.match import Rarity
-from assistant.query.normalise import Question
+from assistant.query.match import QUESTION_WORDS, Rarity
+from assistant.query.normalise import Question, normalise
 from assistant.query.prose import ProseAnswers
 from assistant.query.retrieve import HybridSearch
 from assistant.query.tabular import TableAnswers
 
 TABLE_COVERAGE = 0.5
 FACT_COVERAGE = 0.6
-TABLE_PREFERENCE = 0.1  # a typed row wins a near tie against a sentence
+TABLE_PREFERENCE = 0.1
+PART_SEPARATOR = re.compile(r"[，,？?；;。！!\s]+|(?:，|,)?(?:另外|以及|还有|同时)")
+ASKING = re.compile(
+    r"多少|几|哪|什么|啥|怎么|如何|是否|吗"
+)  # a typed row wins a near tie against a sentence
 
 
 class Composer:
@@ -33,6 +37,24 @@ class Composer:
         self.prose = ProseAnswers(search, rarity, structured)
 
     def compose(self, question: Question, document: DocumentKnowledge) -> Draft | None:
+        """The whole question; failing that, each of its parts (「多少场，多少人次参与」)."""
+        whole = self._compose_one(question, document)
+        parts = question_parts(question.original)
+        if len(parts) < 2:
+            return whole
+        context = QUESTION_WORDS.sub("", parts[0])
+        drafts = [whole] if whole else []
+        plan_year = document.meta.plan_year
+        for index, part in enumerate(parts):
+            found = self._compose_one(normalise(part, plan_year), document)
+            if found is None and index:  # 「比上一届涨了多少」 needs the first part's subject
+                found = self._compose_one(normalise(context + part, plan_year), document)
+            cited = {e for d in drafts for e in d.evidence}
+            if found and not set(found.evidence) <= cited:
+                drafts.append(found)
+        return merge(drafts) if drafts else None
+
+    def _compose_one(self, question: Question, document: DocumentKnowledge) -> Draft | None:
         intent = read_intent(question, document)
         attempts = [self.tables.aggregate, self.tables.comparison, self.prose.listing]
         if self.tables.strong_match(question, document):
@@ -51,6 +73,12 @@ class Composer:
         if row and (not fact or row.coverage + TABLE_PREFERENCE >= fact.coverage):
             return row.draft
         return fact.draft if fact else None
+
+
+def question_parts(text: str) -> list[str]:
+    """「办了多少场文旅活动，多少人次参与」 → two questions (each must ask something)."""
+    pieces = [p for p in PART_SEPARATOR.split(text) if len(p) >= 2]
+    return pieces if sum(bool(ASKING.search(p)) for p in pieces) >= 2 else [text]
 
 
 def _acceptable(candidate: Candidate | None, threshold: float, intent: Intent) -> Candidate | None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -51,6 +53,22 @@ class Draft:
     @property
     def text(self) -> str:
         return "\n".join(self.lines)
+
+
+MARKER = re.compile(r"\[(\d+)\]")
+
+
+def merge(drafts: Sequence[Draft], labels: Sequence[str] | None = None) -> Draft:
+    """Several drafts as one, with one shared citation numbering (and a label per draft)."""
+    merged = Draft()
+    for index, draft in enumerate(drafts):
+        renumber = {str(i + 1): merged.cite(item) for i, item in enumerate(draft.evidence)}
+        lines = [MARKER.sub(lambda m, r=renumber: r[m.group(1)], line) for line in draft.lines]
+        if labels:
+            lines[0] = templates()["per_document"].format(label=labels[index], answer=lines[0])
+        merged.lines.extend(lines)
+        merged.computations.extend(draft.computations)
+    return merged
 
 
 @dataclass(frozen=True)

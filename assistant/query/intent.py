@@ -9,27 +9,18 @@ from assistant.knowledge import DocumentKnowledge
 from assistant.query.normalise import Question
 
 TARGET_CUES = re.compile(
-    r"目标|预计|力争|争取|打算|预期|准备|计划(要|是|多少|新增|完成|达到|开工|建设)|今年计划|"
+    r"目标|预计|力争|争取|打算|准备|计划(要|是|多少|新增|完成|达到|开工|建设)|今年计划|"
     r"将|要(达到|完成|新增|新建|建|实现|开工|竣工|做|办)"
 )
-RESULT_CUES = (
-    "完成",
-    "实际",
-    "实现了",
-    "达到了",
-    "做到了",
-    "取得",
-    "已经",
-    "了多少",
-    "成效",
-    "了几",
+RESULT_CUES = tuple(
+    "完成 实际 实现了 达到了 做到了 取得 已经 了多少 成效 了几 现在 目前 如今 截至 到现在".split()
 )
 COMPARE = re.compile(
     r"比.{0,12}(多|少|高|低|大|小|增加|减少|提高|下降)|相比|对比|差多少|差距|相差|"
     r"哪个.{0,6}(多|大|高|少|小|低)"
 )
 COUNT = re.compile(r"几个|多少个|几项|多少项|个数")
-SUM = re.compile(r"一共|总共|合计|加起来|共计|总投资|投资总额")
+SUM = re.compile(r"一共|总共|合计|加起来|加一块|加在一起|共计|总计|总投资|投资总额")
 SUPERLATIVE = re.compile(r"最(多|大|高|少|小|低)")
 LISTING = re.compile(
     r"哪些|有什么|有啥|什么(措施|举措|工作|目标|任务|安排|重点|计划|进展)|怎么(做|办|推进|发展)|"
@@ -38,7 +29,8 @@ LISTING = re.compile(
 QUANTITY = re.compile(r"多少|几|多大|多高|多长|比例|比重|规模|增速|增长率|多快|排名")
 
 # The measure a question asks for, and what an answer must contain to give it.
-STRONG_UNITS = "亿美元|美元|亿元|万元|元|亿|平方米|公顷|公里|亩|人次|万人|人|套|吨|辆|户"
+STRONG_UNITS = "亿美元|美元|亿元|万元|元|亿|平方米|公顷|公里|亩|人次|万人|人|套|吨|辆|户|岁"
+DATE = r"\d{4}年\d{1,2}月|\d{1,2}月\d{1,2}日|\d{1,2}月"
 FIGURE = r"\d[\d.]*(?:余|多)?(?:万|亿)?(?:余|多)?"
 MEASURES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"多少钱|多少资金|金额"), FIGURE + r"(?:元|美元)"),
@@ -48,6 +40,7 @@ MEASURES: tuple[tuple[re.Pattern[str], str], ...] = (
         r"第[\d一二三四五六七八九十百]+|排名",
     ),
     (re.compile(r"几(届)"), r"[\d一二三四五六七八九十]+届"),
+    (re.compile(r"哪年哪月|什么时候|何时|哪一天|几月|哪个月|具体时间"), DATE),
 )
 
 

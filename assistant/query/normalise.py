@@ -35,6 +35,8 @@ RELATIVE_YEARS = {
     "后年": 2,
 }
 RELATIVE = re.compile("|".join(sorted(RELATIVE_YEARS, key=len, reverse=True)))
+# 「比前年涨了多少」「较上年提高」: growth over the year before, which the text states as 同比.
+YEAR_ON_YEAR = re.compile(r"(?:比|较|相比|跟|和)(?:前年|上年|上一年|前一年|上一届|上届)")
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|$|(?=[^\d]))")
 SHORT_YEAR = re.compile(r"(?<!\d)(\d{2})年")
 SPACES = re.compile(r"\s+")
@@ -56,7 +58,7 @@ class Question:
 
 def normalise(question: str, plan_year: int | None) -> Question:
     """Normalise against one document's plan year (今年 = the year the plan is for)."""
-    text = normalise_text(question)
+    text = YEAR_ON_YEAR.sub("同比", normalise_text(question))
     relative = bool(RELATIVE.search(text)) and plan_year is not None
     if plan_year is not None:
         text = RELATIVE.sub(lambda m: f"{plan_year + RELATIVE_YEARS[m.group()]}年", text)

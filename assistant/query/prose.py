@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 
 from assistant.knowledge import DocumentKnowledge
-from assistant.query.draft import Candidate, Draft, Evidence
+from assistant.query.draft import Candidate, Computation, Draft, Evidence
 from assistant.query.intent import Intent, preferred_year
 from assistant.query.match import Rarity, contradicts, coverage, key_terms
 from assistant.query.normalise import Question
 from assistant.query.retrieve import Hit, HybridSearch
+from assistant.query.tabular import AMOUNT, plain
 from assistant.records import Chunk
 
 SENTENCE = re.compile(r"[^。；！？]+[。；！？]?")
@@ -96,13 +98,16 @@ class ProseAnswers:
         covered, _, chunk, sentence = best
         shown = self._clauses(sentence, terms, question, intent) if intent.quantity else sentence
         draft = Draft()
+        evidence = Evidence(chunk, sentence)
         draft.say(
             _fact_template(chunk, document),
-            Evidence(chunk, sentence),
+            evidence,
             sentence=readable(shown).rstrip("。；，"),
             results_year=document.meta.results_year or "",
             plan_year=document.meta.plan_year or "",
         )
+        if intent.sum:
+            _add_up(draft, shown)
         return Candidate(draft, covered, shown)
 
     @staticmethod
@@ -192,6 +197,18 @@ class ProseAnswers:
                         if not ENUMERATION.match(following):
                             break
                         yield hit.chunk, following
+
+
+def _add_up(draft: Draft, shown: str) -> None:
+    """「分别为3.1亿元、3.76亿元」 asked 「一共多少」: the total, with its sum shown."""
+    amounts = [m.groups() for m in AMOUNT.finditer(shown)]
+    units = {unit for _, unit in amounts}
+    if len(amounts) < 2 or len(units) != 1:
+        return
+    values = [value for value, _ in amounts]
+    total = plain(sum((Decimal(v) for v in values), Decimal(0)))
+    draft.computations.append(Computation(total, tuple(values)))
+    draft.say("fact_sum", total=total, unit=units.pop(), formula="+".join(values))
 
 
 def _fact_template(chunk: Chunk, document: DocumentKnowledge) -> str:

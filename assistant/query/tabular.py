@@ -30,15 +30,8 @@ THRESHOLD = re.compile(
 NAME_FILTER = re.compile(
     r"(?:名字|名称|项目名)?(?:带|含|包含|叫)[「“\"]?([\u4e00-\u9fff\w]{1,8}?)[」”\"]?(?:的|字)"
 )
-TABLE_ANCHORS = (
-    "重大",
-    "政府投资",
-    "表2",
-    "所有项目",
-    "全部项目",
-    "这些项目",
-    "项目一共",
-    "项目共",
+TABLE_ANCHORS = tuple(
+    "重大 政府投资 表2 项目表 表里 表中 所有项目 全部项目 这些项目 项目一共 项目共".split()
 )
 GROWTH_WORDS = ("增速", "增长", "百分点", "增幅")
 PROJECT_WORDS = ("项目", "投资", "总投资", "投资总额", "重大")
@@ -175,11 +168,21 @@ class TableAnswers:
                 result = _amount(result_cell, question)
                 if target and result and target[1] == result[1]:
                     draft = Draft()
+                    sums = _sums(target_cell, result_cell, question)
+                    draft.computations.extend(sums)
                     labels = (f"{indicator.plan_year}年目标", f"{indicator.results_year}年完成")
                     cells = (target_cell, result_cell)
                     _say_difference(
                         draft, [self.evidence(indicator.row.raw)], labels, cells, target, result
                     )
+                    for total in sums:  # show what was added: 「160 − (80+105) = -25」
+                        shown = "(" + "+".join(total.operands) + ")"
+                        draft.lines[-1] = re.sub(
+                            rf"(?<=[（−] ){re.escape(total.result)}(?= [−=])|"
+                            rf"(?<=（){re.escape(total.result)}(?= −)",
+                            shown,
+                            draft.lines[-1],
+                        )
                     return draft
         return None
 
@@ -269,7 +272,7 @@ class TableAnswers:
         draft.lines[-1] += "、".join(p.row.name for p in projects) + "。"
         if projects and (intent.sum or intent.count):
             values = [p.row.investment for p in projects]
-            total = _plain(sum((Decimal(v) for v in values), Decimal(0)))
+            total = plain(sum((Decimal(v) for v in values), Decimal(0)))
             draft.computations.append(Computation(total, tuple(values)))
             draft.say("sum", total=total, unit=projects[0].unit, formula="+".join(values))
             self._listed_total(draft, document, projects)
@@ -338,13 +341,40 @@ def _amount(text: str, question: Question) -> tuple[str, str] | None:
         return None
 
     def relevance(match: re.Match[str]) -> float:
+        """How much of the figure's own label (「市级」 in 「市级100家」) the question uses."""
         label = re.split(r"[、，,；/（(]", text[: match.start()])[-1]
-        if not label:
-            return 0.0
-        return sum(1 for ch in label if ch in question.text) / len(label)
+        shared = _longest_shared(label, question.text)
+        return shared / len(label) if shared >= 2 else 0.0
 
     best = max(matches, key=relevance)
+    same_unit = [m for m in matches if m.group(2) == best.group(2)]
+    if relevance(best) == 0 and len(same_unit) > 1:
+        # 「市级80个、区级105个」 against 「160个」: the question means them together.
+        return plain(sum(Decimal(m.group(1)) for m in same_unit)), best.group(2)
     return best.group(1), best.group(2)
+
+
+def _longest_shared(a: str, b: str) -> int:
+    best = 0
+    for start in range(len(a)):
+        for end in range(start + best + 1, len(a) + 1):
+            if a[start:end] not in b:
+                break
+            best = end - start
+    return best
+
+
+def _sums(*cells_and_question: object) -> list[Computation]:
+    """The additions ``_amount`` made, so the verifier can check them."""
+    *cells, question = cells_and_question
+    found = []
+    for cell in cells:
+        matches = list(AMOUNT.finditer(str(cell)))
+        amount = _amount(str(cell), question)  # type: ignore[arg-type]
+        if amount and len(matches) > 1 and all(amount[0] != m.group(1) for m in matches):
+            operands = tuple(m.group(1) for m in matches if m.group(2) == amount[1])
+            found.append(Computation(amount[0], operands))
+    return found
 
 
 def _above_or_below(projects: list[Project], threshold: re.Match[str]) -> list[Project]:
@@ -369,7 +399,7 @@ def _trimmed(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _plain(value: Decimal) -> str:
+def plain(value: Decimal) -> str:
     """Decimal arithmetic keeps the inputs' precision: 12.5 + 8.30 + 2.2 = 23.00."""
     return format(value, "f")
 
