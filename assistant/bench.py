@@ -87,3 +87,50 @@ def _questions(path: Path) -> list[str]:
 
 def _percentile(values: list[float], q: int) -> float:
     return values[min(len(values) - 1, round(q / 100 * (len(values) - 1)))]
+
+
+BRIEF_TOPICS = (
+    "养老服务",
+    "科技创新",
+    "绿色低碳",
+    "南大智慧城",
+    "交通",
+    "教育",
+    "就业",
+    "住房保障",
+    "乡村振兴",
+    "医疗卫生",
+)
+
+
+def bench_brief(settings: Settings, topics: tuple[str, ...] = BRIEF_TOPICS, runs: int = 3) -> str:
+    """Time to draft one briefing with the index warm (p50 over the topics, each ``runs`` times)."""
+    from assistant.brief import build_briefing
+    from assistant.service import AssistantService
+
+    started = time.perf_counter()
+    service = AssistantService(settings)
+    service.warm_up()
+    build_briefing(service, topics[0])  # reads the index's passages once per service
+    cold = time.perf_counter() - started
+    timings = []
+    sizes = []
+    for _ in range(max(1, runs)):
+        for topic in topics:
+            began = time.perf_counter()
+            briefing = build_briefing(service, topic)
+            timings.append((time.perf_counter() - began) * 1000)
+            sizes.append(len(briefing.sources))
+    timings.sort()
+    return "\n".join(
+        [
+            f"index: {settings.index_dir}  embedder: {settings.embedder}",
+            f"cold start (load index, embedder; first briefing): {cold:.2f} s",
+            f"briefings: {len(timings)} ({len(topics)} topics x {max(1, runs)}, warm, one process)",
+            f"sources per briefing: median {median(sizes):.0f} "
+            f"(min {min(sizes)}, max {max(sizes)})",
+            f"latency p50: {_percentile(timings, 50):.1f} ms",
+            f"latency p95: {_percentile(timings, 95):.1f} ms",
+            f"latency max: {timings[-1]:.1f} ms",
+        ]
+    )

@@ -60,8 +60,15 @@ def _parser() -> argparse.ArgumentParser:
     shell = commands.add_parser("shell", parents=[common], help="在终端里连续提问")
     shell.set_defaults(handler=_run_shell)
 
+    brief = commands.add_parser("brief", parents=[common], help="起草某一主题的简报（附出处）")
+    brief.add_argument("topic", help="主题，例如：养老服务、科技创新、交通")
+    brief.add_argument(
+        "-o", "--output", type=Path, help="写入文件：.md 或 .docx（不给出则打印 Markdown）"
+    )
+    brief.set_defaults(handler=_run_brief)
+
     bench = commands.add_parser("bench", parents=[common], help="性能测试，打印数据")
-    bench.add_argument("target", choices=("index", "ask"))
+    bench.add_argument("target", choices=("index", "ask", "brief"))
     bench.add_argument("--runs", type=int, default=3, help="无变化重建的重复次数")
     bench.set_defaults(handler=_run_bench)
     return parser
@@ -119,8 +126,39 @@ def _run_bench(settings: Settings, args: argparse.Namespace) -> int:
 
     if args.target == "ask":
         print(bench.bench_ask(settings))
+    elif args.target == "brief":
+        print(bench.bench_brief(settings, runs=args.runs))
     else:
         print(bench.bench_index(settings, runs=args.runs))
+    return 0
+
+
+BRIEF_FORMATS = (".md", ".docx")
+
+
+def _run_brief(settings: Settings, args: argparse.Namespace) -> int:
+    from assistant.brief import build_briefing
+    from assistant.brief_export import to_docx, to_markdown
+    from assistant.service import AssistantService
+
+    output = args.output
+    if output is not None and output.suffix.lower() not in BRIEF_FORMATS:
+        print(f"错误：只能写入 .md 或 .docx 文件，收到 {output.name}", file=sys.stderr)
+        return EXIT_USAGE
+    briefing = build_briefing(AssistantService(settings), args.topic)
+    try:
+        if output is None:
+            print(to_markdown(briefing))
+            return 0
+        if output.suffix.lower() == ".docx":
+            to_docx(briefing, output)
+        else:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            output.write_text(to_markdown(briefing), encoding="utf-8")
+    except OSError as exc:
+        print(f"错误：无法写入 {output}：{exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"已写入 {output}（{len(briefing.sources)} 条资料来源）")
     return 0
 
 

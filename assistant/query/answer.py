@@ -11,7 +11,7 @@ import re
 from assistant.knowledge import DocumentKnowledge
 from assistant.query.draft import Candidate, Draft, merge
 from assistant.query.intent import Intent, read_intent
-from assistant.query.match import QUESTION_WORDS, Rarity
+from assistant.query.match import QUESTION_WORDS, Rarity, key_terms
 from assistant.query.normalise import Question, normalise
 from assistant.query.prose import ProseAnswers
 from assistant.query.retrieve import HybridSearch
@@ -20,6 +20,7 @@ from assistant.query.tabular import TableAnswers
 TABLE_COVERAGE = 0.5
 FACT_COVERAGE = 0.6
 TABLE_PREFERENCE = 0.1
+OWN_SUBJECT_WEIGHT = 4.0  # a rare word of its own: 「跨国公司地区总部又有几家」
 PART_SEPARATOR = re.compile(r"[，,？?；;。！!\s]+|(?:，|,)?(?:另外|以及|还有|同时)")
 ASKING = re.compile(
     r"多少|几|哪|什么|啥|怎么|如何|是否|吗"
@@ -33,6 +34,7 @@ class Composer:
             for document in search.knowledge.documents
             for row in (*(i.row for i in document.indicators), *(p.row for p in document.projects))
         )
+        self.rarity = rarity
         self.tables = TableAnswers(search, rarity)
         self.prose = ProseAnswers(search, rarity, structured)
 
@@ -46,13 +48,17 @@ class Composer:
         drafts = [whole] if whole else []
         plan_year = document.meta.plan_year
         for index, part in enumerate(parts):
+            if index and not self._has_own_subject(normalise(part, plan_year), document):
+                part = context + part  # 「一共投资多少」 is about the first part's subject
             found = self._compose_one(normalise(part, plan_year), document)
-            if found is None and index:  # 「比上一届涨了多少」 needs the first part's subject
-                found = self._compose_one(normalise(context + part, plan_year), document)
             cited = {e for d in drafts for e in d.evidence}
             if found and not set(found.evidence) <= cited:
                 drafts.append(found)
         return merge(drafts) if drafts else None
+
+    def _has_own_subject(self, question: Question, document: DocumentKnowledge) -> bool:
+        terms = key_terms(question, self.rarity, ignore=document.own_names)
+        return max(terms.values(), default=0.0) >= OWN_SUBJECT_WEIGHT
 
     def _compose_one(self, question: Question, document: DocumentKnowledge) -> Draft | None:
         intent = read_intent(question, document)

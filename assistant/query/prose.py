@@ -138,17 +138,17 @@ class ProseAnswers:
             measured = bool(re.search(intent.measure, clause)) if intent.measure else True
             return (measured, coverage(terms, clause, question), bool(re.search(r"\d", clause)))
 
-        marked = [i for i, clause in enumerate(clauses) if relevant(clause)]
-        if not marked:
-            return max(clauses, key=score)
-        span = "".join(clauses[marked[0] : marked[-1] + 1])
-        if len(span) > CLAUSE_WINDOW:
-            return max(clauses, key=score)
-        for clause in clauses[marked[-1] + 1 :]:  # figures right after belong with it
-            if len(span) + len(clause) > CLAUSE_WINDOW or not re.search(r"\d", clause):
+        best = max(range(len(clauses)), key=lambda i: score(clauses[i]))
+        first = last = best
+        while first > 0 and relevant(clauses[first - 1]):  # the related figures just before
+            if len("".join(clauses[first - 1 : last + 1])) > CLAUSE_WINDOW:
                 break
-            span += clause
-        return span
+            first -= 1
+        while last + 1 < len(clauses) and re.search(r"\d", clauses[last + 1]):  # and after
+            if len("".join(clauses[first : last + 2])) > CLAUSE_WINDOW:
+                break
+            last += 1
+        return "".join(clauses[first : last + 1])
 
     def listing(
         self, question: Question, document: DocumentKnowledge, intent: Intent
