@@ -134,3 +134,69 @@ def bench_brief(settings: Settings, topics: tuple[str, ...] = BRIEF_TOPICS, runs
             f"latency max: {timings[-1]:.1f} ms",
         ]
     )
+
+
+def bench_generate(settings: Settings, sample: int = 20, gold_file: Path | None = None) -> str:
+    """Generative mode over a sample of gold questions: time to first token, total time, fallbacks.
+
+    Uses ``ASSISTANT_GENERATOR`` (``llama`` when it is left at ``extractive``). Refusals and long
+    (list) answers are not rewritten; they are counted apart and kept out of the timings.
+    """
+    from assistant.query.grounded import FinalEvent, TokenEvent
+    from assistant.service import AssistantService
+
+    if settings.generator == "extractive":
+        settings = settings.with_changes(generator="llama")
+    lines = (gold_file or PROJECT_ROOT / "eval" / "gold.jsonl").read_text(encoding="utf-8")
+    answerable = [
+        item["question"]
+        for item in map(json.loads, filter(str.strip, lines.splitlines()))
+        if not item.get("refuse")
+    ]
+    step = max(1, len(answerable) // max(1, sample))
+    questions = answerable[::step][:sample]
+    started = time.perf_counter()
+    service = AssistantService(settings)
+    service.warm_up()
+    service.ask(questions[0])  # loads the model's weights
+    cold = time.perf_counter() - started
+    first_tokens, totals, kept_out = [], [], 0
+    outcomes: dict[str, int] = {}
+    for question in questions:
+        began = time.perf_counter()
+        first = None
+        for event in service.ask_stream(question):
+            if isinstance(event, TokenEvent) and first is None:
+                first = time.perf_counter() - began
+            elif isinstance(event, FinalEvent):
+                answer = event.answer
+        total = time.perf_counter() - began
+        outcomes[answer.generator] = outcomes.get(answer.generator, 0) + 1
+        if answer.generator == "extractive":
+            kept_out += 1
+            continue
+        totals.append(total)
+        if first is not None:
+            first_tokens.append(first)
+    first_tokens.sort()
+    totals.sort()
+    rewritten = len(totals)
+    fell_back = outcomes.get("extractive-fallback", 0)
+    report = [
+        f"generator: {settings.generator}  threads: {settings.llm_threads}  "
+        f"index: {settings.index_dir}",
+        f"cold start (index, embedder, model weights; first answer): {cold:.1f} s",
+        f"questions: {len(questions)} (every {step}th answerable gold question), "
+        f"sent to the model: {rewritten}, kept extractive (refusal or list): {kept_out}",
+    ]
+    if rewritten:
+        report += [
+            f"time to first token p50: {_percentile(first_tokens, 50):.2f} s  "
+            f"p95: {_percentile(first_tokens, 95):.2f} s",
+            f"total per answer p50: {_percentile(totals, 50):.2f} s  "
+            f"p95: {_percentile(totals, 95):.2f} s  max: {totals[-1]:.2f} s",
+            f"fell back to the extractive answer: {fell_back}/{rewritten} "
+            f"({fell_back / rewritten:.0%})",
+        ]
+    report.append("outcomes: " + ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())))
+    return "\n".join(report)

@@ -68,7 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     brief.set_defaults(handler=_run_brief)
 
     bench = commands.add_parser("bench", parents=[common], help="性能测试，打印数据")
-    bench.add_argument("target", choices=("index", "ask", "brief"))
+    bench.add_argument("target", choices=("index", "ask", "brief", "generate"))
     bench.add_argument("--runs", type=int, default=3, help="无变化重建的重复次数")
     bench.set_defaults(handler=_run_bench)
     return parser
@@ -128,6 +128,8 @@ def _run_bench(settings: Settings, args: argparse.Namespace) -> int:
         print(bench.bench_ask(settings))
     elif args.target == "brief":
         print(bench.bench_brief(settings, runs=args.runs))
+    elif args.target == "generate":
+        print(bench.bench_generate(settings))
     else:
         print(bench.bench_index(settings, runs=args.runs))
     return 0
