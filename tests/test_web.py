@@ -1,0 +1,439 @@
+"""The web chat: pure helpers, the gradio_client API, and a real browser (Playwright + Chromium).
+
+The app runs on a free loopback port over a small real index of the bundled plan (fake
+embedder: answers still come from the real BM25 + table logic). A second app serves a hostile
+document whose text, headings and title carry <script> and <img onerror>.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.errors import InvalidQuestionError
+from assistant.indexer import build_index
+from assistant.records import Answer, Citation
+from assistant.service import AssistantService
+from assistant.settings import PROJECT_ROOT, Settings
+from assistant.web import (
+    FeedbackLog,
+    Turn,
+    build_app,
+    feedback_record,
+    highlight,
+    messages,
+    render_answer,
+    render_citation,
+    render_section,
+    reply,
+    section_choices,
+    stream_cuts,
+    write_exports,
+)
+from tests.conftest import PLAN, SYNTHETIC, free_port
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+SCREENSHOT = PROJECT_ROOT / "test-output" / "web-answer.png"
+SCRIPT = "<script>window.__pwned=1</script>"
+IMAGE = '<img src=x onerror="window.__pwned=2">'
+TITLE_IMAGE = '<img src=x onerror="window.__pwned=3">'
+HEADING = '<b onmouseover="window.__pwned=4">持续</b>'
+
+HOSTILE_CITATION = Citation(
+    n=1,
+    doc="plan",
+    section=f"表2 › （一）{HEADING}",
+    quote=f"7\t轨交18号线{SCRIPT}\t15.65\t推进{IMAGE}建设",
+)
+
+
+# --- fast checks of the pure helpers ---------------------------------------------------------
+
+
+def test_citation_html_escapes_document_text_and_marks_numbers():
+    shown = render_citation(HOSTILE_CITATION, {"15.65", "18"}, "宝山区2024年计划")
+    assert "<script" not in shown and "<img" not in shown and "<b " not in shown
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in shown
+    assert "&lt;img src=x onerror=&quot;window.__pwned=2&quot;&gt;" in shown
+    assert "<td><mark>15.65</mark></td>" in shown  # a table row is shown as cells
+    assert "<mark>18</mark>" in shown and "<mark>7</mark>" not in shown
+    assert "宝山区2024年计划 › 表2 › （一）&lt;b" in shown  # the full section path
+    assert shown.startswith('<details class="pa-cite" data-n="1">')
+
+
+def test_highlight_marks_whole_numbers_only():
+    assert (
+        highlight("投资115.65亿元，15.65亿元", {"15.65"})
+        == "投资115.65亿元，<mark>15.65</mark>亿元"
+    )
+    assert highlight("2.00亿元", {"2"}) == "<mark>2.00</mark>亿元"
+    assert highlight("a<b>&", set()) == "a&lt;b&gt;&amp;"
+
+
+def test_answer_html_lists_markers_resolved_question_and_sources():
+    answer = Answer(
+        question="它今年什么目标？",
+        answer=f"轨交18号线{SCRIPT}：投资15.65亿元[1]。\n以下是：\n- 第一[1]\n- [2]",
+        refused=False,
+        citations=(HOSTILE_CITATION, Citation(2, "plan", "附件2", "一段<i>原文</i>。")),
+        resolved_question="轨交18号线二期工程宝山段2024年什么目标?",
+    )
+    shown = render_answer(answer, {"plan": "宝山区2024年计划"})
+    assert "<script" not in shown and "<img" not in shown and "<i>" not in shown
+    assert '15.65亿元<sup class="pa-ref">[1]</sup>' in shown
+    assert "<ul><li>第一" in shown and shown.count("<li>") == 2
+    assert "按「轨交18号线二期工程宝山段2024年什么目标?」理解" in shown
+    assert '<details class="pa-cite" data-n="2" open>' in shown  # a bare「- [2]」opens
+    same = Answer("今年GDP目标？", "x", False, (), resolved_question="今年GDP目标?")
+    assert "理解" not in render_answer(same)
+
+
+def test_stream_cuts_grow_and_never_split_a_marker():
+    text = "轨交18号线二期工程宝山段：投资总额15.65亿元[1][12]，2024年目标为「推进建设」[3]。"
+    cuts = stream_cuts(text, steps=12)
+    assert cuts == sorted(cuts) and cuts[-1] == len(text) and len(cuts) > 3
+    for cut in cuts:
+        assert not re.search(r"\[\d*$", text[:cut])
+    assert stream_cuts("") == [0]
+
+
+def test_feedback_is_one_json_line_with_question_answer_and_citations(tmp_path):
+    answer = Answer("18号线投资多少？", "15.65亿元[1]。", False, (HOSTILE_CITATION,))
+    log = FeedbackLog(tmp_path / "new" / "folder" / "feedback.jsonl")
+    log.write(feedback_record(Turn(answer.question, answer=answer), True))
+    log.write(feedback_record(Turn("？？", notice="没有看到文字内容"), False))
+    lines = log.path.read_text(encoding="utf-8").splitlines()
+    first, second = (json.loads(line) for line in lines)
+    assert first["rating"] == "up" and first["question"] == "18号线投资多少？"
+    assert first["answer"] == "15.65亿元[1]。"
+    assert first["citations"][0]["quote"] == HOSTILE_CITATION.quote
+    assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$", first["time"])
+    assert second["rating"] == "down" and second["answer"] == "没有看到文字内容"
+
+
+class _Broken:
+    def ask(self, question, previous=None):
+        raise RuntimeError("index file vanished")
+
+
+class _Strict:
+    def ask(self, question, previous=None):
+        raise InvalidQuestionError("请输入问题，例如：今年GDP目标是多少？")
+
+
+def test_internal_error_is_logged_with_a_trace_id_and_shown_as_apology(caplog):
+    with caplog.at_level(logging.ERROR, logger="assistant.web"):
+        turn = reply(_Broken(), "今年GDP目标？", None)
+    assert re.fullmatch(r"[0-9a-f]{8}", turn.trace_id)
+    assert turn.answer is None and turn.trace_id in turn.notice and "抱歉" in turn.notice
+    assert "index file vanished" not in turn.notice  # no internals shown to the user
+    record = next(r for r in caplog.records if turn.trace_id in r.getMessage())
+    assert record.exc_info and "index file vanished" in str(record.exc_info[1])
+    polite = reply(_Strict(), "", None)
+    assert polite.notice.startswith("请输入问题") and not polite.trace_id
+    shown = messages([polite], {})
+    assert [m["role"] for m in shown] == ["user", "assistant"]
+
+
+def test_feedback_path_setting_comes_from_the_environment(tmp_path):
+    settings = Settings.from_env({"ASSISTANT_FEEDBACK_PATH": str(tmp_path / "f.jsonl")})
+    assert settings.feedback_path == tmp_path / "f.jsonl"
+    assert Settings().feedback_path == PROJECT_ROOT / "feedback" / "feedback.jsonl"
+
+
+# --- a small real index, the launched app ----------------------------------------------------
+
+
+def _index(folder: Path, documents: dict[str, str]) -> Settings:
+    corpus = folder / "corpus"
+    corpus.mkdir(parents=True)
+    for name, text in documents.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    settings = Settings(
+        corpus_dir=corpus,
+        index_dir=folder / "index",
+        embedder="fake",
+        feedback_path=folder / "feedback" / "feedback.jsonl",
+    )
+    build_index(settings)
+    return settings
+
+
+@pytest.fixture(scope="module")
+def plan_settings(tmp_path_factory) -> Settings:
+    plan = {PLAN.name: PLAN.read_text(encoding="utf-8")}
+    return _index(tmp_path_factory.mktemp("web-plan"), plan)
+
+
+@pytest.fixture(scope="module")
+def plan_service(plan_settings) -> AssistantService:
+    return AssistantService(plan_settings)
+
+
+@pytest.fixture(scope="module")
+def plan_url(plan_service, plan_settings) -> Iterator[str]:
+    demo = build_app(plan_service, plan_settings)
+    port = free_port()
+    demo.launch(prevent_thread_lock=True, server_port=port, quiet=True)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        demo.close()
+
+
+def _hostile_plan() -> str:
+    text = SYNTHETIC.read_text(encoding="utf-8")
+    text = text.replace("关于印发《", f"关于印发{TITLE_IMAGE}《", 1)
+    text = text.replace("滨江数据中心\t8.30", f"滨江数据中心{SCRIPT}\t8.30")
+    text = text.replace("就业形势总体稳定。", f"就业形势总体稳定{IMAGE}。")
+    return text.replace("（二）民生福祉持续增进", f"（二）民生福祉{HEADING}增进")
+
+
+@pytest.fixture(scope="module")
+def hostile_url(tmp_path_factory) -> Iterator[str]:
+    settings = _index(tmp_path_factory.mktemp("web-hostile"), {"hostile.txt": _hostile_plan()})
+    demo = build_app(AssistantService(settings), settings)
+    port = free_port()
+    demo.launch(prevent_thread_lock=True, server_port=port, quiet=True)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        demo.close()
+
+
+def test_exports_and_sections_come_from_the_index(plan_service, tmp_path):
+    from openpyxl import load_workbook
+
+    csv_path, xlsx_path = write_exports(plan_service.documents, tmp_path)
+    rows = list(csv.reader(io.StringIO(csv_path.read_text(encoding="utf-8-sig"))))
+    assert any("轨交18号线二期工程宝山段" in row for row in rows)
+    workbook = load_workbook(xlsx_path)
+    assert workbook.sheetnames == ["主要指标", "重大项目"]
+    assert workbook["主要指标"].max_row == 26 and workbook["重大项目"].max_row == 21
+    chunks = plan_service.knowledge.chunks
+    choices = section_choices(chunks, plan_service.documents)
+    labels = [label for label, _ in choices]
+    assert len(labels) == len(set(labels)) > 10
+    key = next(key for label, key in choices if label.startswith("表2") and "（二）" in label)
+    shown = render_section(chunks, key)
+    assert "轨交18号线二期工程宝山段" in shown and shown.count("<table") == 6
+
+
+def test_gradio_client_asks_with_follow_ups(plan_url):
+    from gradio_client import Client
+
+    client = Client(plan_url, verbose=False)
+    first = client.predict("18号线宝山段投资多少？", api_name="/ask")
+    assert "15.65" in first["answer"] and not first["refused"]
+    assert first["citations"][0]["quote"] == "7\t轨交18号线二期工程宝山段\t15.65\t推进建设"
+    follow = client.predict("它今年什么目标？", first["resolved_question"], api_name="/ask")
+    assert "推进建设" in follow["answer"]
+    assert follow["resolved_question"].startswith("轨交18号线二期工程宝山段")
+    assert client.predict("？？！", api_name="/ask")["error"].startswith("没有看到文字")
+    # The page's own streaming chat endpoint keeps the conversation per client session.
+    chat, box = client.predict("18号线宝山段投资多少？", api_name="/chat")
+    chat, box = client.predict("它今年什么目标？", api_name="/chat")
+    assert box == "" and len(chat) == 4
+    assert "理解" in chat[3]["content"][0]["text"]
+
+
+# --- the browser ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium missing: apt-get install -y chromium fonts-noto-cjk (see .ci/run)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 1200, "height": 1000}, accept_downloads=True
+    )
+    page = context.new_page()
+    page.requests = []  # type: ignore[attr-defined]
+    page.on("request", lambda request: page.requests.append(request.url))  # type: ignore[attr-defined]
+    page.set_default_timeout(15_000)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+BOT = "#pa-chat [data-testid=bot]"
+
+
+def _open(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector("#pa-question textarea")
+    # Count the moments the chat shows a partly written answer (the ▍ cursor).
+    page.evaluate(
+        """() => { window.__partial = 0;
+        new MutationObserver(() => {
+            const chat = document.querySelector('#pa-chat');
+            if (chat && chat.innerText.includes('▍')) window.__partial += 1;
+        }).observe(document.body, {subtree: true, childList: true, characterData: true}); }"""
+    )
+
+
+def _answer(page, count: int):
+    """Wait until the ``count``-th reply is complete; return its locator."""
+    page.wait_for_function(
+        """n => { const bots = document.querySelectorAll('#pa-chat [data-testid=bot]');
+        if (bots.length < n) return false;
+        const text = bots[n - 1].innerText;
+        return !text.includes('▍') && !text.includes('正在查找'); }""",
+        arg=count,
+    )
+    return page.locator(BOT).nth(count - 1)
+
+
+def _ask(page, question: str, count: int):
+    page.fill("#pa-question textarea", question)
+    page.press("#pa-question textarea", "Enter")
+    return _answer(page, count)
+
+
+def _local_only(page) -> None:
+    outside = [url for url in page.requests if not url.startswith("http://127.0.0.1:")]
+    assert page.requests and not outside, outside
+
+
+def test_browser_chat_answers_cites_follows_up_and_rates(page, plan_url, plan_settings, tmp_path):
+    _open(page, plan_url)
+    intro = page.locator(".pa-intro").first.inner_text()
+    assert "宝山区2023年国民经济和社会发展计划执行情况" in intro and "宝发改规〔2024〕1号" in intro
+    chips = page.locator(".pa-chip")
+    assert 6 <= chips.count() <= 8
+
+    first_chip = chips.first.inner_text()
+    chips.first.click()
+    reply_1 = _answer(page, 1)
+    assert page.locator("#pa-chat [data-testid=user]").first.inner_text().strip() == first_chip
+    assert reply_1.locator("details.pa-cite").count() >= 1
+
+    reply_2 = _ask(page, "18号线宝山段投资多少？", 2)
+    assert "15.65" in reply_2.inner_text()
+    assert page.evaluate("window.__partial") > 0  # the answer was streamed in slices
+    citation = reply_2.locator("details.pa-cite").first
+    assert not citation.locator(".pa-path").is_visible()
+    citation.locator("summary").click()
+    assert citation.locator(".pa-path").is_visible()
+    assert "（二）城市功能引领类项目（6项）" in citation.locator(".pa-path").inner_text()
+    cells = citation.locator("table.pa-row td").all_inner_texts()
+    assert cells == ["7", "轨交18号线二期工程宝山段", "15.65", "推进建设"]
+    assert "15.65" in citation.locator("mark").all_inner_texts()
+
+    reply_3 = _ask(page, "它今年什么目标？", 3)
+    assert "推进建设" in reply_3.inner_text()
+    assert "按「轨交18号线二期工程宝山段2024年什么目标?」理解" in reply_3.inner_text()
+    assert reply_2.locator(".pa-resolved").count() == 0  # same as typed: not repeated
+
+    reply_3.hover()
+    page.locator("#pa-chat button[aria-label='赞']").nth(2).click()
+    page.wait_for_function("() => document.body.innerText.includes('已记录您的反馈')")
+    rated = json.loads(plan_settings.feedback_path.read_text(encoding="utf-8").splitlines()[-1])
+    assert rated["rating"] == "up" and rated["question"] == "它今年什么目标？"
+    assert "推进建设" in rated["answer"] and rated["citations"][0]["n"] == 1
+
+    page.screenshot(path=str(tmp_path / "web-answer.png"), full_page=True)
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    shutil.copy(tmp_path / "web-answer.png", SCREENSHOT)
+
+    assert _ask(page, "", 4).inner_text().strip() == "请输入问题，例如：今年GDP目标是多少？"
+    assert "问题太长（5000 字）" in _ask(page, "宝" * 5000, 5).inner_text()
+    assert "没有看到文字内容" in _ask(page, "？？！……", 6).inner_text()
+    page.get_by_role("button", name="清空对话", exact=True).last.click()
+    page.wait_for_function("() => !document.querySelector('#pa-chat [data-testid=bot]')")
+    assert "投资总额15.65亿元" in _ask(page, "18号线宝山段投资多少？", 1).inner_text()
+    _local_only(page)
+
+
+def test_browser_tables_downloads_and_sections(page, plan_url, tmp_path):
+    _open(page, plan_url)
+    page.get_by_role("tab", name="计划一览").click()
+    # The table draws its rows as role=row elements; the first is the header.
+    rows = "#pa-{} [role=row]:not([aria-rowindex='1'])"
+    page.locator(rows.format("projects")).first.wait_for()
+    assert page.locator(rows.format("indicators")).count() == 25
+    assert page.locator(rows.format("projects")).count() == 20
+    projects = page.locator("#pa-projects [role=grid]")
+    assert "轨交18号线二期工程宝山段" in projects.inner_text()
+    assert "2.00" in projects.inner_text()  # as the document wrote it, not 2
+
+    investment = page.locator("#pa-projects th", has_text="总投资").first
+    investment.hover()  # sort through the column's ⋮ menu
+    investment.locator("button.cell-menu-button").click()
+    page.get_by_role("menuitem", name="降序排序").click()
+    page.wait_for_function(
+        """() => document.querySelector("#pa-projects [role=row][aria-rowindex='2']")
+        .innerText.includes('15.65')"""
+    )
+
+    for button, name in (("下载表格（CSV）", "csv"), ("下载表格（Excel）", "xlsx")):
+        with page.expect_download() as download:
+            page.get_by_role("button", name=button).click()
+        saved = tmp_path / f"tables.{name}"
+        download.value.save_as(saved)
+        assert saved.stat().st_size > 1000
+    assert "轨交18号线二期工程宝山段" in (tmp_path / "tables.csv").read_text(encoding="utf-8-sig")
+
+    page.locator("#pa-sections input").click()
+    page.locator(
+        "[role=option]", has_text="表2：2024年宝山区部分重大政府投资项目计划 › （二）"
+    ).click()
+    page.wait_for_function(
+        "() => document.querySelector('#pa-section-text').innerText.includes('宝钱公路')"
+    )
+    _local_only(page)
+
+
+def test_browser_never_runs_markup_from_a_document(page, hostile_url):
+    _open(page, hostile_url)
+    intro = page.locator(".pa-intro").first.inner_text()
+    assert TITLE_IMAGE in intro  # shown as text
+    reply_1 = _ask(page, "滨江数据中心投资多少？", 1)
+    assert f"滨江数据中心{SCRIPT}" in reply_1.inner_text()
+    reply_2 = _ask(page, "就业形势怎么样？", 2)
+    for summary in page.locator("details.pa-cite summary").all():
+        summary.click()
+    assert IMAGE in reply_2.locator(".pa-quote").inner_text()
+    assert HEADING in reply_2.locator(".pa-path").inner_text()
+    reply_2.locator(".pa-path").hover()
+
+    page.get_by_role("tab", name="计划一览").click()
+    assert SCRIPT in page.locator("#pa-projects [role=grid]").inner_text()
+    page.locator("#pa-sections input").click()
+    page.locator("[role=option]", has_text="民生福祉").click()
+    page.wait_for_function(
+        "() => document.querySelector('#pa-section-text').innerText.includes('onerror')"
+    )
+    page.locator("#pa-section-text").hover()
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator("img[src=x], b[onmouseover]").count() == 0
+    assert page.locator("#pa-chat script, #pa-section-text script").count() == 0
+    _local_only(page)
