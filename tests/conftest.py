@@ -23,10 +23,12 @@ SYNTHETIC = Path(__file__).parent / "fixtures" / "synthetic_plan_jiangbei.txt"
 @pytest.fixture(autouse=True)
 def isolated_state(tmp_path, monkeypatch):
     """No test reads or writes the developer's own index, corpus or settings."""
-    for name in ("CORPUS_DIR", "INDEX_DIR", "EMBEDDER", "EMBEDDING_MODEL", "CHROMA_URL"):
-        monkeypatch.delenv(f"ASSISTANT_{name}", raising=False)
+    for name in os.environ:
+        if name.startswith("ASSISTANT_"):
+            monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(tmp_path / "index"))
     monkeypatch.setenv("ASSISTANT_CORPUS_DIR", str(tmp_path / "corpus"))
+    monkeypatch.setenv("ASSISTANT_FEEDBACK_PATH", str(tmp_path / "feedback.jsonl"))
     monkeypatch.setenv("GRADIO_ANALYTICS_ENABLED", "False")
     monkeypatch.setenv("ANONYMIZED_TELEMETRY", "False")
 

@@ -104,6 +104,19 @@ def test_district_like_words_are_not_foreign_places(service):
         assert not service.ask(question).refused, question
 
 
+def test_superlatives_and_listing_the_projects_table(service):
+    most = service.ask("投资最多的项目是哪个？")
+    assert "轨交18号线二期工程宝山段" in most.answer and "15.65" in most.answer
+    assert "北泗塘水闸外移工程" in service.ask("投资最少的项目").answer
+    listed = service.ask("今年有哪些重大项目？")
+    assert "共20个" in listed.answer and len(listed.citations) == 20
+
+
+def test_a_year_before_a_word_ending_in_qu_is_no_place(service):
+    answer = service.ask("2024年地区生产总值的目标是多少？")
+    assert not answer.refused and "可比增长5%左右" in answer.answer
+
+
 def test_a_year_inside_a_name_is_not_a_year_asked(service):
     answer = service.ask("宝山几家企业入选2022年全国工业机器人百强？")
     assert "5家" in answer.answer

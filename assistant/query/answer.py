@@ -32,7 +32,11 @@ class Composer:
         structured = frozenset(
             row.raw
             for document in search.knowledge.documents
-            for row in (*(i.row for i in document.indicators), *(p.row for p in document.projects))
+            for row in (
+                *(i.row for i in document.indicators),
+                *(p.row for p in document.projects),
+                *(t.total for t in document.tables.projects if t.total),
+            )
         )
         self.rarity = rarity
         self.tables = TableAnswers(search, rarity)
@@ -75,6 +79,8 @@ class Composer:
         self, question: Question, document: DocumentKnowledge, intent: Intent
     ) -> Draft | None:
         row = _acceptable(self.tables.lookup(question, document, intent), TABLE_COVERAGE, intent)
+        if row and row.coverage + TABLE_PREFERENCE >= 1.0:
+            return row.draft  # no sentence could cover more: skip the search for one
         fact = _acceptable(self.prose.fact(question, document, intent), FACT_COVERAGE, intent)
         if row and (not fact or row.coverage + TABLE_PREFERENCE >= fact.coverage):
             return row.draft

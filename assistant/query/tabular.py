@@ -34,6 +34,7 @@ TABLE_ANCHORS = tuple(
     "重大 政府投资 表2 项目表 表里 表中 所有项目 全部项目 这些项目 项目一共 项目共".split()
 )
 GROWTH_WORDS = ("增速", "增长", "百分点", "增幅")
+SUPERLATIVE_PROJECT = re.compile(r"投资(额)?最(多|大|高|少|小|低)|最(多|大|高|少|小|低)的项目")
 PROJECT_WORDS = ("项目", "投资", "总投资", "投资总额", "重大")
 
 
@@ -211,7 +212,8 @@ class TableAnswers:
     def aggregate(
         self, question: Question, document: DocumentKnowledge, intent: Intent
     ) -> Draft | None:
-        wanted = intent.count or intent.sum or intent.superlative
+        listing_projects = intent.listing and "项目" in question.text
+        wanted = intent.count or intent.sum or intent.superlative or listing_projects
         if not wanted or not document.projects:
             return None
         selection = self._selection(question, document)
@@ -233,7 +235,10 @@ class TableAnswers:
         goal = next((g for g in goals if g in text), "")
         threshold = THRESHOLD.search(text)
         named = NAME_FILTER.search(text)
+        if not (group or goal or threshold or named) and self.strong_match(question, document):
+            return None  # 「南大中央公园这个重大项目投资多少」 is about one row
         anchored = group or any(anchor in text for anchor in TABLE_ANCHORS)
+        anchored = anchored or bool(SUPERLATIVE_PROJECT.search(text))
         if not anchored and goal:
             # 「要基本竣工的项目有几个」 is about the table; 「多少个教育项目要开工」 is not.
             others = key_terms(question, self.rarity, ignore=(*document.own_names, *PROJECT_WORDS))
@@ -268,8 +273,9 @@ class TableAnswers:
         draft = Draft()
         rows = [self.evidence(p.row.raw) for p in projects]
         draft.computations.append(Computation(str(len(projects)), ()))
-        draft.say("count", *rows, scope=scope, count=len(projects))
-        draft.lines[-1] += "、".join(p.row.name for p in projects) + "。"
+        draft.say("count", scope=scope, count=len(projects))
+        named = (p.row.name + draft.cite(row) for p, row in zip(projects, rows, strict=True))
+        draft.lines[-1] += "、".join(named) + "。"
         if projects and (intent.sum or intent.count):
             values = [p.row.investment for p in projects]
             total = plain(sum((Decimal(v) for v in values), Decimal(0)))
