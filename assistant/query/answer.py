@@ -55,8 +55,8 @@ class Composer:
             if index and not self._has_own_subject(normalise(part, plan_year), document):
                 part = context + part  # 「一共投资多少」 is about the first part's subject
             found = self._compose_one(normalise(part, plan_year), document)
-            cited = {e for d in drafts for e in d.evidence}
-            if found and not set(found.evidence) <= cited:
+            said = {line for d in drafts for line in d.lines}
+            if found and not set(found.lines) <= said:
                 drafts.append(found)
         return merge(drafts) if drafts else None
 

@@ -156,7 +156,7 @@ def stream(
         except Exception as exc:  # a server down or a model error: the extractive answer stands
             outcome.problems.append([f"生成失败：{type(exc).__name__}: {exc}"])
             break
-        text = clean("".join(pieces))
+        text = attribute(clean("".join(pieces)), draft, known)
         found = check(text, draft, live_chunk_ids, known)
         if not found:
             outcome.text, outcome.generator = text, name
@@ -225,6 +225,38 @@ def clean(text: str) -> str:
     text = re.sub(r"^(?:回答|答)[:：]\s*", "", text)
     text = re.sub(r"[［【](\d+)[］】]", r"[\1]", text)
     return re.sub(r"\n{2,}", "\n", text).strip()
+
+
+def attribute(text: str, draft: Draft, known: Collection[str]) -> str:
+    """Cite, for a sentence the model left without any [n], the passage holding its numbers.
+
+    Small models often drop the markers. A sentence with none gets the marker of the first
+    passage whose quote contains every number it states (years and other metadata numbers
+    aside); an answer with no marker at all from a single passage cites that passage. Markers
+    the model did write are never changed: a wrong one still fails ``check``.
+    """
+    free = set(known)
+    result = []
+    for sentence in sentences(text):
+        stated = [n for n in verify.numbers(sentence) if not _in(n, free)]
+        if stated and not MARKER.search(sentence):
+            for n, item in enumerate(draft.evidence, start=1):
+                if all(_in(number, verify.numbers(item.quote)) for number in stated):
+                    sentence = _cite_at_end(sentence, n)
+                    break
+        result.append(sentence)
+    text = "".join(result)
+    if result and len(draft.evidence) == 1 and not MARKER.search(text):
+        text = "".join(result[:-1]) + _cite_at_end(result[-1], 1)
+    return text
+
+
+def _cite_at_end(sentence: str, n: int) -> str:
+    body = sentence.rstrip()
+    end = len(body)
+    while end and body[end - 1] in "。！？；!?;":
+        end -= 1
+    return body[:end] + f"[{n}]" + body[end:] + sentence[len(body) :]
 
 
 # --- checking ------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ DATE = r"\d{4}年\d{1,2}月|\d{1,2}月\d{1,2}日|\d{1,2}月"
 FIGURE = r"\d[\d.]*(?:余|多)?(?:万|亿)?(?:余|多)?"
 MEASURES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"多少钱|多少资金|金额"), FIGURE + r"(?:元|美元)"),
+    (re.compile(r"百分之几|百分之多少|百分比|多少%|几%"), r"\d[\d.]*%"),
     (re.compile(f"多少({STRONG_UNITS})"), FIGURE + r"{unit}|{unit}" + FIGURE),
     (
         re.compile(r"第几(届|次|名|位|批)?|排第几|排名|位列|位居"),

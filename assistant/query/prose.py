@@ -115,9 +115,13 @@ class ProseAnswers:
         sentence: str, terms: dict[str, float], question: Question, intent: Intent
     ) -> bool:
         """「位居全市第1」 answers 「排第几」 only in a clause about what was asked."""
+        # The unit asked for (美元 in 「多少亿美元」) says nothing about the topic.
+        topic = {t: w for t, w in terms.items() if t not in intent.measure}
+        clauses = CLAUSE.findall(sentence)
         return any(
-            coverage(terms, clause, question) >= MEASURED_CLAUSE_COVERAGE
-            for clause in CLAUSE.findall(sentence)
+            coverage(topic, "".join(clauses[max(0, i - 1) : i + 1]), question)
+            >= MEASURED_CLAUSE_COVERAGE
+            for i, clause in enumerate(clauses)
             if re.search(intent.measure, clause)
         )
 

@@ -70,6 +70,8 @@ GENERIC_PLACES = frozenset(
 # 「区域」「区级」「区内」…: 区 starting a word, not ending a place name.
 NOT_A_PLACE_AFTER = frozenset("域级内委属政长划间块位段")
 CITY_SUFFIX = re.compile(r"(?<=[\u4e00-\u9fff]{2})市")
+# 「上海全市」「全上海」: the whole city, whatever follows.
+WHOLE_CITY = re.compile(r"([\u4e00-\u9fff]{2})全市|全([\u4e00-\u9fff]{2})(?=市|的|$)")
 NOT_A_CITY_AFTER = frozenset("级场民容政区委域内属重长辖值面貌")
 GENERIC_CITIES = frozenset(
     "全市 本市 我市 各市 该市 城市 都市 超市 上市 夜市 集市 门市 股市 楼市 开市 入市".split()
@@ -139,7 +141,7 @@ def _foreign_places(
 
 def _foreign_cities(text: str, known: Sequence[str], mentioned: Callable[[str], bool]) -> list[str]:
     """「上海市今年社零目标」 asks about the city; a district's plan does not answer that."""
-    found = []
+    found = [f"{m.group(1) or m.group(2)}市" for m in WHOLE_CITY.finditer(text)]
     for match in CITY_SUFFIX.finditer(text):
         after = text[match.end() : match.end() + 1]
         if after in NOT_A_CITY_AFTER or text[match.start() - 1 : match.end()] in GENERIC_CITIES:
