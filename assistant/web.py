@@ -40,6 +40,7 @@ from assistant.errors import AssistantError
 from assistant.query.cite import SEPARATOR, short_section
 from assistant.records import Answer, Chunk, ChunkKind, Citation, to_decimal
 from assistant.settings import Settings
+from assistant.web_brief import briefing_tab
 
 if TYPE_CHECKING:
     from assistant.knowledge import DocumentKnowledge
@@ -699,6 +700,7 @@ def build_app(service: AssistantService, settings: Settings) -> gr.Blocks:
                 elem_id="pa-sections",
             )
             section_text = gr.HTML(render_section(chunks, ""), elem_id="pa-section-text")
+        briefing_tab(service, ANSWERING)
 
         outputs = [chatbot, turns, textbox]
         gr.on(

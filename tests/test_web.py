@@ -437,3 +437,40 @@ def test_browser_never_runs_markup_from_a_document(page, hostile_url):
     assert page.locator("img[src=x], b[onmouseover]").count() == 0
     assert page.locator("#pa-chat script, #pa-section-text script").count() == 0
     _local_only(page)
+
+
+# --- 「起草简报」 -----------------------------------------------------------------------------
+
+
+def test_briefing_html_escapes_document_text(plan_service, tmp_path):
+    from assistant.web_brief import draft, render_briefing
+
+    shown, markdown, word = draft(plan_service, "养老服务")
+    assert "400张" in shown and "<h3>资料来源</h3>" in shown
+    assert Path(markdown).read_text(encoding="utf-8").startswith("# ")
+    assert Path(word).stat().st_size > 5000
+    from assistant.brief import build_briefing
+
+    briefing = build_briefing(plan_service, "养老服务")
+    hostile = briefing.__class__(**{**briefing.__dict__, "title": "<script>alert(1)</script>"})
+    assert "<script>" not in render_briefing(hostile)
+    message, no_markdown, no_word = draft(plan_service, "  ")
+    assert no_markdown is None and no_word is None and "<p>" in message
+
+
+def test_browser_drafts_a_briefing_with_downloads(page, plan_url, tmp_path):
+    _open(page, plan_url)
+    page.get_by_role("tab", name="起草简报").click()
+    page.fill("#pa-brief-topic textarea", "养老服务")
+    page.click("#pa-brief-go")
+    page.wait_for_function("() => document.body.innerText.includes('资料来源')")
+    body = page.inner_text("body")
+    assert "400张" in body and "120张" in body
+    for button, suffix in (("#pa-brief-md", ".md"), ("#pa-brief-docx", ".docx")):
+        with page.expect_download() as download:
+            page.click(button)
+        saved = tmp_path / f"brief{suffix}"
+        download.value.save_as(saved)
+        assert saved.stat().st_size > 200
+    assert "400张" in (tmp_path / "brief.md").read_text(encoding="utf-8")
+    _local_only(page)
