@@ -5,15 +5,19 @@ from __future__ import annotations
 import re
 import time
 import unicodedata
+from collections.abc import Iterator
+from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from assistant.errors import InvalidQuestionError
+from assistant.generate import make_chat_model
 from assistant.knowledge import DocumentKnowledge, Knowledge, Project
-from assistant.query import followup, verify
+from assistant.query import followup, grounded, verify
 from assistant.query.answer import Composer
 from assistant.query.cite import citations
 from assistant.query.draft import Draft, Evidence, merge, templates
+from assistant.query.grounded import FinalEvent, StreamEvent, final_answer
 from assistant.query.match import Rarity
 from assistant.query.normalise import normalise
 from assistant.query.retrieve import HybridRetriever, HybridSearch
@@ -37,6 +41,8 @@ class AssistantService:
         self.composer = Composer(self.search, self.rarity)
         self._live = frozenset(c.chunk_id for c in self.knowledge.chunks)
         self._text = "\n".join(c.quote for c in self.knowledge.chunks)
+        # None on the default extractive path; a model's weights load on its first answer.
+        self.chat_model = make_chat_model(settings)
 
     @property
     def documents(self) -> tuple[DocumentKnowledge, ...]:
@@ -48,6 +54,16 @@ class AssistantService:
 
     def ask(self, question: str, previous: str | None = None) -> Answer:
         """Answer a question; ``previous`` is the conversation's last resolved question."""
+        return final_answer(self.ask_stream(question, previous))
+
+    def ask_stream(self, question: str, previous: str | None = None) -> Iterator[StreamEvent]:
+        """``ask`` as events, ending with a ``FinalEvent`` that carries the verified answer.
+
+        With a generator configured: a 「核对中…」 ``StatusEvent``, the model's draft as
+        ``TokenEvent``s (unverified: the final answer replaces them; a ``StatusEvent`` with
+        ``clear=True`` drops a failed try), then the final event. The extractive default yields
+        only the final event. A bad question raises on the first ``next()``.
+        """
         started = time.perf_counter()
         checked = check_question(question)
         checked = followup.resolve(checked, previous, self._subject_of, self._group_of)
@@ -58,7 +74,7 @@ class AssistantService:
         problems = verify.problems(draft, self._live, echoed)
         if problems:
             draft = _unverified(draft)
-        return Answer(
+        answer = Answer(
             question=question,
             answer=draft.text,
             refused=draft.refused,
@@ -66,6 +82,19 @@ class AssistantService:
             elapsed_ms=round((time.perf_counter() - started) * 1000, 1),
             resolved_question=resolved,
         )
+        if self.chat_model is not None and grounded.worth_rewriting(draft):
+            name = self.settings.generator
+            for item in grounded.stream(self.chat_model, name, resolved, draft, self._live, echoed):
+                if isinstance(item, grounded.Grounded):
+                    answer = replace(
+                        answer,
+                        answer=item.text,
+                        generator=item.generator,
+                        elapsed_ms=round((time.perf_counter() - started) * 1000, 1),
+                    )
+                else:
+                    yield item
+        yield FinalEvent(answer)
 
     def retriever(self, k: int = 6) -> HybridRetriever:
         return HybridRetriever(search=self.search, k=k)

@@ -55,6 +55,9 @@ UNIT_CHARS = (
 )
 UNIT_AFTER = re.compile(f"[{UNIT_CHARS}]{{0,2}}")
 STATED_VALUE = re.compile(rf"：([^：\[\n]{{1,{MAX_VALUE_CHARS}}})\[\d+\]")
+CLAUSE = re.compile(r"[，,。；;：:（）()「」“”\"\n]")
+ITEM_EDGE = 4
+MAX_ITEM_CHARS = 10
 QUOTED = re.compile(r"「([^「」\n]{1,30})」")
 CHINESE_QUANTITY = re.compile(
     r"(?<![\d.])[〇零一二两三四五六七八九十百千万亿]*[〇零一二两三四五六七八九十]"
@@ -343,6 +346,7 @@ def key_figures(reference: str, draft: Draft, known: Collection[str]) -> list[tu
         wanted.append((number + (unit.group() if unit else ""), False))
     wanted += [(value.strip(), False) for value in STATED_VALUE.findall(reference)]
     wanted += [(value, False) for value in QUOTED.findall(reference)]
+    wanted += [(item, False) for item in enumerated(body)]
     for computation in draft.computations:
         if not computation.operands:
             continue
@@ -354,6 +358,30 @@ def key_figures(reference: str, draft: Draft, known: Collection[str]) -> list[tu
         if shown:
             wanted.append((shown.group(), True))
     return list(dict.fromkeys(w for w in wanted if w[0]))
+
+
+def enumerated(text: str) -> list[str]:
+    """The items of each 「A、B、C」 enumeration: a summary must not drop or shorten them.
+
+    Item bounds are not marked, so the first item is taken as its last few characters and the
+    last as its first few (「前瞻布局未来健康、未来材料、未来智能三大未来产业」 → 未来健康,
+    未来材料, 未来智能); a middle item is kept whole when short.
+    """
+    items = []
+    for clause in CLAUSE.split(text):
+        pieces = [p.strip() for p in clause.split("、")]
+        if len(pieces) < 2:
+            continue
+        for index, piece in enumerate(pieces):
+            if index == 0:
+                piece = piece[-ITEM_EDGE:]
+            elif index == len(pieces) - 1:
+                piece = piece[:ITEM_EDGE]
+            elif len(piece) > MAX_ITEM_CHARS:
+                continue
+            if piece:
+                items.append(piece)
+    return items
 
 
 def missing_figures(
