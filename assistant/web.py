@@ -251,6 +251,7 @@ class Turn:
     answer: Answer | None = None
     notice: str = ""
     trace_id: str = ""
+    draft: str = ""  # a language model's unverified text, shown greyed under 「核对中…」
 
 
 def reply(service: AssistantService, question: str, previous: str | None) -> Turn:
@@ -262,6 +263,28 @@ def reply(service: AssistantService, question: str, previous: str | None) -> Tur
     except Exception as exc:
         trace_id, message = internal_error(exc, question)
         return Turn(question, notice=message, trace_id=trace_id)
+
+
+def generated(service: AssistantService, question: str, previous: str | None) -> Iterator[Turn]:
+    """With a language model: its draft under 「核对中…」, then the verified answer in its place."""
+    from assistant.query.grounded import FinalEvent, StatusEvent
+
+    status, draft = "核对中…", ""
+    try:
+        for event in service.ask_stream(question, previous=previous):
+            if isinstance(event, FinalEvent):
+                yield Turn(question, answer=event.answer)
+                return
+            if isinstance(event, StatusEvent):
+                status, draft = event.message, "" if event.clear else draft
+            else:
+                draft += event.text
+            yield Turn(question, notice=status, draft=draft)
+    except AssistantError as exc:
+        yield Turn(question, notice=str(exc))
+    except Exception as exc:
+        trace_id, message = internal_error(exc, question)
+        yield Turn(question, notice=message, trace_id=trace_id)
 
 
 def previous_question(turns: Sequence[Turn]) -> str | None:
@@ -294,7 +317,8 @@ def shown_question(question: str) -> str:
 
 
 def render_notice(turn: Turn) -> str:
-    return f'<div class="pa-answer pa-notice"><p>{escape(turn.notice)}</p></div>'
+    draft = f'<p class="pa-note">{escape(turn.draft)}</p>' if turn.draft else ""
+    return f'<div class="pa-answer pa-notice"><p>{escape(turn.notice)}</p>{draft}</div>'
 
 
 def messages(turns: Sequence[Turn], documents: dict[str, str]) -> list[dict[str, str]]:
@@ -590,6 +614,12 @@ def build_app(service: AssistantService, settings: Settings) -> gr.Blocks:
         question = question or ""
         pending = Turn(question, notice="正在查找…")
         yield messages([*turns, pending], labels), turns, ""
+        if settings.generator != "extractive":
+            for turn in generated(service, question, previous_question(turns)):
+                yield messages([*turns, turn], labels), turns, ""
+            turns.append(turn)
+            yield messages(turns, labels), turns, ""
+            return
         turn = reply(service, question, previous_question(turns))
         try:
             for partial in streamed(turn):

@@ -474,3 +474,37 @@ def test_browser_drafts_a_briefing_with_downloads(page, plan_url, tmp_path):
         assert saved.stat().st_size > 200
     assert "400张" in (tmp_path / "brief.md").read_text(encoding="utf-8")
     _local_only(page)
+
+
+# --- generative mode: the unverified draft is shown as such, then replaced --------------------
+
+
+class _StreamingService:
+    """Events as the service sends them with a language model configured."""
+
+    def __init__(self, answer):
+        self.answer = answer
+
+    def ask_stream(self, question, previous=None):
+        from assistant.query.grounded import FinalEvent, StatusEvent, TokenEvent
+
+        yield StatusEvent("核对中…")
+        yield TokenEvent("2024年目标为9.99亿美元")  # an invented number: never the final answer
+        yield StatusEvent("核对未通过，重新生成…", clear=True)
+        yield TokenEvent("目标4亿美元")
+        yield FinalEvent(self.answer)
+
+
+def test_generated_draft_shows_checking_then_is_replaced(plan_service):
+    from assistant.web import generated, messages
+
+    final = plan_service.ask("今年外资目标是多少")
+    turns = list(generated(_StreamingService(final), "今年外资目标是多少", None))
+    assert turns[0].notice == "核对中…" and not turns[0].draft
+    assert turns[1].draft == "2024年目标为9.99亿美元"
+    assert turns[2].draft == "" and "重新生成" in turns[2].notice
+    assert turns[-1].answer is final
+    shown = messages([turns[-1]], {})[-1]["content"]
+    assert "9.99" not in shown and "4亿美元" in shown
+    checking = messages([turns[1]], {})[-1]["content"]
+    assert "核对中…" in checking and "pa-note" in checking
