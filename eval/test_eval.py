@@ -69,18 +69,19 @@ def test_second_document_in_a_shared_index(two_plan_report):
     assert two_plan_report.refusal_recall() >= 0.90
 
 
-HELDOUT = load_gold(EVAL_DIR / "heldout.jsonl")
+# Written blind (by people who never saw the code); their first runs were 87.5% (heldout.jsonl)
+# and 94.0% (heldout2.jsonl) overall. Mechanisms were then fixed where they failed, so these sets
+# are no longer blind: new blind sets keep the measure honest.
+HELDOUT = load_gold(EVAL_DIR / "heldout.jsonl") + load_gold(EVAL_DIR / "heldout2.jsonl")
 
 
 @pytest.fixture(scope="module")
 def heldout_report(bundled_service):
-    return run(
-        "held-out questions (heldout.jsonl, never used for tuning)", bundled_service, HELDOUT
-    )
+    return run("blind-written sets (heldout*.jsonl)", bundled_service, HELDOUT)
 
 
-def test_heldout_questions_are_cited_and_supported(heldout_report):
-    """Accuracy here is reported, not tuned for; what must hold everywhere is asserted."""
+def test_blind_written_questions(heldout_report):
     assert heldout_report.unverbatim() == []
     assert heldout_report.unsupported() == []
-    assert heldout_report.refusal_precision() >= 0.80
+    assert heldout_report.accuracy() >= 0.90
+    assert heldout_report.refusal_precision() >= 0.90
