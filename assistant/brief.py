@@ -523,8 +523,8 @@ class _Drafter:
         self.topic = _Topic(topic, document, service.rarity, library)
         self.tables = service.composer.tables
         self.claims = _Claims(service.rarity)
-        self.known = set(service._known_numbers) | set(verify.numbers(topic))
-        self.live = service._live
+        self.known = set(service.known_numbers) | set(verify.numbers(topic))
+        self.live = service.live_chunk_ids
         self.kept: dict[str, list[_Item]] = {key: [] for key in ORDER}
         self.computed: list[Computation] = []  # the summary's
 
@@ -987,7 +987,7 @@ def problems(service: AssistantService, briefing: Briefing) -> list[str]:
     if not briefing.covered:
         return []
     chunks = {c.chunk_id: c for c in service.knowledge.chunks}
-    known = set(service._known_numbers) | set(verify.numbers(briefing.topic))
+    known = set(service.known_numbers) | set(verify.numbers(briefing.topic))
     found: list[str] = []
     lines = (*briefing.summary, *(line for s in briefing.sections for line in s.lines))
     for line in lines:
@@ -1006,7 +1006,7 @@ def problems(service: AssistantService, briefing: Briefing) -> list[str]:
         else:
             local = "".join(f"[{i}]" for i in range(1, len(cited) + 1))
             draft.lines.append(RANGES.sub("", line) + local)
-            found.extend(verify.problems(draft, service._live, known))
+            found.extend(verify.problems(draft, service.live_chunk_ids, known))
     return found
 
 
@@ -1028,16 +1028,7 @@ def _basis(document: DocumentKnowledge) -> str:
 
 
 def _refusal(service: AssistantService, template: str, **values: object) -> str:
-    described = [
-        templates()["coverage_document"].format(
-            title=d.meta.title or d.meta.source,
-            number=d.meta.number or d.meta.source,
-            results_year=d.meta.results_year or "?",
-            plan_year=d.meta.plan_year or "?",
-        )
-        for d in service.documents
-    ]
-    coverage = templates()["coverage"].format(documents="、".join(described))
+    coverage = service.coverage_text()
     return templates()[template].format(coverage=coverage, **values)
 
 

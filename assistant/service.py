@@ -39,7 +39,7 @@ class AssistantService:
         self.search = HybridSearch(self.knowledge)
         self.rarity = Rarity(self.knowledge.chunks, self.search.tokenizer)
         self.composer = Composer(self.search, self.rarity)
-        self._live = frozenset(c.chunk_id for c in self.knowledge.chunks)
+        self.live_chunk_ids = frozenset(c.chunk_id for c in self.knowledge.chunks)
         self._text = "\n".join(c.quote for c in self.knowledge.chunks)
         # None on the default extractive path; a model's weights load on its first answer.
         self.chat_model = make_chat_model(settings)
@@ -70,8 +70,8 @@ class AssistantService:
         scope = select(checked, self.documents, self._mentioned)
         draft, resolved = self._answer(scope, checked)
         asked_years = {str(year) for year in scope.missing_years}
-        echoed = self._known_numbers | set(verify.numbers(resolved + checked)) | asked_years
-        problems = verify.problems(draft, self._live, echoed)
+        echoed = self.known_numbers | set(verify.numbers(resolved + checked)) | asked_years
+        problems = verify.problems(draft, self.live_chunk_ids, echoed)
         if problems:
             draft = _unverified(draft)
         answer = Answer(
@@ -84,7 +84,9 @@ class AssistantService:
         )
         if self.chat_model is not None and grounded.worth_rewriting(draft):
             name = self.settings.generator
-            for item in grounded.stream(self.chat_model, name, resolved, draft, self._live, echoed):
+            for item in grounded.stream(
+                self.chat_model, name, resolved, draft, self.live_chunk_ids, echoed
+            ):
                 if isinstance(item, grounded.Grounded):
                     answer = replace(
                         answer,
@@ -152,7 +154,7 @@ class AssistantService:
         return phrase in self._text
 
     @cached_property
-    def _known_numbers(self) -> frozenset[str]:
+    def known_numbers(self) -> frozenset[str]:
         """Numbers the documents' metadata states: years, 文号, dates."""
         found: set[str] = set()
         for document in self.documents:
@@ -162,7 +164,8 @@ class AssistantService:
             found.update(str(y) for y in (meta.results_year, meta.plan_year) if y)
         return frozenset(found)
 
-    def _coverage(self) -> str:
+    def coverage_text(self) -> str:
+        """「本助手收录的文件为《…》（文号，含…年执行情况与…年计划）。」"""
         described = [
             templates()["coverage_document"].format(
                 title=d.meta.title or d.meta.source,
@@ -176,7 +179,7 @@ class AssistantService:
 
     def _refusal(self, template: str, **values: object) -> Draft:
         draft = Draft(refused=True)
-        draft.lines.append(templates()[template].format(coverage=self._coverage(), **values))
+        draft.lines.append(templates()[template].format(coverage=self.coverage_text(), **values))
         return draft
 
     def _not_found(self, scope: Scope, question: str) -> Draft:

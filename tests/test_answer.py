@@ -153,18 +153,18 @@ def row_evidence(service):
 def test_verifier_accepts_cited_and_computed_numbers(service, row_evidence):
     draft = Draft(evidence=[row_evidence], lines=["目标4亿美元，比5.63亿美元少1.63亿美元[1]。"])
     draft.computations.append(Computation("1.63", ("4", "5.63")))
-    assert verify.problems(draft, service._live, {"2024"}) == []
+    assert verify.problems(draft, service.live_chunk_ids, {"2024"}) == []
 
 
 def test_verifier_rejects_an_invented_number(service, row_evidence):
     draft = Draft(evidence=[row_evidence], lines=["目标为4.5亿美元[1]。"])
-    assert verify.problems(draft, service._live, set()) == ["数字没有出处：4.5"]
+    assert verify.problems(draft, service.live_chunk_ids, set()) == ["数字没有出处：4.5"]
 
 
 def test_verifier_rejects_an_altered_quote_and_a_dangling_marker(service, row_evidence):
     altered = Evidence(row_evidence.chunk, row_evidence.quote.replace("5.63", "5.36"))
     draft = Draft(evidence=[altered], lines=["到位5.36亿美元[2]。"])
-    found = verify.problems(draft, service._live, set())
+    found = verify.problems(draft, service.live_chunk_ids, set())
     assert any("引文与原文不一致" in p for p in found)
     assert any("[2]" in p for p in found)
 

@@ -47,7 +47,7 @@ def assert_grounded(service, answer) -> None:
     assert answer.generator in {"llama", "openai", "extractive-fallback"}
     assert "5%左右" in answer.answer
     supported = {n for c in answer.citations for n in verify.numbers(c.quote)}
-    supported |= set(service._known_numbers) | {"2024"}
+    supported |= set(service.known_numbers) | {"2024"}
     assert [n for n in verify.numbers(answer.answer) if n not in supported] == []
 
 
