@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -121,6 +121,7 @@ def _same(a: str, b: str) -> bool:
 class Report:
     name: str
     outcomes: list[Outcome]
+    baseline: Report | None = None  # the default path on the same questions, beside a generator
 
     def accuracy(self, categories: Iterable[str] | None = None) -> float:
         chosen = [
@@ -148,6 +149,10 @@ class Report:
     def failures(self) -> list[Outcome]:
         return [o for o in self.outcomes if not o.correct]
 
+    def generators(self) -> Counter[str]:
+        """Who wrote each answer: the model, the extractive fallback, or nobody tried."""
+        return Counter(o.answer.generator for o in self.outcomes)
+
     def table(self) -> str:
         by_category: dict[str, list[Outcome]] = defaultdict(list)
         for outcome in self.outcomes:
@@ -168,6 +173,12 @@ class Report:
             f"latency p50: {_percentile(elapsed, 50):.0f} ms",
             f"latency p95: {_percentile(elapsed, 95):.0f} ms",
         ]
+        if self.baseline is not None:
+            written = ", ".join(f"{name} {n}" for name, n in sorted(self.generators().items()))
+            lines += [
+                f"answers by: {written}",
+                f"default path on the same questions: {self.baseline.accuracy():.1%}",
+            ]
         lines += [
             f"  FAIL {o.gold.id} {o.gold.question} → {_short(o.answer)}" for o in self.failures()
         ]

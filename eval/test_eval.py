@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from assistant.corpus import parse_corpus
 from assistant.ingest.clean import clean_text
+from assistant.service import AssistantService
+from assistant.settings import Settings
 from eval.conftest import EVAL_DIR, REPORTS
 from eval.scoring import TABLE_CATEGORIES, Report, judge, load_gold
 
@@ -22,6 +26,10 @@ def cleaned_texts(settings) -> list[str]:
 def run(name: str, service, gold) -> Report:
     texts = cleaned_texts(service.settings)
     report = Report(name, [judge(item, service.ask(item.question), texts) for item in gold])
+    if service.chat_model is not None:
+        extractive = AssistantService(replace(service.settings, generator="extractive"))
+        outcomes = [judge(item, extractive.ask(item.question), texts) for item in gold]
+        report.baseline = Report(f"{name}, default path", outcomes)
     REPORTS.append(report)
     return report
 
@@ -85,3 +93,12 @@ def test_blind_written_questions(heldout_report):
     assert heldout_report.unsupported() == []
     assert heldout_report.accuracy() >= 0.90
     assert heldout_report.refusal_precision() >= 0.90
+
+
+GENERATIVE = Settings.from_env().generator != "extractive"
+
+
+@pytest.mark.skipif(not GENERATIVE, reason="run with ASSISTANT_GENERATOR=llama|openai to compare")
+def test_generator_is_not_less_accurate(bundled_report, two_plan_report, heldout_report):
+    for report in (bundled_report, two_plan_report, heldout_report):
+        assert report.accuracy() >= report.baseline.accuracy(), report.name
