@@ -9,15 +9,18 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from assistant.ingest.clean import clean_text
 from assistant.settings import PROJECT_ROOT
+from tests.browser import CHROMIUM, CHROMIUM_ARGS
 
 PLAN = PROJECT_ROOT / "corpus" / "baoshan-2024-plan.txt"
 SYNTHETIC = Path(__file__).parent / "fixtures" / "synthetic_plan_jiangbei.txt"
+QUIET = {"GRADIO_ANALYTICS_ENABLED": "False", "ANONYMIZED_TELEMETRY": "False"}
 
 
 @pytest.fixture(autouse=True)
@@ -29,8 +32,8 @@ def isolated_state(tmp_path, monkeypatch):
     monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(tmp_path / "index"))
     monkeypatch.setenv("ASSISTANT_CORPUS_DIR", str(tmp_path / "corpus"))
     monkeypatch.setenv("ASSISTANT_FEEDBACK_PATH", str(tmp_path / "feedback.jsonl"))
-    monkeypatch.setenv("GRADIO_ANALYTICS_ENABLED", "False")
-    monkeypatch.setenv("ANONYMIZED_TELEMETRY", "False")
+    for name, value in QUIET.items():
+        monkeypatch.setenv(name, value)
 
 
 @pytest.fixture(scope="session")
@@ -54,44 +57,51 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@contextmanager
+def running_server(command: list[str], ready_url: str, log_path: Path, wait: float = 60):
+    """Start ``command``, wait until ``ready_url`` answers, and always stop it afterwards."""
+    name = " ".join(Path(part).name for part in command[:3])
+    with log_path.open("wb") as log:
+        server = subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **QUIET}
+        )
+        try:
+            _wait_until_ready(name, ready_url, server, log_path, wait)
+            yield server
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait(timeout=20)
+
+
+def _wait_until_ready(
+    name: str, url: str, server: subprocess.Popen, log: Path, wait: float
+) -> None:
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"{name} exited with {server.returncode}: {log.read_text()[-2000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    pytest.fail(f"{name} did not answer within {wait:.0f} s: {log.read_text()[-2000:]}")
+
+
 @pytest.fixture
 def chroma_server(tmp_path: Path) -> Iterator[str]:
-    """A real `chroma run` on a free loopback port, always stopped afterwards."""
+    """A real `chroma run` on a free loopback port."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     chroma = Path(sys.executable).parent / "chroma"
-    log = (tmp_path / "chroma.log").open("wb")
     command = [str(chroma), "run", "--path", str(tmp_path / "server")]
-    server = subprocess.Popen(
-        [*command, "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
-    )
-    try:
-        wait_for_heartbeat(url, server, tmp_path / "chroma.log")
+    command += ["--host", "127.0.0.1", "--port", str(port)]
+    with running_server(command, f"{url}/api/v2/heartbeat", tmp_path / "chroma.log"):
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=15)
-        log.close()
-
-
-def wait_for_heartbeat(url: str, server: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"chroma run exited with {server.returncode}: {log.read_text()[-2000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.2)
-    pytest.fail(f"chroma run did not answer within 60 s: {log.read_text()[-2000:]}")
 
 
 @pytest.fixture(scope="session")
@@ -113,3 +123,36 @@ def service(baoshan_settings):
     from assistant.service import AssistantService
 
     return AssistantService(baoshan_settings)
+
+
+# --- a real browser ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium missing: apt-get install -y chromium fonts-noto-cjk (see .ci/run)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A zh-CN page that records every URL it requests (see ``local_only``)."""
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 1200, "height": 1000}, accept_downloads=True
+    )
+    page = context.new_page()
+    page.requests = []  # type: ignore[attr-defined]
+    page.on("request", lambda request: page.requests.append(request.url))  # type: ignore[attr-defined]
+    page.set_default_timeout(15_000)
+    try:
+        yield page
+    finally:
+        context.close()

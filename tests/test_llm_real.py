@@ -7,18 +7,14 @@ elsewhere the whole module is skipped with that reason.
 from __future__ import annotations
 
 import copy
-import os
-import subprocess
 import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
 from assistant import llm_model
 from assistant.settings import Settings
-from tests.conftest import free_port
+from tests.browser import ask, local_only, open_chat
+from tests.conftest import free_port, running_server
 
 MODEL_DIR = Settings.from_env().model_dir
 if not (llm_model.llama_available() and llm_model.is_assembled(MODEL_DIR)):
@@ -73,48 +69,13 @@ def test_llama_answers_are_checked_before_they_are_shown(service, llama):
 def openai_server(tmp_path_factory):
     """`python -m llama_cpp.server` with the bundled model on a free loopback port."""
     port = free_port()
-    log_path = tmp_path_factory.mktemp("llama-server") / "server.log"
-    log = log_path.open("wb")
-    command = [
-        sys.executable,
-        "-m",
-        "llama_cpp.server",
-        "--model",
-        str(llm_model.locate(MODEL_DIR)),
-    ]
-    server = subprocess.Popen(
-        [*command, "--host", "127.0.0.1", "--port", str(port), "--n_threads", "2"],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env={**os.environ},
-    )
     url = f"http://127.0.0.1:{port}/v1"
-    try:
-        _wait_for(url, server, log_path)
+    model = str(llm_model.locate(MODEL_DIR))
+    command = [sys.executable, "-m", "llama_cpp.server", "--model", model, "--host"]
+    command += ["127.0.0.1", "--port", str(port), "--n_threads", "2"]
+    log = tmp_path_factory.mktemp("llama-server") / "server.log"
+    with running_server(command, f"{url}/models", log, wait=180):
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=20)
-        log.close()
-
-
-def _wait_for(url: str, server: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(
-                f"llama_cpp.server exited with {server.returncode}: {log.read_text()[-2000:]}"
-            )
-        try:
-            with urllib.request.urlopen(f"{url}/models", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.5)
-    pytest.fail(f"llama_cpp.server did not answer within 180 s: {log.read_text()[-2000:]}")
 
 
 def test_an_openai_compatible_server(service, openai_server):
@@ -125,3 +86,21 @@ def test_an_openai_compatible_server(service, openai_server):
     assert "北京" in model.invoke("只用一个词回答：中国的首都是哪座城市？").text
     answer = with_model(service, "openai", model).ask(QUESTION)
     assert_grounded(service, answer)
+
+
+def test_browser_shows_the_draft_under_checking_then_the_verified_answer(service, llama, page):
+    from assistant.web import build_app
+
+    model_service = with_model(service, "llama", llama)
+    demo = build_app(model_service, model_service.settings)
+    port = free_port()
+    demo.launch(prevent_thread_lock=True, server_port=port, quiet=True)
+    try:
+        open_chat(page, f"http://127.0.0.1:{port}/")
+        shown = ask(page, QUESTION, 1, timeout=300_000).inner_text()
+        assert page.evaluate("window.__checking") > 0 and page.evaluate("window.__draft")
+        assert "5%左右" in shown and "核对中" not in shown
+        assert page.locator("#pa-chat .pa-notice").count() == 0  # the draft was replaced
+        local_only(page)
+    finally:
+        demo.close()
