@@ -17,22 +17,18 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 def main() -> int:
     from assistant.errors import AssistantError
-    from assistant.service import AssistantService
     from assistant.settings import Settings
+    from assistant.web import load_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # Gradio's own startup probes
     try:
         settings = Settings.from_env()
-        service = AssistantService(settings)
-        service.warm_up()
+        demo = load_app(settings)
     except AssistantError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
-
-    from assistant.web import build_app
-
-    build_app(service, settings).launch(server_name=settings.host, server_port=settings.port)
+    demo.launch(server_name=settings.host, server_port=settings.port)
     return 0
 
 

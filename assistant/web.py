@@ -598,6 +598,18 @@ class PlanApp(gr.Blocks):
         return super().launch(*args, **kwargs)
 
 
+def load_app(settings: Settings) -> gr.Blocks:
+    """The page over a freshly loaded, warmed-up service: what app.py and the load test serve.
+
+    Raises ``AssistantError`` (no index yet, unknown settings) before any port is opened.
+    """
+    from assistant.service import AssistantService
+
+    service = AssistantService(settings)
+    service.warm_up()
+    return build_app(service, settings)
+
+
 def build_app(service: AssistantService, settings: Settings) -> gr.Blocks:
     """The chat page and the 「计划一览」 tab for one loaded service (shared, read-only)."""
     documents = service.documents

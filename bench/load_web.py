@@ -99,21 +99,18 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("keep it bounded: 1-100 users, 1-50 questions each")
 
     from assistant.errors import AssistantError
-    from assistant.service import AssistantService
     from assistant.settings import Settings
-    from assistant.web import CONCURRENCY, build_app
+    from assistant.web import CONCURRENCY, load_app
 
     try:
         settings = Settings.from_env()
         began = time.perf_counter()
-        service = AssistantService(settings)
-        service.warm_up()
+        demo = load_app(settings)
     except AssistantError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     loaded = time.perf_counter() - began
     port = free_port()
-    demo = build_app(service, settings)
     demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
     url = f"http://127.0.0.1:{port}/"
     results: dict[int, tuple[list[float], list[str]]] = {}

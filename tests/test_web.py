@@ -13,7 +13,11 @@ import json
 import logging
 import re
 import shutil
+import subprocess
+import sys
+import urllib.request
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -38,16 +42,9 @@ from assistant.web import (
     stream_cuts,
     write_exports,
 )
-from tests.conftest import PLAN, SYNTHETIC, free_port
+from tests.browser import ask, local_only, open_chat, wait_for_answer
+from tests.conftest import PLAN, SYNTHETIC, free_port, running_server
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
 SCREENSHOT = PROJECT_ROOT / "test-output" / "web-answer.png"
 SCRIPT = "<script>window.__pwned=1</script>"
 IMAGE = '<img src=x onerror="window.__pwned=2">'
@@ -234,6 +231,34 @@ def test_exports_and_sections_come_from_the_index(plan_service, tmp_path):
     assert "轨交18号线二期工程宝山段" in shown and shown.count("<table") == 6
 
 
+def _app_py(settings: Settings, monkeypatch, port: int) -> list[str]:
+    """``python app.py`` as `make run` starts it, pointed at ``settings`` by the environment."""
+    monkeypatch.setenv("ASSISTANT_CORPUS_DIR", str(settings.corpus_dir))
+    monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(settings.index_dir))
+    monkeypatch.setenv("ASSISTANT_EMBEDDER", settings.embedder)
+    monkeypatch.setenv("ASSISTANT_PORT", str(port))
+    return [sys.executable, str(PROJECT_ROOT / "app.py")]
+
+
+def test_app_py_serves_the_index_on_the_configured_port(plan_settings, monkeypatch, tmp_path):
+    port = free_port()
+    command = _app_py(plan_settings, monkeypatch, port)
+    url = f"http://127.0.0.1:{port}/"
+    with (
+        running_server(command, url, tmp_path / "app.log", wait=120),
+        urllib.request.urlopen(url, timeout=10) as page,
+    ):
+        assert page.status == 200 and "gradio" in page.read().decode("utf-8").lower()
+
+
+def test_app_py_without_an_index_says_what_to_run(plan_settings, monkeypatch, tmp_path):
+    empty = replace(plan_settings, index_dir=tmp_path / "no-index")
+    command = _app_py(empty, monkeypatch, free_port())
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.startswith("错误：") and "python -m assistant index" in done.stderr
+
+
 def test_gradio_client_asks_with_follow_ups(plan_url):
     from gradio_client import Client
 
@@ -255,76 +280,8 @@ def test_gradio_client_asks_with_follow_ups(plan_url):
 # --- the browser ------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium missing: apt-get install -y chromium fonts-noto-cjk (see .ci/run)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(
-        locale="zh-CN", viewport={"width": 1200, "height": 1000}, accept_downloads=True
-    )
-    page = context.new_page()
-    page.requests = []  # type: ignore[attr-defined]
-    page.on("request", lambda request: page.requests.append(request.url))  # type: ignore[attr-defined]
-    page.set_default_timeout(15_000)
-    try:
-        yield page
-    finally:
-        context.close()
-
-
-BOT = "#pa-chat [data-testid=bot]"
-
-
-def _open(page, url: str) -> None:
-    page.goto(url)
-    page.wait_for_selector("#pa-question textarea")
-    # Count the moments the chat shows a partly written answer (the ▍ cursor).
-    page.evaluate(
-        """() => { window.__partial = 0;
-        new MutationObserver(() => {
-            const chat = document.querySelector('#pa-chat');
-            if (chat && chat.innerText.includes('▍')) window.__partial += 1;
-        }).observe(document.body, {subtree: true, childList: true, characterData: true}); }"""
-    )
-
-
-def _answer(page, count: int):
-    """Wait until the ``count``-th reply is complete; return its locator."""
-    page.wait_for_function(
-        """n => { const bots = document.querySelectorAll('#pa-chat [data-testid=bot]');
-        if (bots.length < n) return false;
-        const text = bots[n - 1].innerText;
-        return !text.includes('▍') && !text.includes('正在查找'); }""",
-        arg=count,
-    )
-    return page.locator(BOT).nth(count - 1)
-
-
-def _ask(page, question: str, count: int):
-    page.fill("#pa-question textarea", question)
-    page.press("#pa-question textarea", "Enter")
-    return _answer(page, count)
-
-
-def _local_only(page) -> None:
-    outside = [url for url in page.requests if not url.startswith("http://127.0.0.1:")]
-    assert page.requests and not outside, outside
-
-
 def test_browser_chat_answers_cites_follows_up_and_rates(page, plan_url, plan_settings, tmp_path):
-    _open(page, plan_url)
+    open_chat(page, plan_url)
     intro = page.locator(".pa-intro").first.inner_text()
     assert "宝山区2023年国民经济和社会发展计划执行情况" in intro and "宝发改规〔2024〕1号" in intro
     chips = page.locator(".pa-chip")
@@ -332,11 +289,11 @@ def test_browser_chat_answers_cites_follows_up_and_rates(page, plan_url, plan_se
 
     first_chip = chips.first.inner_text()
     chips.first.click()
-    reply_1 = _answer(page, 1)
+    reply_1 = wait_for_answer(page, 1)
     assert page.locator("#pa-chat [data-testid=user]").first.inner_text().strip() == first_chip
     assert reply_1.locator("details.pa-cite").count() >= 1
 
-    reply_2 = _ask(page, "18号线宝山段投资多少？", 2)
+    reply_2 = ask(page, "18号线宝山段投资多少？", 2)
     assert "15.65" in reply_2.inner_text()
     assert page.evaluate("window.__partial") > 0  # the answer was streamed in slices
     citation = reply_2.locator("details.pa-cite").first
@@ -348,7 +305,7 @@ def test_browser_chat_answers_cites_follows_up_and_rates(page, plan_url, plan_se
     assert cells == ["7", "轨交18号线二期工程宝山段", "15.65", "推进建设"]
     assert "15.65" in citation.locator("mark").all_inner_texts()
 
-    reply_3 = _ask(page, "它今年什么目标？", 3)
+    reply_3 = ask(page, "它今年什么目标？", 3)
     assert "推进建设" in reply_3.inner_text()
     assert "按「轨交18号线二期工程宝山段2024年什么目标?」理解" in reply_3.inner_text()
     assert reply_2.locator(".pa-resolved").count() == 0  # same as typed: not repeated
@@ -364,17 +321,17 @@ def test_browser_chat_answers_cites_follows_up_and_rates(page, plan_url, plan_se
     SCREENSHOT.parent.mkdir(exist_ok=True)
     shutil.copy(tmp_path / "web-answer.png", SCREENSHOT)
 
-    assert _ask(page, "", 4).inner_text().strip() == "请输入问题，例如：今年GDP目标是多少？"
-    assert "问题太长（5000 字）" in _ask(page, "宝" * 5000, 5).inner_text()
-    assert "没有看到文字内容" in _ask(page, "？？！……", 6).inner_text()
+    assert ask(page, "", 4).inner_text().strip() == "请输入问题，例如：今年GDP目标是多少？"
+    assert "问题太长（5000 字）" in ask(page, "宝" * 5000, 5).inner_text()
+    assert "没有看到文字内容" in ask(page, "？？！……", 6).inner_text()
     page.get_by_role("button", name="清空对话", exact=True).last.click()
     page.wait_for_function("() => !document.querySelector('#pa-chat [data-testid=bot]')")
-    assert "投资总额15.65亿元" in _ask(page, "18号线宝山段投资多少？", 1).inner_text()
-    _local_only(page)
+    assert "投资总额15.65亿元" in ask(page, "18号线宝山段投资多少？", 1).inner_text()
+    local_only(page)
 
 
 def test_browser_tables_downloads_and_sections(page, plan_url, tmp_path):
-    _open(page, plan_url)
+    open_chat(page, plan_url)
     page.get_by_role("tab", name="计划一览").click()
     # The table draws its rows as role=row elements; the first is the header.
     rows = "#pa-{} [role=row]:not([aria-rowindex='1'])"
@@ -409,16 +366,16 @@ def test_browser_tables_downloads_and_sections(page, plan_url, tmp_path):
     page.wait_for_function(
         "() => document.querySelector('#pa-section-text').innerText.includes('宝钱公路')"
     )
-    _local_only(page)
+    local_only(page)
 
 
 def test_browser_never_runs_markup_from_a_document(page, hostile_url):
-    _open(page, hostile_url)
+    open_chat(page, hostile_url)
     intro = page.locator(".pa-intro").first.inner_text()
     assert TITLE_IMAGE in intro  # shown as text
-    reply_1 = _ask(page, "滨江数据中心投资多少？", 1)
+    reply_1 = ask(page, "滨江数据中心投资多少？", 1)
     assert f"滨江数据中心{SCRIPT}" in reply_1.inner_text()
-    reply_2 = _ask(page, "就业形势怎么样？", 2)
+    reply_2 = ask(page, "就业形势怎么样？", 2)
     for summary in page.locator("details.pa-cite summary").all():
         summary.click()
     assert IMAGE in reply_2.locator(".pa-quote").inner_text()
@@ -436,7 +393,7 @@ def test_browser_never_runs_markup_from_a_document(page, hostile_url):
     assert page.evaluate("window.__pwned") is None
     assert page.locator("img[src=x], b[onmouseover]").count() == 0
     assert page.locator("#pa-chat script, #pa-section-text script").count() == 0
-    _local_only(page)
+    local_only(page)
 
 
 # --- 「起草简报」 -----------------------------------------------------------------------------
@@ -459,7 +416,7 @@ def test_briefing_html_escapes_document_text(plan_service, tmp_path):
 
 
 def test_browser_drafts_a_briefing_with_downloads(page, plan_url, tmp_path):
-    _open(page, plan_url)
+    open_chat(page, plan_url)
     page.get_by_role("tab", name="起草简报").click()
     page.fill("#pa-brief-topic textarea", "养老服务")
     page.click("#pa-brief-go")
@@ -473,7 +430,7 @@ def test_browser_drafts_a_briefing_with_downloads(page, plan_url, tmp_path):
         download.value.save_as(saved)
         assert saved.stat().st_size > 200
     assert "400张" in (tmp_path / "brief.md").read_text(encoding="utf-8")
-    _local_only(page)
+    local_only(page)
 
 
 # --- generative mode: the unverified draft is shown as such, then replaced --------------------
