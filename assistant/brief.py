@@ -16,31 +16,28 @@ from __future__ import annotations
 import math
 import re
 import time
-import tomllib
 import weakref
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
-from functools import cache
 from typing import TYPE_CHECKING
 
 from assistant.errors import InvalidQuestionError
 from assistant.knowledge import DocumentKnowledge, Indicator, Project
+from assistant.prompts import load_prompts
 from assistant.query import verify
 from assistant.query.cite import citations
-from assistant.query.draft import Computation, Draft, Evidence
+from assistant.query.draft import MARKER, Computation, Draft, Evidence
 from assistant.query.match import QUESTION_WORDS, Rarity, bigrams, key_terms
 from assistant.query.normalise import lexicon, normalise
 from assistant.query.prose import readable, sentences
 from assistant.query.scope import select
 from assistant.records import Chunk, ChunkKind, Citation
-from assistant.settings import PROJECT_ROOT
 
 if TYPE_CHECKING:
     from assistant.service import AssistantService
 
-TEMPLATES = PROJECT_ROOT / "prompts" / "brief.toml"
 MAX_TOPIC_CHARS = 100
 ORDER = ("results", "targets", "projects", "measures")
 
@@ -80,7 +77,6 @@ AMOUNT = re.compile(
 )
 YEARS = re.compile(r"(?:19|20)\d{2}年?")
 LIST_SEPARATORS = "、，,。；：:\t"
-MARKER = re.compile(r"\[(\d+)\]")
 MARKERS = re.compile(r"(?:\[\d+\])+")
 RANGES = re.compile(r"\[\d+\](?:–\[\d+\])?")
 CITED_END = re.compile(r"\[\d+\][。：]?$")
@@ -90,10 +86,8 @@ GROUP_COUNT = re.compile(r"（\d+项）$")
 QUOTED = re.compile(r"“[^”]*”|「[^」]*」|\"[^\"]*\"")
 
 
-@cache
 def templates() -> dict:
-    with TEMPLATES.open("rb") as handle:
-        return tomllib.load(handle)
+    return load_prompts("brief")
 
 
 # --- what a briefing is ------------------------------------------------------------------------

@@ -38,6 +38,8 @@ import pandas as pd
 
 from assistant.errors import AssistantError
 from assistant.query.cite import SEPARATOR, short_section
+from assistant.query.draft import MARKER
+from assistant.query.verify import NUMBER
 from assistant.records import Answer, Chunk, ChunkKind, Citation, to_decimal
 from assistant.settings import Settings
 from assistant.web_brief import briefing_tab
@@ -56,8 +58,6 @@ STREAM_PAUSE = 0.025  # seconds between slices: ~0.2 s per answer
 SHOWN_QUESTION_CHARS = 200
 MAX_TURNS = 50  # a conversation keeps (and re-renders) at most this many exchanges
 ANSWERING = "answering"  # one concurrency group for everything that calls service.ask
-MARKER = re.compile(r"\[(\d+)\]")
-NUMBER = re.compile(r"\d+(?:\.\d+)?")
 TRAILING = "？?。.!！ "
 
 FONTS = ["Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "system-ui", "sans-serif"]

@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
 
+from assistant.prompts import load_prompts
 from assistant.records import Chunk
-from assistant.settings import PROJECT_ROOT
-
-TEMPLATES = PROJECT_ROOT / "prompts" / "answers.toml"
 
 
-@cache
 def templates() -> dict[str, str]:
-    with TEMPLATES.open("rb") as handle:
-        return tomllib.load(handle)
+    return load_prompts("answers")
 
 
 @dataclass(frozen=True)
@@ -55,7 +49,7 @@ class Draft:
         return "\n".join(self.lines)
 
 
-MARKER = re.compile(r"\[(\d+)\]")
+MARKER = re.compile(r"\[(\d+)\]")  # a citation marker: [n] cites evidence n
 
 
 def merge(drafts: Sequence[Draft], labels: Sequence[str] | None = None) -> Draft:

@@ -22,22 +22,19 @@ from __future__ import annotations
 
 import re
 import time
-import tomllib
 import unicodedata
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from typing import TYPE_CHECKING
 
+from assistant.prompts import load_prompts
 from assistant.query import verify
-from assistant.query.draft import Draft, Evidence
+from assistant.query.draft import MARKER, Draft, Evidence
 from assistant.records import Answer
-from assistant.settings import PROJECT_ROOT
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
-PROMPTS = PROJECT_ROOT / "prompts" / "generate.toml"
 CHECKING = "核对中…"
 RETRYING = "核对未通过，重新生成…"
 FALLBACK = "extractive-fallback"
@@ -47,7 +44,6 @@ MAX_EVIDENCE = 8
 MAX_VALUE_CHARS = 20
 ATTEMPTS = 2  # the first try, then one with the stricter prompt
 
-MARKER = re.compile(r"\[(\d+)\]")
 SENTENCE_END = re.compile(r"(?<=[。！？；!?;\n])")
 LEADING_MARKERS = re.compile(r"^\s*((?:\[\d+\])+)")
 UNIT_CHARS = (
@@ -67,10 +63,8 @@ CHINESE_QUANTITY = re.compile(
 DIRECTION = "多少高低增减"
 
 
-@cache
 def prompts() -> dict[str, str]:
-    with PROMPTS.open("rb") as handle:
-        return tomllib.load(handle)
+    return load_prompts("generate")
 
 
 # --- stream events (what the web chat renders) -----------------------------------------------

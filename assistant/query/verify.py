@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-from assistant.query.draft import Draft
+from assistant.query.draft import MARKER, Draft
 
-MARKER = re.compile(r"\[\d+\]")
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
@@ -35,8 +34,8 @@ def problems(draft: Draft, live_chunk_ids: Collection[str], known: Collection[st
         if not item.quote or item.quote not in item.chunk.quote:
             found.append(f"引文与原文不一致：{item.quote[:30]}")
     for marker in MARKER.findall(draft.text):
-        if not 1 <= int(marker[1:-1]) <= len(draft.evidence):
-            found.append(f"引用标记没有对应的出处：{marker}")
+        if not 1 <= int(marker) <= len(draft.evidence):
+            found.append(f"引用标记没有对应的出处：[{marker}]")
     supported = {n for item in draft.evidence for n in numbers(item.quote)}
     for computation in draft.computations:
         if all(any(_same(o, s) for s in supported) for o in computation.operands):
