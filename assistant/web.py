@@ -26,7 +26,7 @@ import threading
 import time
 import unicodedata
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -381,51 +381,56 @@ def _number(text: str) -> float | None:
 
 
 def indicator_frame(documents: Sequence[DocumentKnowledge]) -> pd.DataFrame:
-    several = len(documents) > 1
-    rows = []
-    for document in documents:
-        for table in document.tables.indicators:
-            done = f"{table.results_year or ''}年完成"
-            plan = f"{table.plan_year or ''}年目标"
-            for row in table.rows:
-                line = {"文件": document.label} if several else {}
-                line.update(
-                    {
-                        "序号": row.seq,
-                        "类别": row.category,
-                        "指标": row.name,
-                        "单位": row.unit,
-                        f"{done}": row.result_value,
-                        f"{done}增长": row.result_growth,
-                        f"{plan}": row.target_value,
-                        f"{plan}增长": row.target_growth,
-                        "备注": row.note,
-                    }
-                )
-                rows.append(line)
-    return pd.DataFrame(rows)
+    return _frame(documents, _indicator_lines)
 
 
 def project_frame(documents: Sequence[DocumentKnowledge]) -> pd.DataFrame:
+    return _frame(documents, _project_lines)
+
+
+def _frame(
+    documents: Sequence[DocumentKnowledge],
+    lines_of: Callable[[DocumentKnowledge], Iterator[dict[str, Any]]],
+) -> pd.DataFrame:
+    """One line per table row; a first 「文件」 column only when several plans are indexed."""
     several = len(documents) > 1
     rows = []
     for document in documents:
-        for table in document.tables.projects:
-            unit = table.unit or "亿元"
-            goal = f"{document.meta.plan_year or ''}年目标"
-            for row in table.rows:
-                line = {"文件": document.label} if several else {}
-                line.update(
-                    {
-                        "序号": row.seq,
-                        "类别": row.group,
-                        "项目名称": row.name,
-                        f"总投资（{unit}）": _number(row.investment),
-                        goal: row.goal,
-                    }
-                )
-                rows.append(line)
+        label = {"文件": document.label} if several else {}
+        rows.extend(label | line for line in lines_of(document))
     return pd.DataFrame(rows)
+
+
+def _indicator_lines(document: DocumentKnowledge) -> Iterator[dict[str, Any]]:
+    for table in document.tables.indicators:
+        done = f"{table.results_year or ''}年完成"
+        plan = f"{table.plan_year or ''}年目标"
+        for row in table.rows:
+            yield {
+                "序号": row.seq,
+                "类别": row.category,
+                "指标": row.name,
+                "单位": row.unit,
+                done: row.result_value,
+                f"{done}增长": row.result_growth,
+                plan: row.target_value,
+                f"{plan}增长": row.target_growth,
+                "备注": row.note,
+            }
+
+
+def _project_lines(document: DocumentKnowledge) -> Iterator[dict[str, Any]]:
+    goal = f"{document.meta.plan_year or ''}年目标"
+    for table in document.tables.projects:
+        unit = table.unit or "亿元"
+        for row in table.rows:
+            yield {
+                "序号": row.seq,
+                "类别": row.group,
+                "项目名称": row.name,
+                f"总投资（{unit}）": _number(row.investment),
+                goal: row.goal,
+            }
 
 
 def as_written(frame: pd.DataFrame, documents: Sequence[DocumentKnowledge]) -> Any:

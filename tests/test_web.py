@@ -33,7 +33,9 @@ from assistant.web import (
     build_app,
     feedback_record,
     highlight,
+    indicator_frame,
     messages,
+    project_frame,
     render_answer,
     render_citation,
     render_section,
@@ -211,6 +213,19 @@ def hostile_url(tmp_path_factory) -> Iterator[str]:
         yield f"http://127.0.0.1:{port}/"
     finally:
         demo.close()
+
+
+def test_tables_name_the_plan_only_when_several_are_indexed(plan_service, tmp_path):
+    assert "文件" not in indicator_frame(plan_service.documents).columns
+    plans = {PLAN.name: PLAN.read_text(encoding="utf-8")}
+    plans["jiangbei.txt"] = SYNTHETIC.read_text(encoding="utf-8")
+    documents = AssistantService(_index(tmp_path, plans)).documents
+    labels = {d.label for d in documents}
+    for frame in (indicator_frame(documents), project_frame(documents)):
+        assert frame.columns[0] == "文件" and set(frame["文件"]) == labels
+    projects = project_frame(documents)
+    assert {"2024年目标", "2026年目标"} <= set(projects.columns)
+    assert len(projects) == sum(len(d.projects) for d in documents)
 
 
 def test_exports_and_sections_come_from_the_index(plan_service, tmp_path):
