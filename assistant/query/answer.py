@@ -22,6 +22,10 @@ FACT_COVERAGE = 0.6
 TABLE_PREFERENCE = 0.1
 OWN_SUBJECT_WEIGHT = 4.0  # a rare word of its own: 「跨国公司地区总部又有几家」
 PART_SEPARATOR = re.compile(r"[，,？?；;。！!\s]+|(?:，|,)?(?:另外|以及|还有|同时)")
+CHINESE_DIGITS = "一二两三四五六七八九十百千"
+STATED_QUANTITY = re.compile(
+    rf"\d|第[{CHINESE_DIGITS}]+|[{CHINESE_DIGITS}]+[个家项届次名位批大条座所倍成]"
+)
 ASKING = re.compile(
     r"多少|几|哪|什么|啥|怎么|如何|是否|吗"
 )  # a typed row wins a near tie against a sentence
@@ -82,6 +86,8 @@ class Composer:
         if row and row.coverage + TABLE_PREFERENCE >= 1.0:
             return row.draft  # no sentence could cover more: skip the search for one
         fact = _acceptable(self.prose.fact(question, document, intent), FACT_COVERAGE, intent)
+        if fact and intent.quantity and not STATED_QUANTITY.search(fact.shown):
+            fact = None  # 「外贸进出口目标是多少」 is not answered by 「提升外资外贸总体能级」
         if row and (not fact or row.coverage + TABLE_PREFERENCE >= fact.coverage):
             return row.draft
         return fact.draft if fact else None
