@@ -140,7 +140,7 @@ BRIEF_FORMATS = (".md", ".docx")
 
 def _run_brief(settings: Settings, args: argparse.Namespace) -> int:
     from assistant.brief import build_briefing
-    from assistant.brief_export import to_docx, to_markdown
+    from assistant.brief.export import to_docx, to_markdown
     from assistant.service import AssistantService
 
     output = args.output

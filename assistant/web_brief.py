@@ -11,7 +11,7 @@ from pathlib import Path
 import gradio as gr
 
 from assistant.brief import Briefing, build_briefing
-from assistant.brief_export import to_docx, to_markdown
+from assistant.brief.export import to_docx, to_markdown
 from assistant.errors import AssistantError
 from assistant.query.cite import short_section
 from assistant.service import AssistantService

@@ -11,7 +11,7 @@ from dataclasses import replace
 import pytest
 
 from assistant.brief import Briefing, amounts, build_briefing, markers, problems
-from assistant.brief_export import to_docx, to_markdown
+from assistant.brief.export import to_docx, to_markdown
 from assistant.cli import main
 from assistant.errors import InvalidQuestionError
 from assistant.indexer import build_index

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assistant.brief import Briefing, templates
+from assistant.brief.briefing import Briefing, templates
 from assistant.records import Citation
 
 BODY_FONT = "宋体"  # SimSun; with only Noto CJK installed, LibreOffice substitutes it
