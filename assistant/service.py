@@ -117,6 +117,8 @@ class AssistantService:
         if scope.foreign_places:
             places = "、".join(scope.foreign_places)
             return self._refusal("refuse_district", districts=places), resolved
+        if scope.days:
+            return self._refusal("refuse_days", days="、".join(scope.days)), resolved
         if scope.missing_years:
             years = "、".join(str(y) for y in scope.missing_years)
             return self._refusal("refuse_year", years=years), resolved

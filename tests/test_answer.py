@@ -79,6 +79,8 @@ def test_policy_list_cites_each_item(service):
         ("浦东新区今年GDP目标", "浦东新区"),
         ("今年宝山房价会涨吗", "文件中未找到"),
         ("明年养老床位新增多少", "2025年"),
+        ("下周宝山有什么文旅活动？", "「下周」这样按天、按周的信息"),
+        ("宝山户籍人口总数是多少", "文件中未找到"),
     ],
 )
 def test_honest_refusals(service, question, reason):
@@ -87,6 +89,25 @@ def test_honest_refusals(service, question, reason):
     assert reason in answer.answer
     assert "宝发改规〔2024〕1号" in answer.answer  # says what the index does cover
     assert not re.search(r"\d+(\.\d+)?亿元", answer.answer)
+
+
+def test_how_many_is_not_answered_by_a_sentence_without_a_quantity(tmp_path):
+    from assistant.indexer import build_index
+    from assistant.service import AssistantService
+    from assistant.settings import Settings
+
+    text = SYNTHETIC.read_text(encoding="utf-8")
+    qualitative = "稳住外贸基本盘。提升外贸进出口总体能级，培育外贸新业态。\n\n（二）办好民生实事"
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "jiangbei.txt").write_text(
+        text.replace("（二）办好民生实事", qualitative, 1), encoding="utf-8"
+    )
+    settings = Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "i", embedder="fake")
+    build_index(settings)
+    service = AssistantService(settings)
+    assert service.ask("今年外贸进出口目标是多少").refused
+    assert "提升外贸进出口总体能级" in service.ask("今年外贸有什么安排").answer
+    assert "1500个" in service.ask("今年新增公办幼儿园学位多少个").answer
 
 
 def test_refusal_lists_the_closest_passages(service):

@@ -37,6 +37,10 @@ MEASURES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"百分之几|百分之多少|百分比|多少%|几%"), r"\d[\d.]*%"),
     (re.compile(f"多少({STRONG_UNITS})"), FIGURE + r"{unit}|{unit}" + FIGURE),
     (
+        re.compile(r"人口(?:总数|总量|规模)?(?:有|是|为)?(?:多少|几)"),
+        r"人口[^，。；\d]{0,8}" + FIGURE + "人",
+    ),
+    (
         re.compile(r"第几(届|次|名|位|批)?|排第几|排名|位列|位居"),
         r"第[\d一二三四五六七八九十百]+|排名",
     ),

@@ -76,6 +76,9 @@ NOT_A_CITY_AFTER = frozenset("级场民容政区委域内属重长辖值面貌")
 GENERIC_CITIES = frozenset(
     "全市 本市 我市 各市 该市 城市 都市 超市 上市 夜市 集市 门市 股市 楼市 开市 入市".split()
 )
+DAYS = re.compile(
+    r"今天|明天|后天|昨天|前天|今日|明日|昨日|本周|下周|上周|这周|周末|(?:这|上|下)个?星期"
+)
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,7 @@ class Scope:
     targets: tuple[tuple[DocumentKnowledge, Question], ...]
     missing_years: tuple[int, ...] = ()
     foreign_places: tuple[str, ...] = ()
+    days: tuple[str, ...] = ()  # 「明天」「下周」: a yearly plan says nothing day by day
 
     @property
     def ambiguous(self) -> bool:
@@ -95,6 +99,9 @@ def select(
     question: str, documents: Sequence[DocumentKnowledge], mentioned: Callable[[str], bool]
 ) -> Scope:
     """``mentioned``: does the indexed text contain a phrase (「顾村拓展区」 is no district)."""
+    days = tuple(w for w in dict.fromkeys(DAYS.findall(question)) if not mentioned(w))
+    if days:
+        return Scope((), days=days)
     normalised = {d.meta.doc_id: normalise(question, d.meta.plan_year) for d in documents}
     named = [d for d in documents if _names_document(normalised[d.meta.doc_id].text, d)]
     foreign = _foreign_places(normalised[documents[0].meta.doc_id].text, documents, mentioned)
