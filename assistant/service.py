@@ -21,7 +21,7 @@ from assistant.query.grounded import FinalEvent, StreamEvent, final_answer
 from assistant.query.match import Rarity
 from assistant.query.normalise import normalise
 from assistant.query.retrieve import HybridRetriever, HybridSearch
-from assistant.query.scope import Scope, select
+from assistant.query.scope import Scope, place_name, select
 from assistant.records import Answer
 from assistant.settings import Settings
 
@@ -129,6 +129,10 @@ class AssistantService:
                 drafts.append((document, draft))
         if not drafts:
             return self._not_found(scope, question), resolved
+        quoted = "".join(item.quote for _, draft in drafts for item in draft.evidence)
+        unanswered = [p for p in scope.other_places if place_name(p) not in quoted]
+        if unanswered:
+            return self._refusal("refuse_district", districts="、".join(unanswered)), resolved
         if not scope.ambiguous:
             return drafts[0][1], resolved
         labels = [document.label for document, _ in drafts]

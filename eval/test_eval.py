@@ -77,10 +77,15 @@ def test_second_document_in_a_shared_index(two_plan_report):
     assert two_plan_report.refusal_recall() >= 0.90
 
 
-# Written blind (by people who never saw the code); their first runs were 87.5% (heldout.jsonl)
-# and 94.0% (heldout2.jsonl) overall. Mechanisms were then fixed where they failed, so these sets
-# are no longer blind: new blind sets keep the measure honest.
-HELDOUT = load_gold(EVAL_DIR / "heldout.jsonl") + load_gold(EVAL_DIR / "heldout2.jsonl")
+# Written blind (by people who never saw the code); their first runs were 87.5% (heldout.jsonl),
+# 94.0% (heldout2.jsonl) and 94.0% with refusal recall 80% (heldout3.jsonl) overall. Mechanisms
+# were then fixed where they failed, so these sets are no longer blind: new blind sets keep the
+# measure honest.
+HELDOUT = [
+    item
+    for name in ("heldout.jsonl", "heldout2.jsonl", "heldout3.jsonl")
+    for item in load_gold(EVAL_DIR / name)
+]
 
 
 @pytest.fixture(scope="module")

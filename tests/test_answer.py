@@ -125,6 +125,30 @@ def test_district_like_words_are_not_foreign_places(service):
         assert not service.ask(question).refused, question
 
 
+def test_a_line_numbered_differently_is_another_line(service):
+    assert service.ask("轨道交通19号线宝山段总投资是多少亿元").refused
+    assert "15.65" in service.ask("轨交18号线宝山段总投资是多少").answer
+
+
+def test_a_neighbour_named_beside_the_district_must_be_what_the_answer_is_about(service):
+    answer = service.ask("嘉定区今年GDP目标多少，和宝山一样吗")
+    assert answer.refused and "嘉定区" in answer.answer and "5%" not in answer.answer
+    answer = service.ask("宝山跟嘉定区签了什么协同发展协议")
+    assert not answer.refused and "农文旅协同发展框架协议" in answer.answer
+
+
+def test_two_named_projects_are_added_with_the_sum_shown(service):
+    answer = service.ask("南大中央公园和区疾控中心迁建工程加起来投资多少")
+    assert "3.4亿元" in answer.answer and "3.99亿元" in answer.answer
+    assert "合计7.39亿元（3.4+3.99）" in answer.answer
+    assert len(answer.citations) == 2
+
+
+def test_the_group_of_a_project_when_asked(service):
+    answer = service.ask("看守所迁建工程算哪类项目")
+    assert "民生服务保障类项目" in answer.answer and "7.1" in answer.answer
+
+
 def test_superlatives_and_listing_the_projects_table(service):
     most = service.ask("投资最多的项目是哪个？")
     assert "轨交18号线二期工程宝山段" in most.answer and "15.65" in most.answer

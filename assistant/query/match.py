@@ -38,6 +38,8 @@ CONTRASTS = (
     ("最高", "最低"),
 )
 UNKNOWN_WEIGHT = 0.5
+# A numbered name: 「19号线」 is not 「18号线」, 「三期」 not 「二期」.
+NUMBERED = re.compile(r"([\d一二三四五六七八九十]+)\s*(号线|号楼|号|期|届)")
 
 
 def bigrams(text: str) -> list[str]:
@@ -134,6 +136,15 @@ def contradicts(question: Question, text: str) -> bool:
         for asked, opposite in ((one, other), (other, one)):
             if asked in question.text and asked not in text and opposite in text:
                 return True
+    return _other_number(question.text, text)
+
+
+def _other_number(question: str, text: str) -> bool:
+    """The question names 「19号线」; the text has another number with that word and not 19."""
+    stated = {(n, word) for n, word in NUMBERED.findall(text)}
+    for number, word in NUMBERED.findall(question):
+        if (number, word) not in stated and any(w == word for _, w in stated):
+            return True
     return False
 
 

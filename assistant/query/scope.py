@@ -69,6 +69,7 @@ GENERIC_PLACES = frozenset(
 
 # 「区域」「区级」「区内」…: 区 starting a word, not ending a place name.
 NOT_A_PLACE_AFTER = frozenset("域级内委属政长划间块位段")
+JOINING_BEFORE = frozenset("和与及跟同或、")
 CITY_SUFFIX = re.compile(r"(?<=[\u4e00-\u9fff]{2})市")
 # 「上海全市」「全上海」: the whole city, whatever follows.
 WHOLE_CITY = re.compile(r"([\u4e00-\u9fff]{2})全市|全([\u4e00-\u9fff]{2})(?=市|的|$)")
@@ -89,6 +90,9 @@ class Scope:
     missing_years: tuple[int, ...] = ()
     foreign_places: tuple[str, ...] = ()
     days: tuple[str, ...] = ()  # 「明天」「下周」: a yearly plan says nothing day by day
+    # Other places in a question that names an indexed district too (「嘉定区…跟宝山比」):
+    # an answer must be about them, not only about the indexed district.
+    other_places: tuple[str, ...] = ()
 
     @property
     def ambiguous(self) -> bool:
@@ -112,14 +116,20 @@ def select(
     if not covered:
         asked = {y for d in candidates for y in normalised[d.meta.doc_id].years}
         return Scope((), missing_years=tuple(sorted(asked)))
-    return Scope(tuple((d, normalised[d.meta.doc_id]) for d in covered))
+    districts = tuple(p for p in foreign if not p.endswith("市"))  # 「上海全市」 is context
+    return Scope(tuple((d, normalised[d.meta.doc_id]) for d in covered), other_places=districts)
+
+
+def place_name(place: str) -> str:
+    """「嘉定区」 → 「嘉定」: how a text usually names a neighbour."""
+    return re.sub(r"(新区|自治县|区|县|市)$", "", place) or place
 
 
 def _names_document(text: str, document: DocumentKnowledge) -> bool:
     district = document.meta.district
     if not district:
         return False
-    short = re.sub(r"(新区|自治县|区|县|市)$", "", district)
+    short = place_name(district)
     return district in text or (len(short) >= 2 and short in text)
 
 
@@ -131,6 +141,8 @@ def _foreign_places(
     found = []
     for match in PLACE_SUFFIX.finditer(text):
         if text[match.end() : match.end() + 1] in NOT_A_PLACE_AFTER:
+            continue
+        if text[match.start() - 1] in JOINING_BEFORE:  # 「南大中央公园和区疾控中心」
             continue
         candidates = [
             text[match.start() - n : match.end()] for n in (1, 2, 3, 4) if match.start() >= n

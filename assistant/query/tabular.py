@@ -10,7 +10,7 @@ from assistant.knowledge import DocumentKnowledge, Indicator, Project
 from assistant.query.draft import Candidate, Computation, Draft, Evidence
 from assistant.query.intent import Intent
 from assistant.query.match import Rarity, contradicts, coverage, key_terms
-from assistant.query.normalise import Question
+from assistant.query.normalise import Question, normalise
 from assistant.query.retrieve import HybridSearch
 from assistant.records import Chunk
 
@@ -19,6 +19,9 @@ QUESTION_SHARE = 0.7  # a long name mentioned by its distinctive part (「上钢
 STRONG_NAME = 0.7
 STRONG_SHARE = 0.7
 QUESTION_PARTS = re.compile(r"和|与|及|、|分别|各")
+ADDING = re.compile(r"一共|总共|合计|共计|总计|加起来|加一块|加在一起|之和|相加")
+GROUP_ASKED = re.compile(r"哪一?类|什么类|类别|属于")
+NAME_JOINERS = re.compile(r"以及|[和与及、跟，,]")
 GROUP_COVERAGE = 0.45
 AMOUNT = re.compile(
     r"(\d+(?:\.\d+)?)(亿美元|亿元|万元|万平方米|平方米|万人|万户|亿|万|元|个|家|张|台|人|所|条|座|项|"
@@ -82,6 +85,9 @@ class TableAnswers:
         draft = Draft()
         if isinstance(entity, Project):
             shown = self._say_project(draft, entity, document)
+            if entity.row.group and GROUP_ASKED.search(question.text):
+                group = re.sub(r"^（[一二三四五六七八九十]+）|（\d+项）$", "", entity.row.group)
+                draft.say("project_group", name=entity.row.name, group=group)
         else:
             siblings = self._named_parts(question, document, entity)
             shown = " ".join(self._say_indicator(draft, part, intent) for part in siblings)
@@ -216,6 +222,10 @@ class TableAnswers:
         wanted = intent.count or intent.sum or intent.superlative or listing_projects
         if not wanted or not document.projects:
             return None
+        if ADDING.search(question.text) and not intent.compare:
+            named = self._named_projects(question, document)
+            if len(named) >= 2:
+                return self._sum_named(named, document)
         selection = self._selection(question, document)
         if selection is None:
             return None
@@ -258,6 +268,26 @@ class TableAnswers:
             projects = [p for p in projects if named.group(1) in p.row.name]
             scope += f"中名称含「{named.group(1)}」的项目"
         return projects, scope
+
+    def _named_projects(self, question: Question, document: DocumentKnowledge) -> list[Project]:
+        """「18号线宝山段和宝钱公路一共投资多少」: the row each side of 和/与/、 names."""
+        named: list[Project] = []
+        for piece in NAME_JOINERS.split(question.text):
+            ranked = self.entities(normalise(piece, document.meta.plan_year), document)
+            best = next((e for _, e in ranked if isinstance(e, Project)), None)
+            if best is not None and best not in named:
+                named.append(best)
+        return named
+
+    def _sum_named(self, projects: list[Project], document: DocumentKnowledge) -> Draft:
+        draft = Draft()
+        for project in projects:
+            self._say_project(draft, project, document)
+        values = tuple(p.row.investment for p in projects)
+        total = plain(sum((Decimal(v) for v in values), Decimal(0)))
+        draft.computations.append(Computation(total, values))
+        draft.say("sum", total=total, unit=projects[0].unit, formula="+".join(values))
+        return draft
 
     def _group(self, question: Question, document: DocumentKnowledge) -> str:
         groups = {p.row.group for p in document.projects if p.row.group}
