@@ -121,6 +121,8 @@ def test_district_like_words_are_not_foreign_places(service):
         "重点转型区域类项目有几个",
         "顾村拓展区配套初中投资多少",
         "去年列入市区两级的成果转化项目有多少个",
+        "今年要建成几家有全市影响力的互联网平台",
+        "去年固投规模在全市第几",
     ):
         assert not service.ask(question).refused, question
 

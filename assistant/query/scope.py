@@ -73,6 +73,7 @@ JOINING_BEFORE = frozenset("和与及跟同或、")
 CITY_SUFFIX = re.compile(r"(?<=[\u4e00-\u9fff]{2})市")
 # 「上海全市」「全上海」: the whole city, whatever follows.
 WHOLE_CITY = re.compile(r"([\u4e00-\u9fff]{2})全市|全([\u4e00-\u9fff]{2})(?=市|的|$)")
+NOT_A_CITY_NAME = frozenset("有在的是了和与及为到居列排位占个家项")
 NOT_A_CITY_AFTER = frozenset("级场民容政区委域内属重长辖值面貌")
 GENERIC_CITIES = frozenset(
     "全市 本市 我市 各市 该市 城市 都市 超市 上市 夜市 集市 门市 股市 楼市 开市 入市".split()
@@ -160,7 +161,9 @@ def _foreign_places(
 
 def _foreign_cities(text: str, known: Sequence[str], mentioned: Callable[[str], bool]) -> list[str]:
     """「上海市今年社零目标」 asks about the city; a district's plan does not answer that."""
-    found = [f"{m.group(1) or m.group(2)}市" for m in WHOLE_CITY.finditer(text)]
+    names = [m.group(1) or m.group(2) for m in WHOLE_CITY.finditer(text)]
+    # 「几家有全市影响力」「增速在全市排第几」: a word before 全市, not a city's name.
+    found = [f"{name}市" for name in names if not set(name) & NOT_A_CITY_NAME]
     for match in CITY_SUFFIX.finditer(text):
         after = text[match.end() : match.end() + 1]
         if after in NOT_A_CITY_AFTER or text[match.start() - 1 : match.end()] in GENERIC_CITIES:
