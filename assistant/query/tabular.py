@@ -283,10 +283,7 @@ class TableAnswers:
         draft = Draft()
         for project in projects:
             self._say_project(draft, project, document)
-        values = tuple(p.row.investment for p in projects)
-        total = plain(sum((Decimal(v) for v in values), Decimal(0)))
-        draft.computations.append(Computation(total, values))
-        draft.say("sum", total=total, unit=projects[0].unit, formula="+".join(values))
+        _say_sum(draft, projects)
         return draft
 
     def _group(self, question: Question, document: DocumentKnowledge) -> str:
@@ -307,10 +304,7 @@ class TableAnswers:
         named = (p.row.name + draft.cite(row) for p, row in zip(projects, rows, strict=True))
         draft.lines[-1] += "、".join(named) + "。"
         if projects and (intent.sum or intent.count):
-            values = [p.row.investment for p in projects]
-            total = plain(sum((Decimal(v) for v in values), Decimal(0)))
-            draft.computations.append(Computation(total, tuple(values)))
-            draft.say("sum", total=total, unit=projects[0].unit, formula="+".join(values))
+            _say_sum(draft, projects)
             self._listed_total(draft, document, projects)
         return draft
 
@@ -346,6 +340,14 @@ class TableAnswers:
                     total=table.total.investment,
                     unit=table.unit,
                 )
+
+
+def _say_sum(draft: Draft, projects: Sequence[Project]) -> None:
+    """「投资总额合计22.30亿元（15.65+6.65）」, the total kept as a checked computation."""
+    values = tuple(p.row.investment for p in projects)
+    total = plain(sum((Decimal(v) for v in values), Decimal(0)))
+    draft.computations.append(Computation(total, values))
+    draft.say("sum", total=total, unit=projects[0].unit, formula="+".join(values))
 
 
 def _entity_name(entity: Indicator | Project) -> str:
