@@ -1,0 +1,267 @@
+"""China's administrative divisions, from the dataset the ``cpca`` package ships.
+
+Where a document is from and which place a question asks about are both read against this one
+dataset (province, prefecture and county levels with their codes), never against word lists.
+The package's own import pulls in pandas and ``pkg_resources``; only its CSV is read here.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import re
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from assistant.errors import ConfigurationError
+
+RESOURCES = Path(__file__).resolve().parent / "resources"
+MUNICIPALITIES = frozenset({"11", "12", "31", "50"})  # 北京, 天津, 上海, 重庆
+# Filler rows of the dataset that group divisions without being one: never read in a text.
+PLACEHOLDER_NAMES = frozenset({"市辖区", "省直辖县级行政区划", "自治区直辖县级行政区划"})
+# Suffixes that name a level, longest first; what is left is the short form (「浦东新区」→「浦东」).
+SUFFIXES = (
+    "特别行政区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "自治旗",
+    "新区",
+    "地区",
+    "林区",
+    "特区",
+    "省",
+    "市",
+    "区",
+    "县",
+    "旗",
+    "盟",
+    "州",
+)
+
+
+@dataclass(frozen=True)
+class Place:
+    """One administrative division: 「宝山区」, a 区 of 上海市 (code 310113)."""
+
+    code: str  # six-digit administrative division code
+    name: str  # 「内蒙古自治区」
+    level: str  # 省, 自治区, 直辖市, 特别行政区, 市, 州, 盟, 地区, 区, 县, 旗…
+    parent: str = ""  # the enclosing division's code ("" for a province)
+
+    @property
+    def rank(self) -> int:
+        """0 province level, 1 prefecture level, 2 county level."""
+        if self.code.endswith("0000"):
+            return 0
+        return 1 if self.code.endswith("00") else 2
+
+    @property
+    def short(self) -> str:
+        """「内蒙古」, 「广西」, 「宝山」: how people usually name it."""
+        return short_name(self.name)
+
+    def within(self, other: Place) -> bool:
+        """True when this place lies inside ``other`` (not when they are the same)."""
+        if self.code == other.code:
+            return False
+        return self.code.startswith(other.code[: 2 * (other.rank + 1)])
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    """A place named in a text, with every division the words could mean."""
+
+    text: str  # as written: 「宝山」, 「上海市」
+    start: int
+    candidates: tuple[Place, ...]
+
+
+def short_name(name: str) -> str:
+    """The name without its level suffix and ethnic designations: 「广西壮族自治区」→「广西」."""
+    stem = name
+    for suffix in SUFFIXES:
+        if stem.endswith(suffix) and len(stem) - len(suffix) >= 2:
+            stem = stem[: -len(suffix)]
+            break
+    while True:
+        trimmed = _strip_nationality(stem)
+        if trimmed == stem:
+            return stem
+        stem = trimmed
+
+
+def _strip_nationality(stem: str) -> str:
+    for nationality in _nationalities():
+        for form in (nationality, nationality.removesuffix("族")):
+            if len(form) >= 2 and stem.endswith(form) and len(stem) - len(form) >= 2:
+                return stem[: -len(form)]
+    return stem
+
+
+def _level(code: str, name: str) -> str:
+    if code.endswith("0000"):
+        if code[:2] in MUNICIPALITIES:
+            return "直辖市"
+        return next(s for s in ("特别行政区", "自治区", "省") if name.endswith(s))
+    for suffix in SUFFIXES:
+        if name.endswith(suffix):
+            return {"自治州": "州", "自治县": "县", "自治旗": "旗", "新区": "区"}.get(
+                suffix, suffix
+            )
+    return "县"
+
+
+def _resource(name: str) -> Path:
+    spec = importlib.util.find_spec("cpca")
+    if spec is None or not spec.submodule_search_locations:
+        raise ConfigurationError("未安装行政区划数据包 cpca，请运行：pip install cpca==0.5.5")
+    return Path(next(iter(spec.submodule_search_locations))) / "resources" / name
+
+
+@cache
+def _nationalities() -> tuple[str, ...]:
+    lines = _resource("56_nations.csv").read_text(encoding="utf-8").split()
+    return tuple(sorted((line.strip() for line in lines if line.strip()), key=len, reverse=True))
+
+
+@cache
+def all_places() -> tuple[Place, ...]:
+    """Every division of the dataset, each with its parent's code."""
+    with _resource("adcodes.csv").open(encoding="utf-8") as handle:
+        rows = [(row["adcode"][:6], row["name"]) for row in csv.DictReader(handle)]
+    codes = {code for code, _ in rows}
+    places = []
+    for code, name in rows:
+        parent = ""
+        if not code.endswith("0000"):
+            city = code[:4] + "00"
+            parent = city if not code.endswith("00") and city in codes else code[:2] + "0000"
+        places.append(Place(code, name, _level(code, name), parent))
+    return tuple(sorted(places, key=lambda p: p.code))
+
+
+@cache
+def by_code() -> dict[str, Place]:
+    return {p.code: p for p in all_places()}
+
+
+@cache
+def _vocabulary() -> dict:
+    with (RESOURCES / "places.toml").open("rb") as handle:
+        return tomllib.load(handle)
+
+
+@cache
+def _names() -> dict[str, tuple[Place, ...]]:
+    """Full names of every division, and short forms of province and prefecture levels.
+
+    A county's short form (「宝山」) is too often an ordinary word to be read everywhere; it is
+    added per index by ``PlaceReader`` for the places the index is about and their neighbours.
+    """
+    table: dict[str, list[Place]] = {}
+    for place in all_places():
+        if len(short_name(place.name)) < 2 or len(place.name) < 3:
+            continue  # 「城区」「郊区」「矿区」: real names, but ordinary words first
+        if place.name in PLACEHOLDER_NAMES:
+            continue  # 「市辖区」 would read 「全市辖区内」 as a place
+        forms = [place.name]
+        if place.rank < 2:
+            forms.append(place.short)
+        for form in forms:
+            table.setdefault(form, []).append(place)
+    for alias, name in _vocabulary().get("aliases", {}).items():
+        table.setdefault(alias, []).extend(p for p in all_places() if p.name == name)
+    for phrase in _vocabulary().get("not_places", {}).get("phrases", ()):
+        table.pop(phrase, None)
+    return {form: tuple(places) for form, places in table.items()}
+
+
+def not_place_phrases() -> tuple[str, ...]:
+    """Phrases in which a place name is an ordinary word: 「长治久安」, 「朝阳产业」."""
+    return tuple(_vocabulary().get("not_places", {}).get("phrases", ()))
+
+
+def find_place(name: str) -> Place | None:
+    """The one division a full or short name means, preferring the higher level."""
+    found = _names().get(name, ())
+    return min(found, key=lambda p: (p.rank, p.code)) if found else None
+
+
+class PlaceReader:
+    """Finds places in text: full names, short forms, and the short forms of ``nearby`` places."""
+
+    def __init__(self, nearby: Iterable[Place] = ()) -> None:
+        self.names = dict(_names())
+        for place in _with_siblings(nearby):
+            short = place.short
+            if len(short) >= 2 and short not in self.names:
+                self.names[short] = (place,)
+        self.longest = max(map(len, self.names))
+        self.blocked = not_place_phrases()
+
+    def mentions(self, text: str) -> list[PlaceMention]:
+        """Longest names first, left to right, skipping phrases that are not places."""
+        covered = _blocked_spans(text, self.blocked)
+        found: list[PlaceMention] = []
+        position = 0
+        while position < len(text):
+            match = None
+            if position not in covered:
+                for size in range(min(self.longest, len(text) - position), 1, -1):
+                    word = text[position : position + size]
+                    if word in self.names:
+                        match = PlaceMention(word, position, self.names[word])
+                        break
+            if match:
+                found.append(match)
+                position += len(match.text)
+            else:
+                position += 1
+        return found
+
+
+def _blocked_spans(text: str, phrases: Sequence[str]) -> set[int]:
+    covered: set[int] = set()
+    for phrase in phrases:
+        for match in re.finditer(re.escape(phrase), text):
+            covered.update(range(match.start(), match.end()))
+    return covered
+
+
+def _with_siblings(places: Iterable[Place]) -> list[Place]:
+    """The places and the other divisions under the same parent (宝山区 → 金山区, 嘉定区…)."""
+    chosen = list(places)
+    parents = {p.parent for p in chosen if p.parent}
+    return chosen + [p for p in all_places() if p.parent in parents and p not in chosen]
+
+
+def resolve(mention: PlaceMention, context: Sequence[Place]) -> Place:
+    """The division a mention means: one named in ``context``, then one inside a place named
+    there (宝山区 beside 上海市), then one near it; else the highest level.
+
+    Each test runs over the whole context, earliest first, before the next, weaker one: a
+    district whose city is named beats a namesake that merely has a sibling in the text.
+    """
+    for related in (_same, _inside, _near):
+        for other in context:
+            for place in mention.candidates:
+                if related(place, other):
+                    return place
+    return min(mention.candidates, key=lambda p: (p.rank, p.code))
+
+
+def _same(place: Place, other: Place) -> bool:
+    return place == other
+
+
+def _inside(place: Place, other: Place) -> bool:
+    return place.within(other)
+
+
+def _near(place: Place, other: Place) -> bool:
+    """A sibling under the same parent, or a division that contains ``other``."""
+    return bool(place.parent and place.parent == other.parent) or other.within(place)
