@@ -8,7 +8,17 @@ from typing import TYPE_CHECKING
 
 from assistant.errors import IndexMissingError
 from assistant.indexer import load_tables, read_manifest
-from assistant.records import Chunk, DocumentMeta, IndicatorPart, IndicatorRow, ProjectRow, TableSet
+from assistant.ingest.timing import DocumentYears
+from assistant.records import (
+    Chunk,
+    DocumentKind,
+    DocumentMeta,
+    IndicatorPart,
+    IndicatorRow,
+    ProjectRow,
+    StatedFigure,
+    TableSet,
+)
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
@@ -42,6 +52,18 @@ class Project:
 
 
 @dataclass(frozen=True)
+class Figure:
+    """A target or result the document states in prose, answered like a table row."""
+
+    doc: DocumentMeta
+    stated: StatedFigure
+
+    @property
+    def name(self) -> str:
+        return self.stated.name
+
+
+@dataclass(frozen=True)
 class DocumentKnowledge:
     meta: DocumentMeta
     tables: TableSet
@@ -68,19 +90,31 @@ class DocumentKnowledge:
         )
 
     @cached_property
-    def own_names(self) -> tuple[str, ...]:
-        """How a question may name this document's district: 「宝山区」, 「宝山」."""
-        district = self.meta.district
-        if not district:
+    def figures(self) -> tuple[Figure, ...]:
+        """Prose figures, for documents whose targets are not in an indicator table."""
+        if self.tables.indicators:
             return ()
-        short = district[:-1] if len(district) > 2 and district[-1] in "区县市" else district
-        return tuple(dict.fromkeys((district, short)))
+        return tuple(Figure(self.meta, stated) for stated in self.tables.figures)
+
+    @property
+    def years(self) -> DocumentYears:
+        return DocumentYears(self.meta.results_year, self.meta.plan_year)
+
+    @cached_property
+    def own_names(self) -> tuple[str, ...]:
+        """How a question may name this document's place: 「宝山区」, 「宝山」, 「内蒙古」."""
+        if not self.meta.place:
+            return ()
+        from assistant.places import short_name
+
+        return tuple(dict.fromkeys((self.meta.place, short_name(self.meta.place))))
 
     @property
     def label(self) -> str:
         """「宝山区2024年计划」: how answers name a document when several are indexed."""
-        district = self.meta.district or self.meta.doc_id
-        return f"{district}{self.meta.plan_year}年计划" if self.meta.plan_year else district
+        place = self.meta.place or self.meta.doc_id
+        kind = "政府工作报告" if self.meta.kind is DocumentKind.WORK_REPORT else "计划"
+        return f"{place}{self.meta.plan_year}年{kind}" if self.meta.plan_year else place
 
 
 def _whole(row: IndicatorRow) -> IndicatorPart:

@@ -30,6 +30,46 @@ class Span:
     end: int
 
 
+class DocumentKind(StrEnum):
+    """What a document is; each kind reviews a year and plans the next in its own layout."""
+
+    PLAN = "计划执行情况与计划草案"
+    WORK_REPORT = "政府工作报告"
+    FIVE_YEAR = "五年规划"
+    OTHER = "其他"
+
+
+class TimeKind(StrEnum):
+    """What time a passage speaks of."""
+
+    RESULT = "result"  # what was done: 回顾, 过去一年 (an estimate when it says 预计)
+    PLAN = "plan"  # this year's targets and tasks: 今年, 主要预期目标, 主要任务
+    HORIZON = "horizon"  # a goal further out: 到2030年, 「十五五」
+    SPAN = "span"  # several years: 「十四五」期间, 2020→2025
+    UNKNOWN = ""
+
+
+@dataclass(frozen=True)
+class PassageTime:
+    kind: TimeKind = TimeKind.UNKNOWN
+    year: int | None = None  # the results or plan year; a horizon's or span's last year
+    start: int | None = None  # a span's first year
+    estimate: bool = False  # 「预计」: a result not yet final
+
+    @property
+    def label(self) -> str:
+        """「2024年（预计）」「2025年目标」「到2030年」「2021—2025年」, or ""."""
+        if self.kind is TimeKind.RESULT and self.year:
+            return f"{self.year}年" + ("（预计）" if self.estimate else "")
+        if self.kind is TimeKind.PLAN and self.year:
+            return f"{self.year}年目标"
+        if self.kind is TimeKind.HORIZON and self.year:
+            return f"到{self.year}年"
+        if self.kind is TimeKind.SPAN and self.year:
+            return f"{self.start}—{self.year}年" if self.start else f"截至{self.year}年"
+        return ""
+
+
 @dataclass(frozen=True)
 class DocumentMeta:
     doc_id: str
@@ -38,7 +78,11 @@ class DocumentMeta:
     title: str = ""
     issuer: str = ""
     number: str = ""
-    district: str = ""
+    place: str = ""  # full name of the administrative division: 「宝山区」, 「北京市」
+    place_code: str = ""  # its six-digit division code
+    place_level: str = ""  # 省, 自治区, 直辖市, 市, 区, 县…
+    kind: DocumentKind = DocumentKind.OTHER
+    date: str = ""  # when it was issued or delivered: 「2025年1月14日」
     dates: tuple[str, ...] = ()
     results_year: int | None = None
     plan_year: int | None = None
@@ -62,6 +106,7 @@ class Paragraph:
     span: Span
     # Original offset of each character, so a slice of the paragraph can be cited precisely.
     origin: tuple[int, ...] = field(default=(), repr=False, compare=False)
+    time: PassageTime = field(default_factory=PassageTime)  # what its chapter speaks of
 
 
 @dataclass(frozen=True)
@@ -170,10 +215,32 @@ class GenericTable:
 
 
 @dataclass(frozen=True)
+class StatedFigure:
+    """A target or result written in prose: 「地区生产总值增长5%左右」 in 主要预期目标."""
+
+    name: str  # the indicator as the text names it: 「地区生产总值」
+    value: str  # the figure as written, verb and qualifier included: 「增长5%左右」
+    time: PassageTime  # target (plan year), result (estimate or not), horizon
+    clause: str  # the verbatim clause it was read from
+    span: Span  # where the clause is in the original text
+    qualifier: str = ""  # 左右, 以上, 以内, 不少于, 超…
+
+    @property
+    def kind(self) -> str:
+        """「目标」, 「完成」, 「预计」 or 「远景」, as answers name it."""
+        if self.time.kind is TimeKind.PLAN:
+            return "目标"
+        if self.time.kind is TimeKind.HORIZON:
+            return "远景目标"
+        return "预计" if self.time.estimate else "完成"
+
+
+@dataclass(frozen=True)
 class TableSet:
     indicators: tuple[IndicatorTable, ...] = ()
     projects: tuple[ProjectTable, ...] = ()
     others: tuple[GenericTable, ...] = ()
+    figures: tuple[StatedFigure, ...] = ()  # targets and results stated in prose
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -217,6 +284,7 @@ class Chunk:
     table: str = ""
     row: str = ""
     years: tuple[int, ...] = field(default_factory=tuple)
+    time: PassageTime = field(default_factory=PassageTime)
 
 
 def to_decimal(text: str) -> Decimal | None:
@@ -256,6 +324,7 @@ class Citation:
     doc: str  # the document's id
     section: str  # the full section path, " › "-joined
     quote: str  # verbatim document text (a sentence, a passage or a table row)
+    time: str = ""  # what time the quote speaks of: 「2024年（预计）」「2025年目标」
     chunk_id: str = ""
     start: int = -1  # original offsets of the quote's chunk
     end: int = -1
@@ -274,6 +343,7 @@ class Answer:
     def to_dict(self) -> dict:
         data = asdict(self)
         data["citations"] = [
-            {key: c[key] for key in ("n", "doc", "section", "quote")} for c in data["citations"]
+            {key: c[key] for key in ("n", "doc", "section", "quote", "time")}
+            for c in data["citations"]
         ]
         return data

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from assistant.embed import embedder_id
 from assistant.errors import ConfigurationError
-from assistant.records import Chunk, ChunkKind, Span
+from assistant.records import Chunk, ChunkKind, PassageTime, Span, TimeKind
 from assistant.settings import Settings
 
 SECTION_SEPARATOR = " › "
@@ -200,7 +200,7 @@ def _where(doc_hashes: Collection[str] | None, kind: str | None) -> dict | None:
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
-def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
+def chunk_metadata(chunk: Chunk) -> dict[str, str | int | bool]:
     """Chroma metadata holds scalars only: tuples are joined, the kind is its string value."""
     return {
         "doc_id": chunk.doc_id,
@@ -211,6 +211,10 @@ def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
         "table": chunk.table,
         "row": chunk.row,
         "years": ",".join(str(year) for year in chunk.years),
+        "time_kind": chunk.time.kind.value,
+        "time_year": chunk.time.year or 0,
+        "time_start": chunk.time.start or 0,
+        "time_estimate": chunk.time.estimate,
         "start": chunk.span.start,
         "end": chunk.span.end,
     }
@@ -232,4 +236,10 @@ def chunk_from_record(chunk_id: str, text: str, meta: dict) -> Chunk:
         table=meta.get("table", ""),
         row=meta.get("row", ""),
         years=tuple(int(year) for year in years.split(",")) if years else (),
+        time=PassageTime(
+            TimeKind(meta.get("time_kind", "")),
+            meta.get("time_year") or None,
+            meta.get("time_start") or None,
+            bool(meta.get("time_estimate", False)),
+        ),
     )

@@ -248,7 +248,7 @@ def test_project_totals_are_computed_from_the_cited_rows(briefings):
 
 def test_a_district_named_in_the_topic_chooses_its_document(two_plans):
     briefing = build_briefing(two_plans, "江北区就业")
-    jiangbei = next(d for d in two_plans.documents if d.meta.district == "江北区")
+    jiangbei = next(d for d in two_plans.documents if d.meta.place == "江北区")
     assert briefing.document == jiangbei.meta.doc_id
     assert briefing.title.startswith("江北区就业简报：2025年进展与2026年安排")
     assert [s.heading for s in briefing.sections][:2] == ["2025年进展", "2026年目标"]

@@ -53,7 +53,7 @@ def test_first_build_indexes_every_document(settings):
 
 def test_tables_are_saved_as_typed_records(settings):
     build_index(settings)
-    baoshan = next(d for d in read_manifest(settings).documents if d.meta.district == "宝山区")
+    baoshan = next(d for d in read_manifest(settings).documents if d.meta.place == "宝山区")
     tables = load_tables(settings, baoshan.meta.content_hash)
     assert len(tables.indicators[0].rows) == 25
     assert tables.projects[0].total.investment == "101.94"

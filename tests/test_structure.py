@@ -36,7 +36,7 @@ def test_metadata_is_read_from_the_text(plan):
     )
     assert meta.issuer == "上海市宝山区发展和改革委员会"
     assert meta.number == "宝发改规〔2024〕1号"
-    assert meta.district == "宝山区"
+    assert meta.place == "宝山区"
     assert (meta.results_year, meta.plan_year) == (2023, 2024)
     assert meta.dates == ("2024年2月26日", "2024年02月29日", "2024年1月16日")
     assert meta.doc_id == "baoshan-2024-plan"
@@ -47,7 +47,7 @@ def test_metadata_of_another_district_and_years(synthetic):
     meta = synthetic.meta
     assert meta.issuer == "临江市江北区发展和改革委员会"
     assert meta.number == "江北发改〔2026〕3号"
-    assert meta.district == "江北区"
+    assert meta.place == "江北区"
     assert (meta.results_year, meta.plan_year) == (2025, 2026)
 
 

@@ -133,7 +133,7 @@ class Drafter:
 
     def _title(self) -> str:
         return templates()["title"].format(
-            district=self.meta.district,
+            district=self.meta.place,
             topic=self.display_topic,
             results_year=self.meta.results_year or "",
             plan_year=self.meta.plan_year or "",

@@ -18,8 +18,10 @@ from assistant.records import (
     IndicatorRow,
     IndicatorTable,
     ParsedDocument,
+    PassageTime,
     ProjectTable,
     Span,
+    TimeKind,
 )
 
 SECTION_SEPARATOR = " › "
@@ -84,7 +86,9 @@ def build_chunks(document: ParsedDocument, budget: int) -> list[Chunk]:
     for paragraph in document.paragraphs:
         for piece in split_to_budget(paragraph.text, budget):
             span = _piece_span(paragraph.origin, paragraph.span, piece)
-            builder.add(ChunkKind.PARAGRAPH, piece.text, paragraph.section, span)
+            builder.add(
+                ChunkKind.PARAGRAPH, piece.text, paragraph.section, span, time=paragraph.time
+            )
     for footnote in document.footnotes:
         builder.add(ChunkKind.FOOTNOTE, footnote.text, footnote.section, footnote.span)
     for table in document.tables.indicators:
@@ -118,6 +122,7 @@ class _ChunkBuilder:
         table: str = "",
         row: str = "",
         years: tuple[int, ...] = (),
+        time: PassageTime | None = None,
     ) -> None:
         context = SECTION_SEPARATOR.join(section)
         self.chunks.append(
@@ -133,6 +138,7 @@ class _ChunkBuilder:
                 table=table,
                 row=row,
                 years=years or self._years(section, quote),
+                time=time or PassageTime(),
             )
         )
 
@@ -178,6 +184,7 @@ def _indicator_chunks(builder: _ChunkBuilder, table: IndicatorTable) -> None:
 
 
 def _project_chunks(builder: _ChunkBuilder, table: ProjectTable) -> None:
+    planned = PassageTime(TimeKind.PLAN, builder.meta.plan_year)  # the year's project plan
     for row in table.rows:
         sentence = (
             f"{table.title} {row.group} 第{row.seq}项 {row.name}："
@@ -191,6 +198,7 @@ def _project_chunks(builder: _ChunkBuilder, table: ProjectTable) -> None:
             text=sentence,
             table=table.table,
             row=str(row.seq),
+            time=planned,
         )
     if table.total:
         sentence = (

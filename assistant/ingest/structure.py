@@ -1,4 +1,4 @@
-"""Give every paragraph its place in the document (section path) and read document metadata."""
+"""Give every paragraph its place in the document (section path) and its time; read its facts."""
 
 from __future__ import annotations
 
@@ -8,9 +8,18 @@ from dataclasses import dataclass, field, replace
 
 from assistant.ingest.blocks import Block, BlockKind
 from assistant.ingest.clean import SUPERSCRIPT_DIGITS, clean_text
+from assistant.ingest.facts import read_facts
+from assistant.ingest.figures import read_figures
 from assistant.ingest.load import LoadedText
 from assistant.ingest.tables import parse_tables
-from assistant.records import DocumentMeta, Footnote, Paragraph, ParsedDocument, TableSet
+from assistant.ingest.timing import ChapterClock, DocumentYears, is_unnumbered_chapter
+from assistant.records import (
+    DocumentKind,
+    Footnote,
+    Paragraph,
+    ParsedDocument,
+    TableSet,
+)
 
 NUMERAL = "一二三四五六七八九十"
 # (level, pattern): 附件N › 一、 › （一） › 1.
@@ -24,10 +33,6 @@ TABLE_TITLE = re.compile(r"^表\d+")
 TABLE_NOTE = re.compile(r"^(备注|注)[：:]")
 LEAD_PHRASE = re.compile(r"^([^，。；：、“”]{2,24})。")
 MAX_HEADING_CHARS = 60
-DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［（(]\d{4}[〕\]］）)]\d+号")
-DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
-PLAN_YEARS = re.compile(r"(\d{4})年[^。；]{0,40}?执行情况[^。；]{0,6}?(\d{4})年")
-DISTRICT = re.compile(r"([\u4e00-\u9fff]{2,8}?(?:自治县|新区|区|县|市|州|盟|旗))\d{4}年")
 
 
 @dataclass
@@ -50,6 +55,8 @@ def heading_level(text: str, outline: _Outline) -> int | None:
     """The outline level of a heading line, or None for body text."""
     if len(text) > MAX_HEADING_CHARS or "。" in text:
         return None
+    if is_unnumbered_chapter(text):
+        return 1
     for level, pattern in HEADING_LEVELS:
         if pattern.match(text):
             # Numbered 1./1、 lines are list items unless they sit inside a numbered chapter.
@@ -62,15 +69,18 @@ def heading_level(text: str, outline: _Outline) -> int | None:
 def parse_document(loaded: LoadedText) -> ParsedDocument:
     """Loaded text → cleaned blocks → outline, paragraphs, footnotes, tables, metadata."""
     blocks = clean_text(loaded.text)
-    meta = extract_metadata(blocks, loaded.source, loaded.content_hash)
-    paragraphs, footnotes, table_sections = _walk(blocks)
+    meta = read_facts(blocks, loaded.source, loaded.content_hash)
+    years = DocumentYears(meta.results_year, meta.plan_year)
+    clock = ChapterClock(years, reviews_first=meta.kind is not DocumentKind.OTHER)
+    paragraphs, footnotes, table_sections = _walk(blocks, clock)
     footnotes = _place_footnotes(footnotes, paragraphs, loaded.text)
     tables = _with_sections(parse_tables(blocks), table_sections)
+    tables = replace(tables, figures=read_figures(paragraphs, years))
     return ParsedDocument(meta, loaded.text, tuple(paragraphs), tuple(footnotes), tables)
 
 
 def _walk(
-    blocks: Sequence[Block],
+    blocks: Sequence[Block], clock: ChapterClock
 ) -> tuple[list[Paragraph], list[Footnote], dict[str, tuple[str, ...]]]:
     outline = _Outline()
     paragraphs: list[Paragraph] = []
@@ -85,6 +95,7 @@ def _walk(
         level = heading_level(block.text, outline)
         if level is not None:
             outline.enter(level, block.text)
+            clock.enter(level, block.text)
         elif TABLE_TITLE.match(block.text):
             outline.table_title = block.text
             table_sections[block.text] = outline.path()
@@ -93,9 +104,8 @@ def _walk(
             footnotes.append(Footnote("备注", block.text, block.span, section))
         else:
             outline.table_title = ""
-            paragraphs.append(
-                Paragraph(block.text, _paragraph_path(outline, block), block.span, block.origin)
-            )
+            path = _paragraph_path(outline, block)
+            paragraphs.append(Paragraph(block.text, path, block.span, block.origin, clock.now))
     return paragraphs, footnotes, table_sections
 
 
@@ -139,50 +149,3 @@ def _marker_position(raw: str, marker: str, body_start: int) -> int | None:
 def _with_sections(tables: TableSet, sections: dict[str, tuple[str, ...]]) -> TableSet:
     others = tuple(replace(t, section=sections.get(t.title, t.section)) for t in tables.others)
     return replace(tables, others=others)
-
-
-# --- metadata -------------------------------------------------------------------------------
-
-
-def extract_metadata(blocks: Sequence[Block], source: str, content_hash: str) -> DocumentMeta:
-    texts = [b.text for b in blocks if b.kind is BlockKind.TEXT]
-    whole = "\n".join(texts)
-    title = _title(texts)
-    years = PLAN_YEARS.search(title) or PLAN_YEARS.search(whole)
-    district = DISTRICT.search(title) or DISTRICT.search(whole)
-    number = DOC_NUMBER.search(whole)
-    return DocumentMeta(
-        doc_id=document_id(source),
-        source=source,
-        content_hash=content_hash,
-        title=title,
-        issuer=_issuer(texts),
-        number=number.group() if number else "",
-        district=district.group(1) if district else "",
-        dates=tuple(dict.fromkeys(DATE.findall(whole))),
-        results_year=int(years.group(1)) if years else None,
-        plan_year=int(years.group(2)) if years else None,
-    )
-
-
-def document_id(source: str) -> str:
-    stem = re.sub(r"\.[A-Za-z0-9]+$", "", source)
-    return re.sub(r"[^0-9A-Za-z\u4e00-\u9fff._-]+", "-", stem).strip("-") or "document"
-
-
-def _title(texts: Sequence[str]) -> str:
-    """The first line that names a plan: 「关于下达《…计划》的通知」 or the plan's own title."""
-    for text in texts[:40]:
-        if len(text) <= 120 and "。" not in text and ("计划" in text or "规划" in text):
-            return text
-    return texts[0] if texts else ""
-
-
-def _issuer(texts: Sequence[str]) -> str:
-    for text in texts[:5]:
-        if text.endswith("文件") and len(text) <= 40:
-            return text.removesuffix("文件")
-    for text in texts:
-        if re.fullmatch(r"[\u4e00-\u9fff]{2,30}(委员会|人民政府|办公室|局)", text):
-            return text
-    return ""
