@@ -1,0 +1,132 @@
+"""Targets and results written in prose, read into typed records.
+
+Work reports state every target in one sentence (「主要预期目标是：地区生产总值增长5%左右，…」)
+and every result in the review (「预计全市地区生产总值增长5.2%左右」). Each clause with an
+indicator and its figure becomes a ``StatedFigure`` with the time of its sentence, so it can be
+answered like a table row. The vocabulary is data (``resources/figures.toml``).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterator, Sequence
+from functools import cache
+from pathlib import Path
+
+from assistant.ingest.timing import DocumentYears, sentence_time
+from assistant.records import Paragraph, PassageTime, Span, StatedFigure, TimeKind
+
+FIGURE_VOCABULARY = Path(__file__).resolve().parent.parent / "resources" / "figures.toml"
+SENTENCE = re.compile(r"[^。；！？]+[。；！？]?")
+CLAUSE = re.compile(r"[^，、；：:。]+")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+LEADING_YEAR = re.compile(r"(?:19|20)\d{2}年")
+TIMED = (TimeKind.RESULT, TimeKind.PLAN, TimeKind.HORIZON)
+
+
+@cache
+def vocabulary() -> dict:
+    with FIGURE_VOCABULARY.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def _alternation(words: Sequence[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@cache
+def figure_pattern() -> re.Pattern[str]:
+    """A number with its unit and qualifiers: 「超3.6万亿元」「5%左右」「26万人以上」."""
+    words = vocabulary()
+    return re.compile(
+        rf"(?P<before>{_alternation(words['before'])})?(?P<number>\d+(?:\.\d+)?)"
+        rf"(?P<unit>{_alternation(words['units'])})(?P<after>{_alternation(words['after'])})?"
+    )
+
+
+def read_figures(paragraphs: Sequence[Paragraph], years: DocumentYears) -> tuple[StatedFigure, ...]:
+    """Every clause of a timed sentence that names an indicator and gives its figure."""
+    found: list[StatedFigure] = []
+    for paragraph in paragraphs:
+        for sentence in SENTENCE.finditer(paragraph.text):
+            time = sentence_time(sentence.group(), paragraph.time, years)
+            if time.kind not in TIMED:
+                continue
+            found.extend(_sentence_figures(paragraph, sentence, time))
+    return tuple(found)
+
+
+def _sentence_figures(
+    paragraph: Paragraph, sentence: re.Match[str], time: PassageTime
+) -> Iterator[StatedFigure]:
+    text = sentence.group()
+    listed = next((cue for cue in vocabulary()["target_lists"] if cue in text), "")
+    begin = text.index(listed) + len(listed) if listed else 0
+    for clause in CLAUSE.finditer(text, begin):
+        figure = _read_clause(clause.group(), listed=bool(listed))
+        if figure is None:
+            continue
+        name, value, qualifier, offset = figure
+        start = sentence.start() + clause.start() + offset
+        end = sentence.start() + clause.end()
+        span = _span(paragraph, start, end)
+        clause_text = paragraph.text[start:end]
+        yield StatedFigure(name, value, time, clause_text, span, qualifier)
+
+
+def _read_clause(clause: str, *, listed: bool) -> tuple[str, str, str, int] | None:
+    """(name, value as written, qualifier, where the name starts), or None."""
+    figure = figure_pattern().search(clause)
+    head = clause[: figure.start()] if figure else clause
+    verb = _trailing_verb(head) if figure else _first_verb(clause)
+    if figure is None and not (listed and verb):
+        return None  # a clause without a figure is a target only inside the target list
+    cut = head.rindex(verb) if figure and verb else (clause.index(verb) if verb else len(head))
+    name_start, name = _strip_leading(clause[:cut])
+    if not _is_indicator_name(name):
+        return None
+    value = clause[cut : figure.end()] if figure else clause[cut:]
+    qualifier = (figure.group("after") or figure.group("before") or "") if figure else ""
+    return name, value.strip(), qualifier, name_start
+
+
+def _is_indicator_name(name: str) -> bool:
+    words = vocabulary()
+    if not 2 <= len(name) <= words["max_name_chars"] or not CJK.search(name):
+        return False
+    if name.count("“") != name.count("”"):
+        return False
+    return not name.endswith(tuple(words["action_endings"]))
+
+
+def _trailing_verb(head: str) -> str:
+    return next((v for v in _verbs() if head.endswith(v)), "")
+
+
+def _first_verb(clause: str) -> str:
+    found = [(clause.find(v), -len(v), v) for v in _verbs() if clause.find(v) > 0]
+    return min(found)[2] if found else ""
+
+
+@cache
+def _verbs() -> tuple[str, ...]:
+    return tuple(sorted(vocabulary()["verbs"], key=len, reverse=True))
+
+
+def _strip_leading(text: str) -> tuple[int, str]:
+    """Drop 「预计」「全省」「其中」… in front of a name; return where the name starts."""
+    leading = sorted(vocabulary()["leading"], key=len, reverse=True)
+    start = 0
+    while True:
+        year = LEADING_YEAR.match(text, start)
+        word = year.group() if year else next((w for w in leading if text.startswith(w, start)), "")
+        if not word or len(text) - start - len(word) < 2:
+            return start, text[start:].strip()
+        start += len(word)
+
+
+def _span(paragraph: Paragraph, start: int, end: int) -> Span:
+    if not paragraph.origin:
+        return paragraph.span
+    return Span(paragraph.origin[start], paragraph.origin[end - 1] + 1)
