@@ -100,6 +100,7 @@ def _format_index_report(report) -> str:
         f"{len(report.unchanged)}，移除 {len(report.removed)}）：{report.chunks} 个片段，"
         f"{report.tables} 张表，{report.rows} 行；用时 {report.seconds:.1f} 秒。"
     ]
+    lines.extend(_describe(document) for document in report.indexed)
     lines.extend(f"注意：{warning}" for warning in report.warnings)
     if report.problems:
         lines.append(f"跳过 {len(report.problems)} 个文件：")
@@ -107,6 +108,20 @@ def _format_index_report(report) -> str:
     if not report.documents:
         lines.append("没有可用的文档：请把计划文件（.txt/.md/.pdf/.docx）放入文档目录。")
     return "\n".join(lines)
+
+
+def _describe(document) -> str:
+    """What was read from one document: 「《…》 政府工作报告 · 北京市（直辖市） · …」."""
+    meta = document.meta
+    unknown = "未知"
+    place = f"{meta.place}（{meta.place_level}）" if meta.place else f"地点{unknown}"
+    results = f"{meta.results_year}年" if meta.results_year else unknown
+    plan = f"{meta.plan_year}年" if meta.plan_year else unknown
+    return (
+        f"  《{meta.title or meta.source}》 {meta.kind} · {place} · 发布{meta.date or unknown}"
+        f" · 回顾{results} · 计划{plan} · {meta.issuer or '发文机关' + unknown}"
+        f"（{meta.source}，{document.chunk_count} 个片段）"
+    )
 
 
 def _run_tables(settings: Settings, args: argparse.Namespace) -> int:

@@ -54,6 +54,7 @@ class IndexReport:
     removed: list[str] = field(default_factory=list)
     problems: list[DocumentError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # e.g. a 合计 the projects do not add up to
+    indexed: list[IndexedDocument] = field(default_factory=list)  # every live document, as read
     chunks: int = 0
     tables: int = 0
     rows: int = 0
@@ -128,6 +129,7 @@ def build_index(settings: Settings, progress: ProgressFactory = no_progress) -> 
         if report.added or report.removed or previous is None or previous.embedder != embedder:
             _collect_garbage(settings, manifest)
     report.documents = len(manifest.documents)
+    report.indexed = list(manifest.documents)
     report.chunks = sum(d.chunk_count for d in manifest.documents)
     report.tables = sum(d.table_count for d in manifest.documents)
     report.rows = sum(d.row_count for d in manifest.documents)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from assistant.errors import InvalidQuestionError
 from assistant.generate import make_chat_model
+from assistant.ingest.timing import DocumentYears
 from assistant.knowledge import DocumentKnowledge, Knowledge, Project
 from assistant.query import followup, grounded, verify
 from assistant.query.answer import Composer
@@ -78,7 +79,7 @@ class AssistantService:
             question=question,
             answer=draft.text,
             refused=draft.refused,
-            citations=citations(draft.evidence),
+            citations=citations(draft.evidence, self.document_years),
             elapsed_ms=round((time.perf_counter() - started) * 1000, 1),
             resolved_question=resolved,
         )
@@ -160,6 +161,10 @@ class AssistantService:
         return phrase in self._text
 
     @cached_property
+    def document_years(self) -> dict[str, DocumentYears]:
+        return {d.meta.doc_id: d.years for d in self.documents}
+
+    @cached_property
     def known_numbers(self) -> frozenset[str]:
         """Numbers the documents' metadata states: years, 文号, dates."""
         found: set[str] = set()
@@ -172,15 +177,7 @@ class AssistantService:
 
     def coverage_text(self) -> str:
         """「本助手收录的文件为《…》（文号，含…年执行情况与…年计划）。」"""
-        described = [
-            templates()["coverage_document"].format(
-                title=d.meta.title or d.meta.source,
-                number=d.meta.number or d.meta.source,
-                results_year=d.meta.results_year or "?",
-                plan_year=d.meta.plan_year or "?",
-            )
-            for d in self.documents
-        ]
+        described = [_coverage_of(d.meta) for d in self.documents]
         return templates()["coverage"].format(documents="、".join(described))
 
     def _refusal(self, template: str, **values: object) -> Draft:
@@ -198,6 +195,19 @@ class AssistantService:
             for hit in hits:
                 draft.lines.append(f"- {draft.cite(Evidence(hit.chunk, hit.chunk.quote))}")
         return draft
+
+
+def _coverage_of(meta) -> str:
+    """One document as a refusal names it; years left out when they could not be read."""
+    known = meta.results_year and meta.plan_year
+    years = templates()["coverage_years"].format(
+        results_year=meta.results_year, plan_year=meta.plan_year
+    )
+    return templates()["coverage_document"].format(
+        title=meta.title or meta.source,
+        reference=meta.number or meta.date or meta.source,
+        years=years if known else "",
+    )
 
 
 def check_question(question: str) -> str:

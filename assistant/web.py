@@ -388,6 +388,23 @@ def project_frame(documents: Sequence[DocumentKnowledge]) -> pd.DataFrame:
     return _frame(documents, _project_lines)
 
 
+def figure_frame(documents: Sequence[DocumentKnowledge]) -> pd.DataFrame:
+    """Targets and results stated in prose, for documents without an indicator table."""
+    return _frame(documents, _figure_lines)
+
+
+def _figure_lines(document: DocumentKnowledge) -> Iterator[dict[str, Any]]:
+    for figure in document.figures:
+        stated = figure.stated
+        yield {
+            "指标": stated.name,
+            "年份": stated.time.year or "",
+            "类型": stated.kind,
+            "数值（原文）": stated.value,
+            "原文": stated.clause,
+        }
+
+
 def _frame(
     documents: Sequence[DocumentKnowledge],
     lines_of: Callable[[DocumentKnowledge], Iterator[dict[str, Any]]],
@@ -472,7 +489,11 @@ def write_exports(documents: Sequence[DocumentKnowledge], folder: Path) -> tuple
     csv_path.write_text(render_tables(labelled, "csv"), encoding="utf-8-sig")
     workbook = Workbook()
     workbook.remove(workbook.active)
-    sheets = (("主要指标", indicator_frame(documents)), ("重大项目", project_frame(documents)))
+    sheets = (
+        ("主要指标", indicator_frame(documents)),
+        ("重大项目", project_frame(documents)),
+        ("文中目标与完成值", figure_frame(documents)),
+    )
     for name, frame in sheets:
         sheet = workbook.create_sheet(name)
         sheet.append(list(frame.columns))
@@ -534,7 +555,7 @@ def intro_html(documents: Sequence[DocumentKnowledge]) -> str:
     items = []
     for d in documents:
         meta = d.meta
-        facts = [meta.number, meta.issuer]
+        facts = [meta.number or meta.date, meta.issuer, meta.place]
         if meta.results_year and meta.plan_year:
             facts.append(f"含{meta.results_year}年执行情况与{meta.plan_year}年计划")
         count_indicators = sum(len(t.rows) for t in d.tables.indicators)
@@ -543,6 +564,8 @@ def intro_html(documents: Sequence[DocumentKnowledge]) -> str:
             facts.append(f"{count_indicators}项主要指标")
         if count_projects:
             facts.append(f"{count_projects}个重大项目")
+        if d.figures:
+            facts.append(f"{len(d.figures)}项文中目标与完成值")
         title = meta.title or meta.source
         described = "，".join(escape(f) for f in facts if f)
         items.append(f"<li>《{escape(title)}》（{described}）</li>")
@@ -735,6 +758,17 @@ def build_app(service: AssistantService, settings: Settings) -> gr.Blocks:
                 elem_id="pa-projects",
             )
             gr.HTML(project_totals(documents))
+            figures = figure_frame(documents)
+            if len(figures):
+                gr.Dataframe(
+                    figures,
+                    label=f"文中的目标与完成值（{len(figures)} 项，来自没有指标表的文件）",
+                    interactive=False,
+                    wrap=True,
+                    max_height=2000,
+                    buttons=["fullscreen"],
+                    elem_id="pa-figures",
+                )
             with gr.Row():
                 gr.DownloadButton("下载表格（CSV）", value=exports[0], elem_id="pa-csv")
                 gr.DownloadButton("下载表格（Excel）", value=exports[1], elem_id="pa-xlsx")

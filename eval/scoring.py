@@ -29,6 +29,9 @@ class Gold:
     expect: tuple[str, ...]
     quote: str
     refuse: bool
+    year: int | None = None  # the year whose figure is asked (real-report sets)
+    place: str = ""  # the place the question names (real-report sets)
+    trap: bool = False  # a figure of another year for the same indicator is in the text
 
 
 def load_gold(path: Path) -> list[Gold]:
@@ -44,6 +47,9 @@ def load_gold(path: Path) -> list[Gold]:
                     tuple(data.get("expect", ())),
                     data.get("quote", ""),
                     bool(data.get("refuse")),
+                    data.get("year"),
+                    data.get("place", ""),
+                    bool(data.get("trap")),
                 )
             )
     return items
@@ -60,6 +66,12 @@ class Outcome:
     correct: bool
     unverbatim: list[str] = field(default_factory=list)
     unsupported: list[str] = field(default_factory=list)
+    wrong_time: list[str] = field(default_factory=list)
+
+
+# Questions that ask about two years at once: their citations may be of either.
+BOTH_YEARS = ("comparison",)
+YEAR_IN_LABEL = re.compile(r"(?:19|20)\d{2}")
 
 
 def judge(gold: Gold, answer: Answer, documents: Sequence[str]) -> Outcome:
@@ -69,7 +81,19 @@ def judge(gold: Gold, answer: Answer, documents: Sequence[str]) -> Outcome:
         shown = normalised(answer.answer)
         correct = not answer.refused and all(normalised(e) in shown for e in gold.expect)
     unverbatim = [c.quote for c in answer.citations if not any(c.quote in d for d in documents)]
-    return Outcome(gold, answer, correct, unverbatim, unsupported_numbers(answer, documents))
+    unsupported = unsupported_numbers(answer, documents)
+    return Outcome(gold, answer, correct, unverbatim, unsupported, cited_other_years(gold, answer))
+
+
+def cited_other_years(gold: Gold, answer: Answer) -> list[str]:
+    """Quotes of another year cited for a question about one year (an answer, not a refusal)."""
+    if gold.year is None or answer.refused or gold.category in BOTH_YEARS:
+        return []
+    return [
+        f"{c.time}：{c.quote[:30]}"
+        for c in answer.citations
+        if YEAR_IN_LABEL.findall(c.time) and str(gold.year) not in YEAR_IN_LABEL.findall(c.time)
+    ]
 
 
 def unsupported_numbers(answer: Answer, documents: Sequence[str]) -> list[str]:
@@ -122,6 +146,7 @@ class Report:
     name: str
     outcomes: list[Outcome]
     baseline: Report | None = None  # the default path on the same questions, beside a generator
+    first_run: str = ""  # the set's first-run figures, written down once, shown beside today's
 
     def accuracy(self, categories: Iterable[str] | None = None) -> float:
         chosen = [
@@ -145,6 +170,9 @@ class Report:
 
     def unsupported(self) -> list[tuple[str, str]]:
         return [(o.gold.id, n) for o in self.outcomes for n in o.unsupported]
+
+    def wrong_time(self) -> list[tuple[str, str]]:
+        return [(o.gold.id, q) for o in self.outcomes for q in o.wrong_time]
 
     def failures(self) -> list[Outcome]:
         return [o for o in self.outcomes if not o.correct]
@@ -170,6 +198,7 @@ class Report:
             f"refusal recall: {self.refusal_recall():.1%}",
             f"quotes not verbatim: {len(self.unverbatim())}",
             f"numbers without support: {len(self.unsupported())}",
+            f"passages of another year cited: {len(self.wrong_time())}",
             f"latency p50: {_percentile(elapsed, 50):.0f} ms",
             f"latency p95: {_percentile(elapsed, 95):.0f} ms",
         ]
@@ -179,6 +208,9 @@ class Report:
                 f"answers by: {written}",
                 f"default path on the same questions: {self.baseline.accuracy():.1%}",
             ]
+        if self.first_run:
+            lines.append(f"first run (before any change for this set): {self.first_run}")
+        lines += [f"  WRONG YEAR {gold_id} {quote}" for gold_id, quote in self.wrong_time()]
         lines += [
             f"  FAIL {o.gold.id} {o.gold.question} → {_short(o.answer)}" for o in self.failures()
         ]

@@ -652,6 +652,17 @@ def _project_lines_as_document(table: ProjectTable) -> list[list[str]]:
     return lines
 
 
+FIGURES_TITLE = "文中的目标与完成值"
+FIGURE_HEADER = ["指标", "年份", "类型", "数值（原文）", "原文"]
+
+
+def _figure_lines(tables: TableSet) -> list[list[str]]:
+    """Targets and results stated in prose, shown for documents without an indicator table."""
+    if tables.indicators:
+        return []
+    return [[f.name, str(f.time.year or ""), f.kind, f.value, f.clause] for f in tables.figures]
+
+
 def _titled(table_id: str, title: str) -> str:
     return title or table_id or "（无标题表格）"
 
@@ -682,6 +693,9 @@ def _render_markdown(tablesets: Sequence[tuple[str, TableSet]]) -> str:
         for table in tables.others:
             out += [f"### {_titled(table.table, table.title)}", ""]
             out += [*_md_table(table.headers, [row.cells for row in table.rows]), ""]
+        figures = _figure_lines(tables)
+        if figures:
+            out += [f"### {FIGURES_TITLE}", "", *_md_table(FIGURE_HEADER, figures), ""]
     return "\n".join(out)
 
 
@@ -706,6 +720,9 @@ def _csv_sections(tablesets: Sequence[tuple[str, TableSet]]) -> Iterator[list[li
             lead = [label, _titled(table.table, table.title)]
             lines = [lead + list(row.cells) for row in table.rows]
             yield [["文档", "表", *table.headers], *lines]
+        figures = _figure_lines(tables)
+        if figures:
+            yield [["文档", "表", *FIGURE_HEADER], *([label, FIGURES_TITLE, *f] for f in figures)]
 
 
 def _render_csv(tablesets: Sequence[tuple[str, TableSet]]) -> str:

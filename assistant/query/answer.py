@@ -90,7 +90,9 @@ class Composer:
             fact = None  # 「外贸进出口目标是多少」 is not answered by 「提升外资外贸总体能级」
         if row and (not fact or row.coverage + TABLE_PREFERENCE >= fact.coverage):
             return row.draft
-        return fact.draft if fact else None
+        if fact:
+            return fact.draft
+        return self.tables.other_time(question, document, intent)
 
 
 def question_parts(text: str) -> list[str]:

@@ -2,28 +2,42 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
+from assistant.ingest.timing import DocumentYears, sentence_time
 from assistant.query.draft import Evidence
-from assistant.records import Citation
+from assistant.records import Citation, PassageTime
 
 SEPARATOR = " › "
 LONG_HEADING = 14
 
 
-def citations(evidence: Sequence[Evidence]) -> tuple[Citation, ...]:
+def citations(
+    evidence: Sequence[Evidence], years: Mapping[str, DocumentYears] | None = None
+) -> tuple[Citation, ...]:
+    """``years``: each document's results and plan years, to tell the time of every quote."""
     return tuple(
         Citation(
             n=number,
             doc=item.chunk.doc_id,
             section=SEPARATOR.join(item.chunk.section),
             quote=item.quote,
+            time=quote_time(item, (years or {}).get(item.chunk.doc_id)).label,
             chunk_id=item.chunk.chunk_id,
             start=item.chunk.span.start,
             end=item.chunk.span.end,
         )
         for number, item in enumerate(evidence, start=1)
     )
+
+
+def quote_time(item: Evidence, years: DocumentYears | None) -> PassageTime:
+    """What a quote speaks of: its own record's time, else its chunk's refined by its words."""
+    if item.time is not None:
+        return item.time
+    if years is None:
+        return item.chunk.time
+    return sentence_time(item.quote, item.chunk.time, years)
 
 
 def short_section(section: str) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assistant.prompts import load_prompts
-from assistant.records import Chunk
+from assistant.records import Chunk, PassageTime
 
 
 def templates() -> dict[str, str]:
@@ -18,6 +18,7 @@ def templates() -> dict[str, str]:
 class Evidence:
     chunk: Chunk
     quote: str  # a verbatim slice of chunk.quote
+    time: PassageTime | None = None  # what the quote speaks of, when known better than its chunk
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from assistant.query.match import Rarity, contradicts, coverage, key_terms
 from assistant.query.normalise import Question
 from assistant.query.retrieve import Hit, HybridSearch
 from assistant.query.tabular import AMOUNT, plain
+from assistant.query.when import asked_years, sentence_fits
 from assistant.records import Chunk
 
 SENTENCE = re.compile(r"[^。；！？]+[。；！？]?")
@@ -53,30 +54,18 @@ class ProseAnswers:
         )
         return [h for h in found if h.chunk.quote not in self.structured][:limit]
 
-    @staticmethod
-    def _in_year(
-        chunk: Chunk, question: Question, document: DocumentKnowledge, year: int | None
-    ) -> bool:
-        """A passage about another year than the one asked for cannot answer.
-
-        Years outside the plan's own two are names (「2022年…百强」), not the time asked.
-        """
-        own = {document.meta.results_year, document.meta.plan_year} - {None}
-        wanted = (set(question.years) & own) or ({year} if year else set())
-        return not wanted or not chunk.years or bool(wanted & set(chunk.years))
-
     def fact(
         self, question: Question, document: DocumentKnowledge, intent: Intent
     ) -> Candidate | None:
         terms = key_terms(question, self.rarity, ignore=document.own_names)
         if not terms:
             return None
-        year = preferred_year(intent, document)
+        wanted = asked_years(question, document, intent)
         best: tuple[float, float, Chunk, str] | None = None
         for hit in self.hits(question, document, limit=FACT_HITS):
-            if not self._in_year(hit.chunk, question, document, year):
-                continue
             for sentence in sentences(hit.chunk.quote):
+                if not sentence_fits(hit.chunk, sentence, document, wanted, question):
+                    continue
                 if intent.measure and not re.search(intent.measure, sentence):
                     continue
                 if contradicts(question, sentence):
@@ -163,7 +152,8 @@ class ProseAnswers:
         if not terms:
             return None
         year = preferred_year(intent, document)
-        chosen = list(dict.fromkeys(self._list_items(question, document, terms, year)))
+        wanted = asked_years(question, document, intent)
+        chosen = list(dict.fromkeys(self._list_items(question, document, terms, wanted)))
         if not chosen:
             return None
         draft = Draft()
@@ -179,10 +169,10 @@ class ProseAnswers:
         question: Question,
         document: DocumentKnowledge,
         terms: dict[str, float],
-        year: int | None,
+        wanted: set[int],
     ) -> Iterator[tuple[Chunk, str]]:
         for hit in self.hits(question, document, limit=10):
-            if not self._in_year(hit.chunk, question, document, year):
+            if not sentence_fits(hit.chunk, "", document, wanted, question):
                 continue
             context = "".join(hit.chunk.section[-1:])
             if coverage(terms, context, question) >= LIST_COVERAGE:

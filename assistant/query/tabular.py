@@ -6,13 +6,14 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 
-from assistant.knowledge import DocumentKnowledge, Indicator, Project
+from assistant.knowledge import DocumentKnowledge, Figure, Indicator, Project
 from assistant.query.draft import Candidate, Computation, Draft, Evidence
 from assistant.query.intent import Intent
 from assistant.query.match import Rarity, contradicts, coverage, key_terms
 from assistant.query.normalise import Question, normalise
 from assistant.query.retrieve import HybridSearch
-from assistant.records import Chunk
+from assistant.query.when import asked_years, fits
+from assistant.records import Chunk, ChunkKind, StatedFigure, TimeKind
 
 NAME_COVERAGE = 0.3
 QUESTION_SHARE = 0.7  # a long name mentioned by its distinctive part (「上钢一厂控污调蓄池」)
@@ -41,11 +42,15 @@ SUPERLATIVE_PROJECT = re.compile(r"投资(额)?最(多|大|高|少|小|低)|最(
 PROJECT_WORDS = ("项目", "投资", "总投资", "投资总额", "重大")
 
 
+Entity = Indicator | Project | Figure
+
+
 class TableAnswers:
     def __init__(self, search: HybridSearch, rarity: Rarity) -> None:
         self.search = search
         self.rarity = rarity
         self._chunk_by_quote = {c.quote: c for c in search.chunks}
+        self._figure_chunks = _figure_chunks(search)
 
     def evidence(self, raw: str) -> Evidence:
         return Evidence(self._chunk_by_quote[raw], raw)
@@ -53,13 +58,19 @@ class TableAnswers:
     def chunk(self, raw: str) -> Chunk:
         return self._chunk_by_quote[raw]
 
+    def entity_chunk(self, entity: Entity) -> Chunk | None:
+        if isinstance(entity, Figure):
+            return self._figure_chunks.get(entity.stated)
+        return self._chunk_by_quote[entity.row.raw]
+
     # --- which rows the question names -----------------------------------------------------
 
     def entities(
         self, question: Question, document: DocumentKnowledge
-    ) -> list[tuple[float, Indicator | Project]]:
+    ) -> list[tuple[float, Entity]]:
         ranked = []
-        for entity in (*document.indicators, *document.projects):
+        figures = (f for f in document.figures if f.stated in self._figure_chunks)
+        for entity in (*document.indicators, *document.projects, *figures):
             match = self.rarity.match_name(_entity_name(entity), question)
             if match.coverage >= NAME_COVERAGE or match.question_share >= QUESTION_SHARE:
                 weight = 0.5 + max(match.coverage, match.question_share)
@@ -71,19 +82,24 @@ class TableAnswers:
     ) -> Candidate | None:
         """The named row that best covers the question's words, as an answer candidate."""
         terms = key_terms(question, self.rarity, ignore=document.own_names)
-        best: tuple[float, float, Indicator | Project] | None = None
-        for score, entity in self.entities(question, document)[:5]:
-            raw = entity.row.raw
-            covered = coverage(terms, self.chunk(raw).text, question) if terms else 1.0
+        wanted = asked_years(question, document, intent)
+        best: tuple[float, float, Entity] | None = None
+        for score, entity in self.entities(question, document)[:8]:
+            if isinstance(entity, Figure) and not fits(entity.stated.time, wanted, question):
+                continue  # last year's result is not this year's target
+            text = self._entity_text(entity)
+            covered = coverage(terms, text, question) if terms else 1.0
             if best is None or (covered, score) > (best[0], best[1]):
                 best = (covered, score, entity)
         if best is None:
             return None
         covered, _, entity = best
-        if contradicts(question, self.chunk(entity.row.raw).text):
+        if contradicts(question, self._entity_text(entity)):
             return None
         draft = Draft()
-        if isinstance(entity, Project):
+        if isinstance(entity, Figure):
+            shown = self._say_figures(draft, entity, document, wanted)
+        elif isinstance(entity, Project):
             shown = self._say_project(draft, entity, document)
             if entity.row.group and GROUP_ASKED.search(question.text):
                 group = re.sub(r"^（[一二三四五六七八九十]+）|（\d+项）$", "", entity.row.group)
@@ -92,6 +108,68 @@ class TableAnswers:
             siblings = self._named_parts(question, document, entity)
             shown = " ".join(self._say_indicator(draft, part, intent) for part in siblings)
         return Candidate(draft, covered, shown)
+
+    def _entity_text(self, entity: Entity) -> str:
+        """What a row's words are checked against: its chunk, or a figure's name and clause."""
+        if isinstance(entity, Figure):
+            return entity.name + entity.stated.clause
+        return self.chunk(entity.row.raw).text
+
+    def _say_figures(
+        self, draft: Draft, figure: Figure, document: DocumentKnowledge, wanted: set[int]
+    ) -> str:
+        """The figure; when no year was asked, the same indicator's other years too."""
+        same = [figure]
+        if not wanted:
+            same += [
+                f
+                for f in document.figures
+                if f.name == figure.name and f.stated.time != figure.stated.time
+            ][:2]
+        shown = []
+        for item in same:
+            self._say_figure(draft, item)
+            shown.append(item.stated.value)
+        return " ".join(shown)
+
+    def _say_figure(self, draft: Draft, figure: Figure) -> None:
+        stated = figure.stated
+        evidence = self._figure_evidence(figure)
+        template = FIGURE_TEMPLATES[(stated.time.kind, stated.time.estimate)]
+        draft.say(
+            template, evidence, year=stated.time.year or "", name=stated.name, value=stated.value
+        )
+
+    def other_time(
+        self, question: Question, document: DocumentKnowledge, intent: Intent
+    ) -> Draft | None:
+        """「文件给出了2024年…，未给出2025年目标」: the indicator is there, the year is not."""
+        wanted = asked_years(question, document, intent)
+        if not wanted:
+            return None
+        for _, entity in self.entities(question, document)[:3]:
+            if not isinstance(entity, Figure) or fits(entity.stated.time, wanted, question):
+                continue
+            match = self.rarity.match_name(entity.name, question)
+            if match.coverage < STRONG_NAME and match.question_share < STRONG_SHARE:
+                continue
+            draft = Draft(refused=True)
+            stated = entity.stated
+            evidence = self._figure_evidence(entity)
+            missing = "、".join(
+                f"{year}年{'目标' if year == document.meta.plan_year else '完成值'}"
+                for year in sorted(wanted)
+            )
+            draft.say(
+                "other_time",
+                evidence,
+                have=stated.time.label or "其他年份",
+                name=stated.name,
+                value=stated.value,
+                missing=missing,
+            )
+            return draft
+        return None
 
     def strong_match(self, question: Question, document: DocumentKnowledge) -> bool:
         """The question plainly names one row (「轨交18号线二期今年什么目标」)."""
@@ -159,10 +237,39 @@ class TableAnswers:
         projects = [e for e in ranked[:3] if isinstance(e, Project)]
         if len(projects) >= 2:
             return self._compare_projects(question, projects[0], projects[1])
-        indicators = [e for e in ranked if isinstance(e, Indicator)]
-        if not indicators or not (intent.wants_target and intent.wants_result):
+        if not (intent.wants_target and intent.wants_result):
             return None  # 「比上年提高多少」 asks for the report's own figure, not target − result
-        return self._compare_years(question, indicators[0])
+        indicators = [e for e in ranked if isinstance(e, Indicator)]
+        if indicators:
+            return self._compare_years(question, indicators[0])
+        return self._compare_figures(question, document, ranked)
+
+    def _compare_figures(
+        self, question: Question, document: DocumentKnowledge, ranked: list[Entity]
+    ) -> Draft | None:
+        """This year's target against last year's result, both stated in prose."""
+        figures = [e for e in ranked if isinstance(e, Figure)]
+        target = next((f for f in figures if f.stated.time.kind is TimeKind.PLAN), None)
+        result = next((f for f in figures if f.stated.time.kind is TimeKind.RESULT), None)
+        if target is None or result is None:
+            return None
+        first = _amount(target.stated.value, question)
+        second = _amount(result.stated.value, question)
+        if not first or not second or first[1] != second[1]:
+            return None
+        draft = Draft()
+        evidence = [self._figure_evidence(target), self._figure_evidence(result)]
+        labels = (
+            f"{target.stated.time.year}年{target.name}目标",
+            f"{result.stated.time.year}年{result.name}",
+        )
+        cells = (target.stated.value, result.stated.value)
+        _say_difference(draft, evidence, labels, cells, first, second)
+        return draft
+
+    def _figure_evidence(self, figure: Figure) -> Evidence:
+        stated = figure.stated
+        return Evidence(self._figure_chunks[stated], stated.clause, stated.time)
 
     def _compare_years(self, question: Question, indicator: Indicator) -> Draft | None:
         part = indicator.part
@@ -350,8 +457,39 @@ def _say_sum(draft: Draft, projects: Sequence[Project]) -> None:
     draft.say("sum", total=total, unit=projects[0].unit, formula="+".join(values))
 
 
-def _entity_name(entity: Indicator | Project) -> str:
-    return entity.name if isinstance(entity, Indicator) else entity.row.name
+def _entity_name(entity: Entity) -> str:
+    return entity.row.name if isinstance(entity, Project) else entity.name
+
+
+FIGURE_TEMPLATES = {
+    (TimeKind.PLAN, False): "figure_target",
+    (TimeKind.RESULT, False): "figure_result",
+    (TimeKind.RESULT, True): "figure_estimate",
+    (TimeKind.HORIZON, False): "figure_horizon",
+}
+
+
+def _figure_chunks(search: HybridSearch) -> dict[StatedFigure, Chunk]:
+    """The paragraph chunk each prose figure is quoted from (its clause, verbatim)."""
+    by_document: dict[str, list[Chunk]] = {}
+    for chunk in search.chunks:
+        if chunk.kind is ChunkKind.PARAGRAPH:
+            by_document.setdefault(chunk.doc_hash, []).append(chunk)
+    found: dict[StatedFigure, Chunk] = {}
+    for document in search.knowledge.documents:
+        chunks = by_document.get(document.meta.content_hash, [])
+        for stated in document.tables.figures:
+            home = next(
+                (
+                    c
+                    for c in chunks
+                    if c.span.start <= stated.span.start < c.span.end and stated.clause in c.quote
+                ),
+                None,
+            )
+            if home is not None:
+                found[stated] = home
+    return found
 
 
 def _joined(*values: str) -> str:

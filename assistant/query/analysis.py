@@ -1,0 +1,140 @@
+"""One reading of a question, done once: its places, its days, its wording made canonical.
+
+The places come from the administrative-division dataset (``assistant.places``), read against
+the places of the indexed documents: the document's own place, a place inside it, a place that
+contains it, or a place elsewhere. Vocabulary is data (``resources/analysis.toml``).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from assistant.knowledge import DocumentKnowledge
+from assistant.places import Place, PlaceReader, by_code, find_place, resolve
+from assistant.query.normalise import normalise_text
+
+ANALYSIS_VOCABULARY = Path(__file__).resolve().parent.parent / "resources" / "analysis.toml"
+
+
+@cache
+def vocabulary() -> dict:
+    with ANALYSIS_VOCABULARY.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+@dataclass(frozen=True)
+class PlacesAsked:
+    """How the places a question names relate to the indexed documents."""
+
+    documents: tuple[DocumentKnowledge, ...] = ()  # documents about a place the question names
+    inside: tuple[str, ...] = ()  # places inside an indexed document's place (杭州 in 浙江)
+    elsewhere: tuple[str, ...] = ()  # places no indexed document is about or inside
+
+    @property
+    def named(self) -> bool:
+        return bool(self.documents or self.inside or self.elsewhere)
+
+
+@dataclass(frozen=True)
+class QuestionAnalysis:
+    original: str
+    text: str  # NFKC, no spaces, digits for Chinese numerals before counters
+    days: tuple[str, ...]  # 「明天」「下周」: a yearly document says nothing day by day
+    places: PlacesAsked
+
+
+def analyse(
+    question: str, documents: Sequence[DocumentKnowledge], mentioned: Callable[[str], bool]
+) -> QuestionAnalysis:
+    """``mentioned``: whether the indexed text has a phrase (a name the documents use)."""
+    text = normalise_text(question)
+    days = tuple(
+        day
+        for day in dict.fromkeys(re.findall(_alternation(vocabulary()["days"]), text))
+        if not mentioned(day)
+    )
+    return QuestionAnalysis(question, text, days, places_asked(text, documents, mentioned))
+
+
+def _alternation(words: Sequence[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def document_place(document: DocumentKnowledge) -> Place | None:
+    meta = document.meta
+    if meta.place_code and meta.place_code in by_code():
+        return by_code()[meta.place_code]
+    return find_place(meta.place) if meta.place else None
+
+
+def places_asked(
+    text: str, documents: Sequence[DocumentKnowledge], mentioned: Callable[[str], bool]
+) -> PlacesAsked:
+    own = {d.meta.doc_id: document_place(d) for d in documents}
+    context = [p for p in own.values() if p is not None]
+    reader = _reader(tuple(context))
+    places: list[tuple[str, Place]] = []
+    for mention in reader.mentions(text):
+        place = resolve(mention, context)
+        if not _is_own(place, mention.text, documents, own) and _a_name_used(
+            text, mention.start, mention.text, mentioned
+        ):
+            continue  # 「中山公园」 in a question about a park the documents name
+        places.append((mention.text, place))
+    return _relate(places, documents, own)
+
+
+@cache
+def _reader(context: tuple[Place, ...]) -> PlaceReader:
+    return PlaceReader(context)
+
+
+def _is_own(place: Place, written: str, documents: Sequence[DocumentKnowledge], own: dict) -> bool:
+    return any(own[d.meta.doc_id] == place or written in d.own_names for d in documents)
+
+
+def _a_name_used(text: str, start: int, written: str, mentioned: Callable[[str], bool]) -> bool:
+    """The place's words run on into a name the indexed text has (「中山公园」)."""
+    after = text[start + len(written) : start + len(written) + 2]
+    if not re.fullmatch(r"[\u4e00-\u9fff]{2}", after):
+        return False
+    if set(after) & set(vocabulary()["joining_characters"]):
+        return False
+    return mentioned(written + after)
+
+
+def _relate(
+    places: list[tuple[str, Place]], documents: Sequence[DocumentKnowledge], own: dict
+) -> PlacesAsked:
+    named: list[DocumentKnowledge] = []
+    inside: list[str] = []
+    elsewhere: list[str] = []
+    chosen = [p for _, p in places]
+    for written, place in places:
+        if any(other.within(place) for other in chosen):
+            continue  # 「上海宝山」: the city only says where 宝山 is
+        matches = [d for d in documents if own[d.meta.doc_id] == place or written in d.own_names]
+        if matches:
+            named.extend(m for m in matches if m not in named)
+        elif any(o is not None and o.within(place) for o in own.values()):
+            elsewhere.append(written)  # 「上海市」 for a district's plan: the whole city
+        elif any(_context_of(written, d) for d in documents):
+            continue  # 「临江市江北区」: the document names its own city
+        elif any(o is not None and place.within(o) for o in own.values()):
+            inside.append(written)
+        else:
+            elsewhere.append(written)
+    return PlacesAsked(tuple(named), tuple(dict.fromkeys(inside)), tuple(dict.fromkeys(elsewhere)))
+
+
+def _context_of(written: str, document: DocumentKnowledge) -> bool:
+    """A place written in the document's title or issuer, around its own place's name."""
+    meta = document.meta
+    return bool(meta.place) and any(
+        written in field and meta.place in field for field in (meta.title, meta.issuer)
+    )

@@ -1,0 +1,51 @@
+"""Whether a passage speaks of the time a question asks about.
+
+The year asked is the one the question names (「2024年」, or 「去年」 made absolute), else the
+one its words imply (「目标」 → the plan year, 「完成了多少」 → the results year). A passage of
+another year never answers: last year's result is not this year's target.
+"""
+
+from __future__ import annotations
+
+from assistant.ingest.timing import sentence_time
+from assistant.knowledge import DocumentKnowledge
+from assistant.query.intent import Intent, preferred_year
+from assistant.query.normalise import Question
+from assistant.records import Chunk, PassageTime, TimeKind
+
+DATED = (TimeKind.RESULT, TimeKind.PLAN)
+
+
+def asked_years(question: Question, document: DocumentKnowledge, intent: Intent) -> set[int]:
+    """The document's own years the question asks about; empty when it does not say."""
+    own = {document.meta.results_year, document.meta.plan_year} - {None}
+    named = set(question.years) & own
+    if named:
+        return named
+    year = preferred_year(intent, document)
+    return {year} if year else set()
+
+
+def fits(time: PassageTime, wanted: set[int], question: Question) -> bool:
+    """A dated passage must be of a wanted year; a horizon or a span only when its year is named."""
+    if not wanted:
+        return True
+    if time.kind in DATED:
+        return time.year in wanted
+    if time.kind in (TimeKind.HORIZON, TimeKind.SPAN):
+        return time.year in question.years
+    return True
+
+
+def passage_time(chunk: Chunk, sentence: str, document: DocumentKnowledge) -> PassageTime:
+    """The time of one sentence of a chunk: its chapter's, unless its own words say otherwise."""
+    return sentence_time(sentence, chunk.time, document.years)
+
+
+def sentence_fits(
+    chunk: Chunk, sentence: str, document: DocumentKnowledge, wanted: set[int], question: Question
+) -> bool:
+    time = passage_time(chunk, sentence, document)
+    if time.kind is TimeKind.UNKNOWN and chunk.years and wanted:
+        return bool(wanted & set(chunk.years))  # a table row or an undated section: its years
+    return fits(time, wanted, question)

@@ -1,0 +1,72 @@
+"""`pytest eval/`: blind-written question sets on real provincial work reports.
+
+Each report is indexed alone with the bundled embedder, as a staff member would drop it into an
+empty corpus, and its set is answered. The first-run figures (written down once, before any change
+was made for that report) are printed beside today's.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from assistant.indexer import build_index
+from assistant.settings import Settings
+from eval.conftest import EVAL_DIR
+from eval.corpora import extract_reports
+from eval.scoring import Report, load_gold
+from eval.test_eval import run
+
+SETS_FILE = EVAL_DIR / "reports" / "sets.toml"
+SETS = tomllib.loads(SETS_FILE.read_text(encoding="utf-8"))["sets"]
+
+
+@pytest.fixture(scope="session")
+def report_files(tmp_path_factory) -> dict[str, Path]:
+    regions = tuple(entry["region"] for entry in SETS.values())
+    return extract_reports(tmp_path_factory.mktemp("reports"), regions)
+
+
+def _first_run(entry: dict) -> str:
+    first = entry["first_run"]
+    return (
+        f"overall {first['overall']:.1%}, refusal precision {first['refusal_precision']:.1%}, "
+        f"refusal recall {first['refusal_recall']:.1%} ({first['commit']})"
+    )
+
+
+@pytest.fixture(scope="module", params=sorted(SETS))
+def report_set(request, report_files, tmp_path_factory) -> tuple[dict, Report]:
+    from assistant.service import AssistantService
+
+    entry = SETS[request.param]
+    root = tmp_path_factory.mktemp(f"report-{request.param}")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    source = report_files[entry["region"]]
+    (corpus / source.name).write_bytes(source.read_bytes())
+    settings = Settings.from_env(corpus_dir=corpus, index_dir=root / "index")
+    build_index(settings)
+    gold = load_gold(EVAL_DIR / "reports" / entry["file"])
+    report = run(f"{entry['region']} report alone ({entry['file']})", AssistantService(settings), gold)
+    report.first_run = _first_run(entry)
+    return entry, report
+
+
+def test_sets_are_big_enough():
+    assert len(SETS) >= 8
+    for entry in SETS.values():
+        gold = load_gold(EVAL_DIR / "reports" / entry["file"])
+        assert len(gold) >= 30 and sum(item.refuse for item in gold) >= 4, entry["file"]
+
+
+def test_report_answers(report_set):
+    entry, report = report_set
+    assert report.unverbatim() == []
+    assert report.unsupported() == []
+    assert report.wrong_time() == [], "a passage of another year was cited"
+    assert report.accuracy() >= entry["floor"], report.name
+    assert report.refusal_precision() >= entry["refusal_floor"], report.name
+    assert report.refusal_recall() >= entry["refusal_floor"], report.name
