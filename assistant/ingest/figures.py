@@ -19,7 +19,9 @@ from assistant.records import Paragraph, PassageTime, Span, StatedFigure, TimeKi
 
 FIGURE_VOCABULARY = Path(__file__).resolve().parent.parent / "resources" / "figures.toml"
 SENTENCE = re.compile(r"[^。；！？]+[。；！？]?")
-CLAUSE = re.compile(r"[^，、；：:。]+")
+CLAUSE = re.compile(r"[^，；：:。]+")
+# Figures that belong together: 「5.0%—5.5%」, 「分别增长4.7%、6.6%」.
+JOINED = re.compile(r"[、—–~～至\-]")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LEADING_YEAR = re.compile(r"(?:19|20)\d{2}年")
 TIMED = (TimeKind.RESULT, TimeKind.PLAN, TimeKind.HORIZON)
@@ -63,11 +65,14 @@ def _sentence_figures(
     text = sentence.group()
     listed = next((cue for cue in vocabulary()["target_lists"] if cue in text), "")
     begin = text.index(listed) + len(listed) if listed else 0
+    previous = ""
     for clause in CLAUSE.finditer(text, begin):
-        figure = _read_clause(clause.group(), listed=bool(listed))
+        figure = _read_clause(clause.group(), listed=bool(listed), previous=previous)
         if figure is None:
+            previous = ""
             continue
         name, value, qualifier, offset = figure
+        previous = name
         start = sentence.start() + clause.start() + offset
         end = sentence.start() + clause.end()
         span = _span(paragraph, start, end)
@@ -75,8 +80,13 @@ def _sentence_figures(
         yield StatedFigure(name, value, time, clause_text, span, qualifier)
 
 
-def _read_clause(clause: str, *, listed: bool) -> tuple[str, str, str, int] | None:
-    """(name, value as written, qualifier, where the name starts), or None."""
+def _read_clause(
+    clause: str, *, listed: bool, previous: str = ""
+) -> tuple[str, str, str, int] | None:
+    """(name, value as written, qualifier, where the name starts), or None.
+
+    A clause that starts with its verb (「…9.86万亿元，增长5.7%」) is about the previous name.
+    """
     figure = figure_pattern().search(clause)
     head = clause[: figure.start()] if figure else clause
     verb = _trailing_verb(head) if figure else _first_verb(clause)
@@ -84,11 +94,26 @@ def _read_clause(clause: str, *, listed: bool) -> tuple[str, str, str, int] | No
         return None  # a clause without a figure is a target only inside the target list
     cut = head.rindex(verb) if figure and verb else (clause.index(verb) if verb else len(head))
     name_start, name = _strip_leading(clause[:cut])
+    if previous and figure and not name:
+        name, name_start = previous, cut
     if not _is_indicator_name(name):
         return None
-    value = clause[cut : figure.end()] if figure else clause[cut:]
+    value = clause[cut : _figures_end(clause, figure)] if figure else clause[cut:]
     qualifier = (figure.group("after") or figure.group("before") or "") if figure else ""
     return name, value.strip(), qualifier, name_start
+
+
+def _figures_end(clause: str, figure: re.Match[str]) -> int:
+    """The end of a run of figures joined by 、 or a dash: a range or a 「分别」 list."""
+    end = figure.end()
+    while end < len(clause) and JOINED.match(clause, end):
+        start = end + 1
+        verb = next((v for v in _verbs() if clause.startswith(v, start)), "")
+        following = figure_pattern().match(clause, start + len(verb))
+        if following is None:
+            break
+        end = following.end()
+    return end
 
 
 def _is_indicator_name(name: str) -> bool:

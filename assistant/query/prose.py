@@ -153,6 +153,8 @@ class ProseAnswers:
             return None
         year = preferred_year(intent, document)
         wanted = asked_years(question, document, intent)
+        if intent.plans and not wanted:  # measures are planned: the plan year's
+            wanted = {document.meta.plan_year} - {None}
         chosen = list(dict.fromkeys(self._list_items(question, document, terms, wanted)))
         if not chosen:
             return None

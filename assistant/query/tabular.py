@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 
+from assistant.ingest.figures import vocabulary as figure_vocabulary
 from assistant.knowledge import DocumentKnowledge, Figure, Indicator, Project
 from assistant.query.draft import Candidate, Computation, Draft, Evidence
 from assistant.query.intent import Intent
@@ -24,9 +25,12 @@ ADDING = re.compile(r"一共|总共|合计|共计|总计|加起来|加一块|加
 GROUP_ASKED = re.compile(r"哪一?类|什么类|类别|属于")
 NAME_JOINERS = re.compile(r"以及|[和与及、跟，,]")
 GROUP_COVERAGE = 0.45
+# A figure in a cell or a clause, with the units the prose-figure vocabulary knows.
+AMOUNT_UNITS = (*figure_vocabulary()["units"], "万平方米", "平方米", "亿", "万", "台")
 AMOUNT = re.compile(
-    r"(\d+(?:\.\d+)?)(亿美元|亿元|万元|万平方米|平方米|万人|万户|亿|万|元|个|家|张|台|人|所|条|座|项|"
-    r"公顷|公里|%)"
+    r"(\d+(?:\.\d+)?)("
+    + "|".join(re.escape(u) for u in sorted(set(AMOUNT_UNITS), key=len, reverse=True))
+    + ")"
 )
 THRESHOLD = re.compile(
     r"(超过|大于|高于|多于|不低于|不少于|低于|小于|少于|不足|不到)(\d+(?:\.\d+)?)亿"
@@ -589,7 +593,7 @@ def _say_difference(
     second: tuple[str, str],
 ) -> None:
     a, b = Decimal(first[0]), Decimal(second[0])
-    unit = "个百分点" if first[1] == "%" else first[1]
+    unit = "个百分点" if first[1] in ("%", "％") else first[1]
     values = {"first_label": labels[0], "second_label": labels[1], "first": cells[0]}
     values["second"] = cells[1]
     if a == b:
