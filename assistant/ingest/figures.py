@@ -21,7 +21,8 @@ FIGURE_VOCABULARY = Path(__file__).resolve().parent.parent / "resources" / "figu
 SENTENCE = re.compile(r"[^。；！？]+[。；！？]?")
 CLAUSE = re.compile(r"[^，；：:。]+")
 # Figures that belong together: 「5.0%—5.5%」, 「分别增长4.7%、6.6%」.
-JOINED = re.compile(r"[、—–~～至\-]")
+JOINED = re.compile(r"[—–~～至\-]")
+ITEM = re.compile(r"[^、]+")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LEADING_YEAR = re.compile(r"(?:19|20)\d{2}年")
 TIMED = (TimeKind.RESULT, TimeKind.PLAN, TimeKind.HORIZON)
@@ -65,28 +66,50 @@ def _sentence_figures(
     text = sentence.group()
     listed = next((cue for cue in vocabulary()["target_lists"] if cue in text), "")
     begin = text.index(listed) + len(listed) if listed else 0
-    previous = ""
     for clause in CLAUSE.finditer(text, begin):
-        figure = _read_clause(clause.group(), listed=bool(listed), previous=previous)
-        if figure is None:
-            previous = ""
-            continue
-        name, value, qualifier, offset = figure
-        previous = name
-        start = sentence.start() + clause.start() + offset
-        end = sentence.start() + clause.end()
-        span = _span(paragraph, start, end)
-        clause_text = paragraph.text[start:end]
-        yield StatedFigure(name, value, time, clause_text, span, qualifier)
+        for name, value, qualifier, first, last in _clause_figures(clause.group(), bool(listed)):
+            start = sentence.start() + clause.start() + first
+            end = sentence.start() + clause.start() + last
+            clause_text = paragraph.text[start:end]
+            yield StatedFigure(
+                name, value, time, clause_text, _span(paragraph, start, end), qualifier
+            )
 
 
-def _read_clause(
-    clause: str, *, listed: bool, previous: str = ""
-) -> tuple[str, str, str, int] | None:
-    """(name, value as written, qualifier, where the name starts), or None.
+def _clause_figures(clause: str, listed: bool) -> list[tuple[str, str, str, int, int]]:
+    """(name, value, qualifier, start, end) per indicator of a clause, items split at 、.
 
-    A clause that starts with its verb (「…9.86万亿元，增长5.7%」) is about the previous name.
+    「研发经费支出约5100亿元、研发投入强度3.6%左右」 holds two indicators; in
+    「城镇居民、农村居民人均可支配收入分别增长4.6%、6.7%」 the first item lends its words to the
+    name and the last its figure to the value; 「增长6%左右、突破2.6万亿元」 is one value.
     """
+    found: list[list] = []  # [name, value_start, value_end, qualifier, name_start]
+    pending: int | None = None
+    for item in ITEM.finditer(clause):
+        read = _read_clause(item.group(), listed=listed)
+        has_figure = figure_pattern().search(item.group()) is not None
+        if read is not None:
+            name, value, qualifier, offset = read
+            name_start = item.start() + offset
+            if pending is not None:
+                name, name_start = clause[pending:name_start] + name, pending
+            value_start = item.start() + item.group().index(value)
+            found.append([name, value_start, item.end(), qualifier, name_start])
+            pending = None
+        elif has_figure and found:
+            found[-1][2] = item.end()  # a figure without its own name continues the value
+        elif not has_figure and not _first_verb(item.group()):
+            pending = item.start() if pending is None else pending
+        else:
+            pending = None
+    return [
+        (name, clause[start:end].strip(), qualifier, name_start, end)
+        for name, start, end, qualifier, name_start in found
+    ]
+
+
+def _read_clause(clause: str, *, listed: bool) -> tuple[str, str, str, int] | None:
+    """(name, value as written, qualifier, where the name starts), or None."""
     figure = figure_pattern().search(clause)
     head = clause[: figure.start()] if figure else clause
     verb = _trailing_verb(head) if figure else _first_verb(clause)
@@ -94,8 +117,6 @@ def _read_clause(
         return None  # a clause without a figure is a target only inside the target list
     cut = head.rindex(verb) if figure and verb else (clause.index(verb) if verb else len(head))
     name_start, name = _strip_leading(clause[:cut])
-    if previous and figure and not name:
-        name, name_start = previous, cut
     if not _is_indicator_name(name):
         return None
     value = clause[cut : _figures_end(clause, figure)] if figure else clause[cut:]

@@ -123,6 +123,8 @@ def coverage(terms: dict[str, float], text: str, question: Question) -> float:
     for term, weight in terms.items():
         if term in text or any(e in text and _alias_of(term, e) for e in question.expansions):
             found += weight
+        elif any(canonical in text for canonical in _canonical(term)):
+            found += weight * PARTIAL_CREDIT  # 「外贸」 is met, loosely, by 「进出口总额」
         elif len(term) >= 3:
             # 「科技成果转化」 against 「成果转化」: part of a long word is half a match.
             pieces = bigrams(term)
@@ -146,6 +148,12 @@ def _other_number(question: str, text: str) -> bool:
         if (number, word) not in stated and any(w == word for _, w in stated):
             return True
     return False
+
+
+def _canonical(term: str) -> tuple[str, ...]:
+    from assistant.query.normalise import lexicon
+
+    return lexicon().get(term.lower(), ())
 
 
 def _alias_of(term: str, expansion: str) -> bool:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from assistant.knowledge import DocumentKnowledge
+from assistant.query.analysis import vocabulary as analysis_vocabulary
 from assistant.query.draft import Candidate, Computation, Draft, Evidence
 from assistant.query.intent import Intent, preferred_year
 from assistant.query.match import Rarity, contradicts, coverage, key_terms
@@ -26,7 +27,6 @@ LIST_COVERAGE = 0.5
 CLAUSE_WINDOW = 100
 FACT_HITS = 12
 MEASURED_CLAUSE_COVERAGE = 0.4
-LIST_IGNORE = tuple("措施 举措 目标 任务 工作 方面 重点 哪些 安排 具体 建设 还有".split())
 
 
 def sentences(text: str) -> list[str]:
@@ -148,7 +148,8 @@ class ProseAnswers:
     ) -> Draft | None:
         if not intent.listing:
             return None
-        terms = key_terms(question, self.rarity, ignore=(*LIST_IGNORE, *document.own_names))
+        ignore = (*analysis_vocabulary()["list_ignore"], *document.own_names)
+        terms = key_terms(question, self.rarity, ignore=ignore)
         if not terms:
             return None
         year = preferred_year(intent, document)
@@ -190,7 +191,8 @@ class ProseAnswers:
                 ):
                     yield hit.chunk, sentence
                     for following in found[index + 1 :]:
-                        if not ENUMERATION.match(following):
+                        # After a topic sentence, the paragraph's sentences are its measures.
+                        if index and not ENUMERATION.match(following):
                             break
                         yield hit.chunk, following
 

@@ -93,6 +93,8 @@ class TableAnswers:
                 continue  # last year's result is not this year's target
             text = self._entity_text(entity)
             covered = coverage(terms, text, question) if terms else 1.0
+            if isinstance(entity, Figure):  # 「新增城镇就业」 asked as 「城镇新增就业」
+                covered = max(covered, self.rarity.match_name(entity.name, question).coverage)
             if best is None or (covered, score) > (best[0], best[1]):
                 best = (covered, score, entity)
         if best is None:

@@ -7,8 +7,11 @@ another year never answers: last year's result is not this year's target.
 
 from __future__ import annotations
 
+import re
+
 from assistant.ingest.timing import sentence_time
 from assistant.knowledge import DocumentKnowledge
+from assistant.query.analysis import vocabulary as analysis_vocabulary
 from assistant.query.intent import Intent, preferred_year
 from assistant.query.normalise import Question
 from assistant.records import Chunk, PassageTime, TimeKind
@@ -32,9 +35,15 @@ def fits(time: PassageTime, wanted: set[int], question: Question) -> bool:
         return True
     if time.kind in DATED:
         return time.year in wanted
+    if time.kind is TimeKind.SPAN and time.year in wanted and _asks_now(question):
+        return True  # 「现在有多少」: a total up to the results year
     if time.kind in (TimeKind.HORIZON, TimeKind.SPAN):
         return time.year in question.years
     return True
+
+
+def _asks_now(question: Question) -> bool:
+    return re.search(analysis_vocabulary()["intent"]["now"], question.text) is not None
 
 
 def passage_time(chunk: Chunk, sentence: str, document: DocumentKnowledge) -> PassageTime:
