@@ -24,11 +24,14 @@ OWN_SUBJECT_WEIGHT = 4.0  # a rare word of its own: 「跨国公司地区总部�
 PART_SEPARATOR = re.compile(r"[，,？?；;。！!\s]+|(?:，|,)?(?:另外|以及|还有|同时)")
 CHINESE_DIGITS = "一二两三四五六七八九十百千"
 STATED_QUANTITY = re.compile(
-    rf"\d|第[{CHINESE_DIGITS}]+|[{CHINESE_DIGITS}]+[个家项届次名位批大条座所倍成]"
+    rf"\d|第[{CHINESE_DIGITS}]+|[{CHINESE_DIGITS}]+[个家项届次名位批大条座所倍成]|"
+    r"[万亿]{1,2}(?:元|美元|人次|人|吨|千瓦)"
 )
 ASKING = re.compile(
-    r"多少|几|哪|什么|啥|怎么|如何|是否|吗"
+    r"多少|几|哪|什么|啥|怎么|如何|是否|吗|呢$"
 )  # a typed row wins a near tie against a sentence
+# 「整车和新能源车产量目标各是多少」: two subjects sharing one question.
+EACH = re.compile(r"^(.+?)(?:和|与|及|、)([^和与及、]{2,16}?)(分别|各)(.+)$")
 
 
 class Composer:
@@ -58,7 +61,10 @@ class Composer:
         for index, part in enumerate(parts):
             if index and not self._has_own_subject(normalise(part, plan_year), document):
                 part = context + part  # 「一共投资多少」 is about the first part's subject
-            found = self._compose_one(normalise(part, plan_year), document)
+            if index and not normalise(part, plan_year).years:
+                part = "".join(f"{y}年" for y in question.years) + part  # 「…？工业投资呢」
+            quoted = frozenset(e.quote for d in drafts for e in d.evidence)
+            found = self._compose_one(normalise(part, plan_year), document, quoted)
             said = {line for d in drafts for line in d.lines}
             if found and not set(found.lines) <= said:
                 drafts.append(found)
@@ -68,7 +74,9 @@ class Composer:
         terms = key_terms(question, self.rarity, ignore=document.own_names)
         return max(terms.values(), default=0.0) >= OWN_SUBJECT_WEIGHT
 
-    def _compose_one(self, question: Question, document: DocumentKnowledge) -> Draft | None:
+    def _compose_one(
+        self, question: Question, document: DocumentKnowledge, said: frozenset[str] = frozenset()
+    ) -> Draft | None:
         intent = read_intent(question, document)
         attempts = [self.tables.aggregate, self.tables.comparison, self.prose.listing]
         if self.tables.strong_match(question, document):
@@ -77,12 +85,17 @@ class Composer:
             draft = attempt(question, document, intent)
             if draft:
                 return draft
-        return self._best_single(question, document, intent)
+        return self._best_single(question, document, intent, said)
 
     def _best_single(
-        self, question: Question, document: DocumentKnowledge, intent: Intent
+        self,
+        question: Question,
+        document: DocumentKnowledge,
+        intent: Intent,
+        said: frozenset[str] = frozenset(),
     ) -> Draft | None:
-        row = _acceptable(self.tables.lookup(question, document, intent), TABLE_COVERAGE, intent)
+        row = self.tables.lookup(question, document, intent, said)
+        row = _acceptable(row, TABLE_COVERAGE, intent)
         if row and row.coverage + TABLE_PREFERENCE >= 1.0:
             return row.draft  # no sentence could cover more: skip the search for one
         fact = _acceptable(self.prose.fact(question, document, intent), FACT_COVERAGE, intent)
@@ -98,7 +111,12 @@ class Composer:
 def question_parts(text: str) -> list[str]:
     """「办了多少场文旅活动，多少人次参与」 → two questions (each must ask something)."""
     pieces = [p for p in PART_SEPARATOR.split(text) if len(p) >= 2]
-    return pieces if sum(bool(ASKING.search(p)) for p in pieces) >= 2 else [text]
+    if sum(bool(ASKING.search(p)) for p in pieces) >= 2:
+        return pieces
+    each = EACH.match(text.rstrip("？?。"))
+    if each and ASKING.search(each.group(4)):
+        return [each.group(1) + each.group(4), each.group(2) + each.group(4)]
+    return [text]
 
 
 def _acceptable(candidate: Candidate | None, threshold: float, intent: Intent) -> Candidate | None:

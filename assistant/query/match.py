@@ -88,6 +88,15 @@ class Rarity:
         share = sum(self.bigram_weight(b) for b in own & asked) / asked_weight
         return NameMatch(score, score / total, share)
 
+    def asked_coverage(self, name: str, question: Question) -> float:
+        """Share of a name's weight the question's own words cover (no alias expansions)."""
+        own = set(bigrams(name))
+        if not own:
+            return 0.0
+        asked = set(bigrams(_content(question.text)))
+        total = sum(self.bigram_weight(b) for b in own)
+        return sum(self.bigram_weight(b) for b in own & asked) / total
+
 
 def _content(text: str) -> str:
     """The question without its question words and years."""

@@ -82,19 +82,29 @@ class TableAnswers:
         return sorted(ranked, key=lambda pair: -pair[0])
 
     def lookup(
-        self, question: Question, document: DocumentKnowledge, intent: Intent
+        self,
+        question: Question,
+        document: DocumentKnowledge,
+        intent: Intent,
+        said: frozenset[str] = frozenset(),
     ) -> Candidate | None:
-        """The named row that best covers the question's words, as an answer candidate."""
+        """The named row that best covers the question's words, as an answer candidate.
+
+        ``said``: quotes an earlier part of the question was answered with; a prose figure
+        among them is not the answer to this part (「…多少个项目，计划投资多少」).
+        """
         terms = key_terms(question, self.rarity, ignore=document.own_names)
         wanted = asked_years(question, document, intent)
         best: tuple[float, float, Entity] | None = None
         for score, entity in self.entities(question, document)[:8]:
             if isinstance(entity, Figure) and not fits(entity.stated.time, wanted, question):
                 continue  # last year's result is not this year's target
+            if isinstance(entity, Figure) and entity.stated.clause in said:
+                continue
             text = self._entity_text(entity)
             covered = coverage(terms, text, question) if terms else 1.0
             if isinstance(entity, Figure):  # 「新增城镇就业」 asked as 「城镇新增就业」
-                covered = max(covered, self.rarity.match_name(entity.name, question).coverage)
+                covered = max(covered, self.rarity.asked_coverage(entity.name, question))
             if best is None or (covered, score) > (best[0], best[1]):
                 best = (covered, score, entity)
         if best is None:
@@ -259,10 +269,10 @@ class TableAnswers:
         result = next((f for f in figures if f.stated.time.kind is TimeKind.RESULT), None)
         if target is None or result is None:
             return None
-        first = _amount(target.stated.value, question)
-        second = _amount(result.stated.value, question)
-        if not first or not second or first[1] != second[1]:
+        pair = _same_unit(target.stated.value, result.stated.value, question)
+        if pair is None:
             return None
+        first, second = pair
         draft = Draft()
         evidence = [self._figure_evidence(target), self._figure_evidence(result)]
         labels = (
@@ -534,6 +544,23 @@ def _amount(text: str, question: Question) -> tuple[str, str] | None:
         # 「市级80个、区级105个」 against 「160个」: the question means them together.
         return plain(sum(Decimal(m.group(1)) for m in same_unit)), best.group(2)
     return best.group(1), best.group(2)
+
+
+def _same_unit(
+    first: str, second: str, question: Question
+) -> tuple[tuple[str, str], tuple[str, str]] | None:
+    """One figure from each text in the same unit; a growth rate when the question asks one."""
+    growth_first = any(word in question.text for word in GROWTH_WORDS)
+    pairs = [
+        ((a.group(1), a.group(2)), (b.group(1), b.group(2)))
+        for a in AMOUNT.finditer(first)
+        for b in AMOUNT.finditer(second)
+        if a.group(2) == b.group(2)
+    ]
+    if not pairs:
+        return None
+    percent = [p for p in pairs if p[0][1] in ("%", "％")]
+    return (percent or pairs)[0] if growth_first else pairs[0]
 
 
 def _longest_shared(a: str, b: str) -> int:
