@@ -33,6 +33,8 @@ TABLE_TITLE = re.compile(r"^表\d+")
 TABLE_NOTE = re.compile(r"^(备注|注)[：:]")
 LEAD_PHRASE = re.compile(r"^([^，。；：、“”]{2,24})。")
 MAX_HEADING_CHARS = 60
+FRONT_MATTER_BLOCKS = 15
+FRONT_MATTER_CHARS = 80
 
 
 @dataclass
@@ -86,13 +88,15 @@ def _walk(
     paragraphs: list[Paragraph] = []
     footnotes: list[Footnote] = []
     table_sections: dict[str, tuple[str, ...]] = {}
-    for block in blocks:
+    for index, block in enumerate(blocks):
         if block.kind is BlockKind.ROW:
             continue
         if block.kind is BlockKind.FOOTNOTE:
             footnotes.append(Footnote(block.marker, block.text, block.span))
             continue
         level = heading_level(block.text, outline)
+        if level is None and not outline.headings and _front_matter(index, block.text):
+            continue  # masthead, 来源, delivery line: read as document facts, not as content
         if level is not None:
             outline.enter(level, block.text)
             clock.enter(level, block.text)
@@ -107,6 +111,11 @@ def _walk(
             path = _paragraph_path(outline, block)
             paragraphs.append(Paragraph(block.text, path, block.span, block.origin, clock.now))
     return paragraphs, footnotes, table_sections
+
+
+def _front_matter(index: int, text: str) -> bool:
+    """A short line without a sentence near the top, before any heading."""
+    return index < FRONT_MATTER_BLOCKS and len(text) < FRONT_MATTER_CHARS and "。" not in text
 
 
 def _paragraph_path(outline: _Outline, block: Block) -> tuple[str, ...]:

@@ -127,7 +127,7 @@ def sentence_time(sentence: str, inherited: PassageTime, years: DocumentYears) -
         return span
     named = {int(y) for y in YEAR.findall(sentence)} & {years.results, years.plan}
     plan_cue = any(cue in sentence for cue in words["plan"]) or named == {years.plan}
-    result_cue = any(cue in sentence for cue in words["result"]) or named == {years.results}
+    result_cue = bool(re.search("|".join(words["result"]), sentence)) or named == {years.results}
     estimate = any(cue in sentence for cue in words["estimate"])
     if (result_cue or estimate) and not plan_cue and years.results:
         return PassageTime(TimeKind.RESULT, years.results, estimate=estimate)

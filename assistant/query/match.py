@@ -109,7 +109,7 @@ def key_terms(question: Question, rarity: Rarity, ignore: Iterable[str] = ()) ->
 
     ``ignore``: words that say nothing about the answer, such as the district's own name.
     """
-    ignored = set(ignore)
+    ignored = set(ignore) | set(_document_words())
     terms: dict[str, float] = {}
     for word in rarity.tokenizer.words(_content(question.text)):
         if word in STOPWORDS or word in ignored or re.fullmatch(r"[\d.]+", word) or len(word) < 2:
@@ -157,6 +157,12 @@ def _other_number(question: str, text: str) -> bool:
         if (number, word) not in stated and any(w == word for _, w in stated):
             return True
     return False
+
+
+def _document_words() -> list[str]:
+    from assistant.query.analysis import vocabulary
+
+    return vocabulary()["document_words"]
 
 
 def _canonical(term: str) -> tuple[str, ...]:

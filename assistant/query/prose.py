@@ -15,7 +15,7 @@ from assistant.query.normalise import Question
 from assistant.query.retrieve import Hit, HybridSearch
 from assistant.query.tabular import AMOUNT, plain
 from assistant.query.when import asked_years, sentence_fits
-from assistant.records import Chunk
+from assistant.records import Chunk, ChunkKind
 
 SENTENCE = re.compile(r"[^。；！？]+[。；！？]?")
 CLAUSE = re.compile(r"[^，。；]+[，。；]?")
@@ -154,8 +154,6 @@ class ProseAnswers:
             return None
         year = preferred_year(intent, document)
         wanted = asked_years(question, document, intent)
-        if intent.plans and not wanted:  # measures are planned: the plan year's
-            wanted = {document.meta.plan_year} - {None}
         chosen = list(dict.fromkeys(self._list_items(question, document, terms, wanted)))
         if not chosen:
             return None
@@ -191,8 +189,9 @@ class ProseAnswers:
                 ):
                     yield hit.chunk, sentence
                     for following in found[index + 1 :]:
-                        # After a topic sentence, the paragraph's sentences are its measures.
-                        if index and not ENUMERATION.match(following):
+                        # After a paragraph's topic sentence, its sentences are the measures.
+                        topic = not index and hit.chunk.kind is ChunkKind.PARAGRAPH
+                        if not topic and not ENUMERATION.match(following):
                             break
                         yield hit.chunk, following
 

@@ -26,6 +26,8 @@ def asked_years(question: Question, document: DocumentKnowledge, intent: Intent)
     if named:
         return named
     year = preferred_year(intent, document)
+    if year is None and intent.plans:
+        year = document.meta.plan_year  # 「怎么…」「有什么举措」: measures are planned
     return {year} if year else set()
 
 
