@@ -22,7 +22,7 @@ CLAUSE = re.compile(r"[^，。；]+[，。；]?")
 ENUMERATION = re.compile(
     r"^(一是|二是|三是|四是|五是|六是|首先|其次|再次|最后|第[一二三四五六七八九十]+[，、])"
 )
-LIST_ITEMS = 6
+LIST_ITEMS = 8
 LIST_COVERAGE = 0.5
 CLAUSE_WINDOW = 100
 FACT_HITS = 12
@@ -154,7 +154,11 @@ class ProseAnswers:
             return None
         year = preferred_year(intent, document)
         wanted = asked_years(question, document, intent)
-        chosen = list(dict.fromkeys(self._list_items(question, document, terms, wanted)))
+        # One line per sentence, even when two chunks (a long row cut in pieces) both hold it.
+        first_seen: dict[str, tuple[Chunk, str]] = {}
+        for chunk, sentence in self._list_items(question, document, terms, wanted):
+            first_seen.setdefault(sentence, (chunk, sentence))
+        chosen = list(first_seen.values())
         if not chosen:
             return None
         draft = Draft()
