@@ -23,7 +23,7 @@ from assistant.records import DocumentMeta, ParsedDocument, TableSet, from_dict
 from assistant.settings import Settings
 
 # Bump when the write path changes what it produces, so every document is rebuilt.
-PIPELINE_VERSION = 3
+PIPELINE_VERSION = 4
 MANIFEST = "manifest.json"
 TABLES_DIR = "tables"
 

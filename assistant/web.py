@@ -489,11 +489,10 @@ def write_exports(documents: Sequence[DocumentKnowledge], folder: Path) -> tuple
     csv_path.write_text(render_tables(labelled, "csv"), encoding="utf-8-sig")
     workbook = Workbook()
     workbook.remove(workbook.active)
-    sheets = (
-        ("主要指标", indicator_frame(documents)),
-        ("重大项目", project_frame(documents)),
-        ("文中目标与完成值", figure_frame(documents)),
-    )
+    sheets = [("主要指标", indicator_frame(documents)), ("重大项目", project_frame(documents))]
+    figures = figure_frame(documents)
+    if len(figures):  # documents without an indicator table: their targets stated in prose
+        sheets.append(("文中目标与完成值", figures))
     for name, frame in sheets:
         sheet = workbook.create_sheet(name)
         sheet.append(list(frame.columns))

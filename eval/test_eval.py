@@ -100,6 +100,28 @@ def test_blind_written_questions(heldout_report):
     assert heldout_report.refusal_precision() >= 0.90
 
 
+# Written blind for the open issue on what residents still ask (definitions, look-ups by value,
+# both ends of a ranking, things the plan does not have). Its first run, recorded before any
+# change for it, is the figure the team reports; the floor only guards against regressions
+# until the issue's target (0.95) is reached.
+HELDOUT4 = load_gold(EVAL_DIR / "heldout4.jsonl")
+HELDOUT4_FIRST_RUN = "overall 54.3%, refusal precision 47.2%, refusal recall 73.9% (872e225)"
+
+
+@pytest.fixture(scope="module")
+def heldout4_report(bundled_service):
+    report = run("blind-written set 4 (heldout4.jsonl)", bundled_service, HELDOUT4)
+    report.first_run = HELDOUT4_FIRST_RUN
+    return report
+
+
+def test_fourth_blind_written_set(heldout4_report):
+    assert len(HELDOUT4) >= 80 and sum(item.refuse for item in HELDOUT4) >= 15
+    assert heldout4_report.unverbatim() == []
+    assert heldout4_report.unsupported() == []
+    assert heldout4_report.accuracy() >= 0.50
+
+
 GENERATIVE = Settings.from_env().generator != "extractive"
 
 

@@ -71,11 +71,27 @@ def test_metadata_of_another_district_and_years(synthetic):
             (REPORT, TASKS, "（五）坚持人民至上，全力保障民生福祉"),
         ),
         ("2024年是新中国成立75周年", (REPORT, TASKS)),
-        ("各街镇（园区），各委办局：", ()),
+        ("《宝山区2023年国民经济和社会发展计划执行情况", ()),
     ],
 )
 def test_section_paths(plan, opening, expected):
     assert section_of(plan, opening) == expected
+
+
+def test_front_matter_is_read_as_facts_not_indexed_as_content(plan):
+    texts = [p.text for p in plan.paragraphs]
+    assert "各街镇（园区），各委办局：" not in texts  # the masthead's address line
+    assert plan.meta.title not in texts
+    assert any(t.startswith("《宝山区2023年国民经济") for t in texts)  # the notice itself stays
+
+
+def test_every_paragraph_knows_its_time(plan):
+    from assistant.records import TimeKind
+
+    results = next(p for p in plan.paragraphs if p.text.startswith("社会保障体系持续完善。"))
+    tasks = next(p for p in plan.paragraphs if p.text.startswith("2024年是新中国成立75周年"))
+    assert (results.time.kind, results.time.year) == (TimeKind.RESULT, 2023)
+    assert (tasks.time.kind, tasks.time.year) == (TimeKind.PLAN, 2024)
 
 
 def test_headings_and_table_parts_are_not_paragraphs(plan):

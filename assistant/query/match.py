@@ -141,6 +141,17 @@ def coverage(terms: dict[str, float], text: str, question: Question) -> float:
     return found / sum(terms.values())
 
 
+def misses_a_named_indicator(question: Question, text: str) -> bool:
+    """The question names an indicator (「社零」) that ``text`` states in no wording."""
+    from assistant.query.normalise import required_names
+
+    lowered, asked = text.lower(), question.text.lower()
+    return any(
+        name in asked and name not in lowered and not any(c in lowered for c in _canonical(name))
+        for name in required_names()
+    )
+
+
 def contradicts(question: Question, text: str) -> bool:
     """The question asks for one side of a pair (支出) and the text only has the other (收入)."""
     for one, other in CONTRASTS:

@@ -106,6 +106,14 @@ def lexicon() -> dict[str, tuple[str, ...]]:
     return {alias.lower(): tuple(canonical) for alias, canonical in aliases.items()}
 
 
+@cache
+def required_names() -> frozenset[str]:
+    """Indicator names a passage must meet, itself or through its canonical wording."""
+    with LEXICON.open("rb") as handle:
+        names = tomllib.load(handle).get("required", {}).get("names", ())
+    return frozenset(name.lower() for name in names)
+
+
 def expand_aliases(text: str) -> tuple[str, ...]:
     lowered = text.lower()
     found: list[str] = []

@@ -10,7 +10,13 @@ from assistant.knowledge import DocumentKnowledge
 from assistant.query.analysis import vocabulary as analysis_vocabulary
 from assistant.query.draft import Candidate, Computation, Draft, Evidence
 from assistant.query.intent import Intent, preferred_year
-from assistant.query.match import Rarity, contradicts, coverage, key_terms
+from assistant.query.match import (
+    Rarity,
+    contradicts,
+    coverage,
+    key_terms,
+    misses_a_named_indicator,
+)
 from assistant.query.normalise import Question
 from assistant.query.retrieve import Hit, HybridSearch
 from assistant.query.tabular import AMOUNT, plain
@@ -69,6 +75,9 @@ class ProseAnswers:
                 if intent.measure and not re.search(intent.measure, sentence):
                     continue
                 if contradicts(question, sentence):
+                    continue
+                context = "".join(hit.chunk.section[-1:]) + sentence
+                if misses_a_named_indicator(question, context):
                     continue
                 if intent.measure and not self._measured_clause_on_topic(
                     sentence, terms, question, intent

@@ -95,21 +95,22 @@ class TableAnswers:
         """
         terms = key_terms(question, self.rarity, ignore=document.own_names)
         wanted = asked_years(question, document, intent)
-        best: tuple[float, float, Entity] | None = None
+        best: tuple[tuple[float, float, float], Entity] | None = None
         for score, entity in self.entities(question, document)[:8]:
             if isinstance(entity, Figure) and not fits(entity.stated.time, wanted, question):
                 continue  # last year's result is not this year's target
             if isinstance(entity, Figure) and entity.stated.clause in said:
                 continue
             text = self._entity_text(entity)
-            covered = coverage(terms, text, question) if terms else 1.0
+            worded = coverage(terms, text, question) if terms else 1.0
+            covered = worded
             if isinstance(entity, Figure):  # 「新增城镇就业」 asked as 「城镇新增就业」
                 covered = max(covered, self.rarity.asked_coverage(entity.name, question))
-            if best is None or (covered, score) > (best[0], best[1]):
-                best = (covered, score, entity)
+            if best is None or (covered, worded, score) > best[0]:
+                best = ((covered, worded, score), entity)
         if best is None:
             return None
-        covered, _, entity = best
+        (covered, _, _), entity = best
         if contradicts(question, self._entity_text(entity)):
             return None
         draft = Draft()

@@ -37,15 +37,17 @@ def fits(time: PassageTime, wanted: set[int], question: Question) -> bool:
         return True
     if time.kind in DATED:
         return time.year in wanted
-    if time.kind is TimeKind.SPAN and time.year in wanted and _asks_now(question):
+    if time.kind is TimeKind.SPAN and time.year in wanted and _asks(question, "now"):
         return True  # 「现在有多少」: a total up to the results year
+    if time.kind is TimeKind.HORIZON and _asks(question, "when"):
+        return True  # 「力争哪一年…」: the goal's own year is the answer
     if time.kind in (TimeKind.HORIZON, TimeKind.SPAN):
         return time.year in question.years
     return True
 
 
-def _asks_now(question: Question) -> bool:
-    return re.search(analysis_vocabulary()["intent"]["now"], question.text) is not None
+def _asks(question: Question, cue: str) -> bool:
+    return re.search(analysis_vocabulary()["intent"][cue], question.text) is not None
 
 
 def passage_time(chunk: Chunk, sentence: str, document: DocumentKnowledge) -> PassageTime:
