@@ -211,9 +211,9 @@ class PlaceReader:
         while position < len(text):
             match = None
             if position not in covered:
-                for size in range(min(self.longest, len(text) - position), 1, -1):
+                for size in range(min(self.longest, len(text) - position), 0, -1):
                     word = text[position : position + size]
-                    if word in self.names:
+                    if word in self.names and (size > 1 or _stands_alone(text, position)):
                         match = PlaceMention(word, position, self.names[word])
                         break
             if match:
@@ -222,6 +222,13 @@ class PlaceReader:
             else:
                 position += 1
         return found
+
+
+def _stands_alone(text: str, position: int) -> bool:
+    """A one-character abbreviation (沪, 京) names a place only before a year or a digit:
+    「沪今年…」, not 「京津冀」 or 「粤港澳」."""
+    after = text[position + 1 : position + 3]
+    return bool(re.match(r"\d|今年|去年|明年|前年", after)) or not after
 
 
 def _blocked_spans(text: str, phrases: Sequence[str]) -> set[int]:

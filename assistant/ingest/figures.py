@@ -66,14 +66,16 @@ def _sentence_figures(
     text = sentence.group()
     listed = next((cue for cue in vocabulary()["target_lists"] if cue in text), "")
     begin = text.index(listed) + len(listed) if listed else 0
+    previous = ""
     for clause in CLAUSE.finditer(text, begin):
         for name, value, qualifier, first, last in _clause_figures(clause.group(), bool(listed)):
             start = sentence.start() + clause.start() + first
             end = sentence.start() + clause.start() + last
-            clause_text = paragraph.text[start:end]
-            yield StatedFigure(
-                name, value, time, clause_text, _span(paragraph, start, end), qualifier
-            )
+            if name in vocabulary()["generic_names"] and previous:
+                name = previous + name  # 「…地区生产总值增长5.8%，总量达到60013亿元」
+            previous = name
+            span = _span(paragraph, start, end)
+            yield StatedFigure(name, value, time, paragraph.text[start:end], span, qualifier)
 
 
 def _clause_figures(clause: str, listed: bool) -> list[tuple[str, str, str, int, int]]:

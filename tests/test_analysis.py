@@ -1,0 +1,110 @@
+"""The places a question names, read with the administrative-division data against the index."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.knowledge import DocumentKnowledge
+from assistant.places import all_places, find_place, short_name
+from assistant.query.analysis import analyse
+from assistant.records import DocumentKind, DocumentMeta, TableSet
+
+
+def document(place: str, code: str, level: str, title: str = "") -> DocumentKnowledge:
+    meta = DocumentMeta(
+        doc_id=place,
+        source=f"{place}.txt",
+        content_hash=code,
+        title=title,
+        place=place,
+        place_code=code,
+        place_level=level,
+        kind=DocumentKind.WORK_REPORT,
+        results_year=2024,
+        plan_year=2025,
+    )
+    return DocumentKnowledge(meta, TableSet())
+
+
+BAOSHAN = document("宝山区", "310113", "区")
+BEIJING = document("北京市", "110000", "直辖市")
+INNER_MONGOLIA = document("内蒙古自治区", "150000", "自治区")
+GUANGXI = document("广西壮族自治区", "450000", "自治区")
+
+
+def never(phrase: str) -> bool:
+    return False
+
+
+def places(question: str, documents, mentioned=never):
+    return analyse(question, documents, mentioned).places
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("北京今年GDP目标", BEIJING),
+        ("北京市今年GDP目标", BEIJING),
+        ("京今年GDP目标", BEIJING),
+        ("内蒙古去年城镇新增就业", INNER_MONGOLIA),
+        ("内蒙古自治区去年城镇新增就业", INNER_MONGOLIA),
+        ("广西今年粮食产量目标", GUANGXI),
+        ("广西壮族自治区今年粮食产量目标", GUANGXI),
+    ],
+)
+def test_full_names_short_forms_and_abbreviations_name_a_document(question, expected):
+    found = places(question, [BEIJING, INNER_MONGOLIA, GUANGXI])
+    assert found.documents == (expected,) and not found.elsewhere and not found.inside
+
+
+def test_a_place_inside_an_indexed_place_must_be_in_the_evidence():
+    found = places("北京市朝阳区今年GDP目标", [BEIJING])
+    assert found.inside == ("朝阳区",) and not found.elsewhere
+    assert places("杭州今年GDP目标", [BEIJING]).elsewhere == ("杭州",)
+
+
+SHANGHAI_DISTRICTS = [p for p in all_places() if p.code.startswith("31") and p.rank == 2]
+
+
+@pytest.mark.parametrize("district", SHANGHAI_DISTRICTS, ids=lambda p: p.name)
+def test_every_shanghai_district_is_told_apart_from_the_indexed_one(district):
+    for written in (district.name, short_name(district.name)):
+        found = places(f"{written}今年GDP目标是多少", [BAOSHAN])
+        if district.code == BAOSHAN.meta.place_code:
+            assert found.documents == (BAOSHAN,), written
+        else:
+            assert found.elsewhere == (written,) and not found.documents, written
+
+
+@pytest.mark.parametrize(
+    "name", ["浦东新区", "昆山市", "义乌市", "顺德区", "江宁区", "余杭区", "长沙县"]
+)
+def test_districts_and_counties_of_other_provinces_are_elsewhere(name):
+    assert find_place(name) is not None
+    assert places(f"{name}今年GDP目标是多少", [BAOSHAN]).elsewhere == (name,)
+
+
+def test_the_city_around_the_district_is_context_or_elsewhere():
+    assert places("上海宝山今年GDP目标", [BAOSHAN]).documents == (BAOSHAN,)
+    assert places("上海市今年社零增长目标是多少", [BAOSHAN]).elsewhere == ("上海市",)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "重点转型区域类项目有几个",
+        "去年固投规模在全市第几",
+        "绿水青山就是金山银山怎么落实",
+        "城区有几个公园",
+    ],
+)
+def test_ordinary_words_are_no_places(question):
+    assert not places(question, [BAOSHAN]).named
+
+
+def test_a_place_name_running_on_into_a_name_the_documents_use():
+    def mentioned(phrase: str) -> bool:
+        return phrase == "中山公园"
+
+    assert not places("中山公园今年改造吗", [BAOSHAN], mentioned).named
+    assert places("中山今年GDP目标", [BAOSHAN], mentioned).elsewhere == ("中山",)

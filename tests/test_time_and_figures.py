@@ -1,0 +1,120 @@
+"""The time of every passage, and targets and results written in prose, on real reports."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.ingest.figures import read_figures
+from assistant.ingest.load import load_document
+from assistant.ingest.structure import parse_document
+from assistant.ingest.timing import DocumentYears, heading_time, sentence_time
+from assistant.records import Paragraph, PassageTime, Span, TimeKind
+from eval.corpora import extract_reports
+
+YEARS = DocumentYears(2024, 2025)
+PLAN = PassageTime(TimeKind.PLAN, 2025)
+RESULT = PassageTime(TimeKind.RESULT, 2024)
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory):
+    paths = extract_reports(tmp_path_factory.mktemp("reports"), ("北京市", "福建省", "四川省"))
+    return {region: parse_document(load_document(path)) for region, path in paths.items()}
+
+
+@pytest.mark.parametrize(
+    ("heading", "kind", "year"),
+    [
+        ("一、2024年工作回顾", TimeKind.RESULT, 2024),
+        ("一、过去一年工作回顾", TimeKind.RESULT, 2024),
+        ("二、2025年工作总体要求和重点任务", TimeKind.PLAN, 2025),
+        ("2025年工作安排建议", TimeKind.PLAN, 2025),
+        ("二、关于2025年工作", TimeKind.PLAN, 2025),
+    ],
+)
+def test_chapter_headings_say_their_time(heading, kind, year):
+    time = heading_time(heading, YEARS)
+    assert (time.kind, time.year) == (kind, year)
+
+
+def test_a_task_heading_inside_the_plan_is_not_a_review():
+    assert heading_time("（十）推进美丽中国先行区建设取得新成效", YEARS, chapter=False) is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "inherited", "kind", "year", "estimate"),
+    [
+        ("预计全市地区生产总值增长5.2%左右。", PLAN, TimeKind.RESULT, 2024, True),
+        (
+            "今年经济社会发展主要预期目标是：地区生产总值增长5%左右。",
+            RESULT,
+            TimeKind.PLAN,
+            2025,
+            False,
+        ),
+        ("力争到2030年建成10个万亿级产业集群。", PLAN, TimeKind.HORIZON, 2030, False),
+        ("力争2027年建成6个万亿级产业。", PLAN, TimeKind.HORIZON, 2027, False),
+        ("“十四五”以来累计建成高速公路1000公里。", RESULT, TimeKind.SPAN, 2024, False),
+        # 「较上年」 compares with last year; it does not speak of it.
+        ("力争工商业电价较上年下降3分/千瓦时以上。", PLAN, TimeKind.PLAN, 2025, False),
+        ("深化改革开放。", RESULT, TimeKind.RESULT, 2024, False),
+    ],
+)
+def test_a_sentence_refines_its_chapter(sentence, inherited, kind, year, estimate):
+    time = sentence_time(sentence, inherited, YEARS)
+    assert (time.kind, time.year, time.estimate) == (kind, year, estimate)
+
+
+def test_chapters_take_their_time_from_headings_and_order(reports):
+    beijing = reports["北京市"]
+    review = next(p for p in beijing.paragraphs if p.text.startswith("过去一年，在以习近平"))
+    green = next(p for p in beijing.paragraphs if "外调绿电规模力争达到400亿千瓦时" in p.text)
+    assert (review.time.kind, review.time.year) == (TimeKind.RESULT, 2024)
+    assert (green.time.kind, green.time.year) == (TimeKind.PLAN, 2025)
+    # 福建's chapters carry no year: the first reviews, the later ones plan.
+    fujian = reports["福建省"]
+    assert next(p for p in fujian.paragraphs if p.section).time.kind is TimeKind.RESULT
+    assert fujian.paragraphs[-1].time.kind is TimeKind.PLAN
+    # 四川's chapters are unnumbered lines: 「2024年工作回顾」「2025年工作安排建议」.
+    sichuan = reports["四川省"]
+    assert {p.time.kind for p in sichuan.paragraphs} >= {TimeKind.RESULT, TimeKind.PLAN}
+
+
+def _figures(reports, region):
+    return {(f.name, f.time.kind, f.time.year): f for f in reports[region].tables.figures}
+
+
+def test_targets_and_results_become_typed_records(reports):
+    beijing = _figures(reports, "北京市")
+    target = beijing[("地区生产总值", TimeKind.PLAN, 2025)]
+    result = beijing[("地区生产总值", TimeKind.RESULT, 2024)]
+    assert (target.value, target.qualifier, target.kind) == ("增长5%左右", "左右", "目标")
+    assert (result.value, result.kind) == ("增长5.2%左右", "预计")
+    unemployment = beijing[("城镇调查失业率", TimeKind.PLAN, 2025)]
+    assert unemployment.value == "控制在5%以内"
+    income = beijing[("居民收入", TimeKind.PLAN, 2025)]
+    assert income.value == "增长与经济增长同步"  # a target without a number, in the target list
+
+
+def test_figures_keep_ranges_lists_and_their_clause(reports):
+    fujian = _figures(reports, "福建省")
+    assert fujian[("地区生产总值", TimeKind.PLAN, 2025)].value == "增长5.0%—5.5%"
+    incomes = fujian[("城镇居民、农村居民人均可支配收入", TimeKind.RESULT, 2024)]
+    assert incomes.value == "分别增长4.6%、6.7%"
+    paragraph_texts = "\n".join(p.text for p in reports["福建省"].paragraphs)
+    assert all(f.clause in paragraph_texts for f in reports["福建省"].tables.figures)
+
+
+def test_two_indicators_in_one_clause_and_a_generic_name():
+    text = (
+        "预计全省研发经费支出约5100亿元、研发投入强度3.6%左右，"
+        "地区生产总值增长5.8%，总量达到60013亿元。"
+    )
+    paragraph = Paragraph(text, ("一、2024年工作回顾",), Span(0, len(text)), (), RESULT)
+    found = {f.name: f.value for f in read_figures([paragraph], YEARS)}
+    assert found["研发经费支出"] == "约5100亿元"
+    assert found["研发投入强度"] == "3.6%左右"
+    assert found["地区生产总值总量"] == "达到60013亿元"
+    # A clause counting objects named after the figure is left to the sentence.
+    counted = Paragraph("建成2个国家级平台。", (), Span(0, 10), (), PLAN)
+    assert read_figures([counted], YEARS) == ()
