@@ -96,6 +96,7 @@ def test_the_city_around_the_district_is_context_or_elsewhere():
         "去年固投规模在全市第几",
         "绿水青山就是金山银山怎么落实",
         "城区有几个公园",
+        "京津冀协同发展有哪些举措",
     ],
 )
 def test_ordinary_words_are_no_places(question):
