@@ -153,9 +153,7 @@ class TableAnswers:
         stated = figure.stated
         evidence = self._figure_evidence(figure)
         template = FIGURE_TEMPLATES[(stated.time.kind, stated.time.estimate)]
-        draft.say(
-            template, evidence, year=stated.time.year or "", name=stated.name, value=stated.value
-        )
+        draft.say(template, evidence, year=stated.time.year or "", clause=stated.clause)
 
     def other_time(
         self, question: Question, document: DocumentKnowledge, intent: Intent
@@ -266,14 +264,20 @@ class TableAnswers:
     ) -> Draft | None:
         """This year's target against last year's result, both stated in prose."""
         figures = [e for e in ranked if isinstance(e, Figure)]
-        target = next((f for f in figures if f.stated.time.kind is TimeKind.PLAN), None)
-        result = next((f for f in figures if f.stated.time.kind is TimeKind.RESULT), None)
-        if target is None or result is None:
+        targets = [f for f in figures if f.stated.time.kind is TimeKind.PLAN][:3]
+        results = [f for f in figures if f.stated.time.kind is TimeKind.RESULT][:3]
+        found = next(
+            (
+                (target, result, pair)
+                for target in targets
+                for result in results
+                if (pair := _same_unit(target.stated.value, result.stated.value, question))
+            ),
+            None,
+        )
+        if found is None:
             return None
-        pair = _same_unit(target.stated.value, result.stated.value, question)
-        if pair is None:
-            return None
-        first, second = pair
+        target, result, (first, second) = found
         draft = Draft()
         evidence = [self._figure_evidence(target), self._figure_evidence(result)]
         labels = (
