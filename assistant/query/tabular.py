@@ -10,7 +10,13 @@ from assistant.ingest.figures import vocabulary as figure_vocabulary
 from assistant.knowledge import DocumentKnowledge, Figure, Indicator, Project
 from assistant.query.draft import Candidate, Computation, Draft, Evidence
 from assistant.query.intent import Intent
-from assistant.query.match import Rarity, contradicts, coverage, key_terms
+from assistant.query.match import (
+    Rarity,
+    contradicts,
+    coverage,
+    key_terms,
+    misses_a_named_indicator,
+)
 from assistant.query.normalise import Question, normalise
 from assistant.query.retrieve import HybridSearch
 from assistant.query.when import asked_years, fits
@@ -101,6 +107,10 @@ class TableAnswers:
                 continue  # last year's result is not this year's target
             if isinstance(entity, Figure) and entity.stated.clause in said:
                 continue
+            if isinstance(entity, Figure) and misses_a_named_indicator(
+                question, entity.name + entity.stated.clause
+            ):
+                continue  # 「研发投入强度」 is not answered by 「投入567亿元」
             text = self._entity_text(entity)
             worded = coverage(terms, text, question) if terms else 1.0
             covered = worded
@@ -165,8 +175,11 @@ class TableAnswers:
         for _, entity in self.entities(question, document)[:3]:
             if not isinstance(entity, Figure) or fits(entity.stated.time, wanted, question):
                 continue
-            match = self.rarity.match_name(entity.name, question)
-            if match.coverage < STRONG_NAME and match.question_share < STRONG_SHARE:
+            # The question's own words must name it: 「研发投入强度」 is not 地区生产总值, however
+            # much their wordings share (…相当于地区生产总值的比例).
+            if self.rarity.asked_coverage(entity.name, question) < STRONG_NAME:
+                continue
+            if misses_a_named_indicator(question, entity.name + entity.stated.clause):
                 continue
             draft = Draft(refused=True)
             stated = entity.stated
