@@ -247,7 +247,9 @@ def format_answer(answer) -> str:
     if answer.citations:
         lines.append("\n来源：")
     for citation in answer.citations:
-        lines.append(f"[{citation.n}] {short_section(citation.section) or citation.doc}")
+        where = " › ".join(part for part in (citation.doc, short_section(citation.section)) if part)
+        when = f"（{citation.time}）" if citation.time else ""
+        lines.append(f"[{citation.n}] {where}{when}")
         lines.append("    「" + citation.quote.replace("\t", " | ").strip(" |") + "」")
     lines.append(f"（{answer.elapsed_ms:.0f} 毫秒）")
     return "\n".join(lines)

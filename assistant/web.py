@@ -139,6 +139,10 @@ def render_citation(
 ) -> str:
     """One numbered source that opens to its section path and the verbatim quote."""
     shown = short_section(citation.section) or document or citation.doc
+    if document and shown != document:
+        shown = f"{document} › {shown}"  # several documents indexed: say whose passage it is
+    if citation.time:
+        shown += f"（{citation.time}）"  # what the quote speaks of: 「2024年（预计）」
     path = SEPARATOR.join(part for part in (document, citation.section) if part)
     opened = " open" if is_open else ""
     return (
