@@ -71,7 +71,8 @@ class AssistantService:
         scope = select(checked, self.documents, self._mentioned)
         draft, resolved = self._answer(scope, checked)
         asked_years = {str(year) for year in scope.missing_years}
-        echoed = self.known_numbers | set(verify.numbers(resolved + checked)) | asked_years
+        # A number the user typed is no evidence: 「今年GDP目标是6%吗」 must not get 「是6%」.
+        echoed = self.known_numbers | asked_years | set(draft.restated)
         problems = verify.problems(draft, self.live_chunk_ids, echoed)
         if problems:
             draft = _unverified(draft)

@@ -229,6 +229,25 @@ def test_an_answer_that_fails_verification_is_replaced_by_its_evidence(
     assert answer.citations[0].quote == row_evidence.quote
 
 
+@pytest.mark.parametrize(
+    "question", ["今年实际到位外资目标是9.99亿美元吗", "外资目标定的9.99亿美元对吧"]
+)
+def test_a_number_the_user_typed_is_no_evidence(service, monkeypatch, row_evidence, question):
+    """An answer that echoes the user's figure (「是9.99亿美元」) fails verification."""
+
+    def echo(question, document):
+        return Draft(evidence=[row_evidence], lines=["是的，目标为9.99亿美元[1]。"])
+
+    monkeypatch.setattr(service.composer, "compose", echo)
+    answer = service.ask(question)
+    assert answer.refused and "9.99" not in answer.answer
+
+
+def test_a_filter_the_user_gave_may_be_said_back(service):
+    answer = service.ask("投资超过5亿元的重大项目有几个")
+    assert not answer.refused and "超过5亿元" in answer.answer
+
+
 # --- LangChain interfaces -------------------------------------------------------------------
 
 

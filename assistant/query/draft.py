@@ -33,6 +33,9 @@ class Draft:
     evidence: list[Evidence] = field(default_factory=list)
     computations: list[Computation] = field(default_factory=list)
     refused: bool = False
+    # Numbers the answer deliberately says back from the question (a filter: 「超过5亿元的」);
+    # any other number must come from the evidence or from arithmetic on it.
+    restated: list[str] = field(default_factory=list)
 
     def cite(self, *items: Evidence) -> str:
         markers = []
@@ -63,6 +66,7 @@ def merge(drafts: Sequence[Draft], labels: Sequence[str] | None = None) -> Draft
             lines[0] = templates()["per_document"].format(label=labels[index], answer=lines[0])
         merged.lines.extend(lines)
         merged.computations.extend(draft.computations)
+        merged.restated.extend(draft.restated)
     return merged
 
 

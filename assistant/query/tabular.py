@@ -373,7 +373,11 @@ class TableAnswers:
         projects, scope = selection
         if intent.superlative and projects:
             return self._extreme(projects, intent.superlative)
-        return self._count_and_sum(document, projects, scope, intent)
+        draft = self._count_and_sum(document, projects, scope, intent)
+        threshold = THRESHOLD.search(question.text)
+        if threshold:  # the filter the user gave, said back: 「投资超过5亿元的项目」
+            draft.restated.append(threshold.group(2))
+        return draft
 
     def _selection(
         self, question: Question, document: DocumentKnowledge
