@@ -294,3 +294,8 @@ def test_an_ambiguous_question_is_answered_per_document(two_plans):
 def test_years_are_relative_to_each_plan(two_plans):
     answer = two_plans.ask("江北区去年新增多少户市场主体")
     assert "5200户" in answer.answer
+
+
+def test_a_question_in_traditional_characters(service):
+    answer = service.ask("18號線寶山段投資多少？")
+    assert "15.65" in answer.answer and not answer.refused

@@ -41,3 +41,14 @@ def test_aliases_expand_to_the_documents_wording():
     assert "地区生产总值" in expand_aliases("今年gdp目标")
     assert "社会消费品零售总额" in expand_aliases("社零增长多少")
     assert "全社会固定资产投资" in normalise("固投", plan_year=2024).search_text
+
+
+@pytest.mark.parametrize(
+    ("traditional", "simplified"),
+    [
+        ("18號線寶山段投資多少", "18号线宝山段投资多少"),
+        ("今年養老床位新增多少張", "今年养老床位新增多少张"),
+    ],
+)
+def test_traditional_characters_are_folded_to_simplified(traditional, simplified):
+    assert normalise_text(traditional) == normalise_text(simplified)

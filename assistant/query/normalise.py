@@ -68,14 +68,27 @@ def normalise(question: str, plan_year: int | None) -> Question:
 
 
 def normalise_text(text: str) -> str:
-    """NFKC (full-width digits and letters), no spaces, Chinese numerals before counters."""
-    text = unicodedata.normalize("NFKC", text)
+    """Simplified characters, NFKC (full-width digits and letters), no spaces, Chinese numerals
+    before counters."""
+    text = unicodedata.normalize("NFKC", to_simplified(text))
     text = SPACES.sub("", text)
     text = YEAR_DIGITS.sub(lambda m: "".join(str(DIGIT[c]) for c in m.group(1)), text)
     text = NUMERAL_RUN.sub(lambda m: str(chinese_number(m.group(1))), text)
     return SHORT_YEAR.sub(
         lambda m: f"20{m.group(1)}年" if _plausible_short_year(m) else m.group(), text
     )
+
+
+@cache
+def _converter():
+    from opencc import OpenCC  # opencc-python-reimplemented: OpenCC's dictionaries, pure Python
+
+    return OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """「18號線寶山段投資多少」 → 「18号线宝山段投资多少」: plans are written in simplified."""
+    return _converter().convert(text)
 
 
 def _plausible_short_year(match: re.Match[str]) -> bool:
