@@ -44,7 +44,8 @@ def figure_pattern() -> re.Pattern[str]:
     words = vocabulary()
     return re.compile(
         rf"(?P<before>{_alternation(words['before'])})?(?P<number>\d+(?:\.\d+)?)"
-        rf"(?P<unit>{_alternation(words['units'])})(?P<after>{_alternation(words['after'])})?"
+        rf"(?P<unit>(?:{_alternation(words['magnitudes'])})?(?:{_alternation(words['units'])}))"
+        rf"(?P<after>{_alternation(words['after'])})?"
     )
 
 

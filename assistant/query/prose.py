@@ -136,9 +136,10 @@ class ProseAnswers:
             figured = bool(re.search(r"\d", clause)) and coverage(terms, clause, question) > 0
             return measured or figured
 
-        def score(clause: str) -> tuple[bool, float, bool]:
+        def score(clause: str) -> tuple[bool, bool, float]:
+            """A clause with the measure, then one with a figure, then the most on topic."""
             measured = bool(re.search(intent.measure, clause)) if intent.measure else True
-            return (measured, coverage(terms, clause, question), bool(re.search(r"\d", clause)))
+            return (measured, bool(re.search(r"\d", clause)), coverage(terms, clause, question))
 
         best = max(range(len(clauses)), key=lambda i: score(clauses[i]))
         first = last = best

@@ -25,6 +25,7 @@ from assistant.records import Chunk, ChunkKind, StatedFigure, TimeKind
 NAME_COVERAGE = 0.3
 QUESTION_SHARE = 0.7  # a long name mentioned by its distinctive part (「上钢一厂控污调蓄池」)
 STRONG_NAME = 0.7
+MIN_LIKENESS_CHARS = 3  # a figure named by more characters than this may match by likeness
 STRONG_SHARE = 0.7
 QUESTION_PARTS = re.compile(r"和|与|及|、|分别|各")
 ADDING = re.compile(r"一共|总共|合计|共计|总计|加起来|加一块|加在一起|之和|相加")
@@ -114,7 +115,8 @@ class TableAnswers:
             text = self._entity_text(entity)
             worded = coverage(terms, text, question) if terms else 1.0
             covered = worded
-            if isinstance(entity, Figure):  # 「新增城镇就业」 asked as 「城镇新增就业」
+            if isinstance(entity, Figure) and len(entity.name) > MIN_LIKENESS_CHARS:
+                # 「新增城镇就业」 asked as 「城镇新增就业」; a bare 「收入」 is too short to tell
                 covered = max(covered, self.rarity.asked_coverage(entity.name, question))
             if best is None or (covered, worded, score) > best[0]:
                 best = ((covered, worded, score), entity)
