@@ -554,6 +554,19 @@ def render_section(chunks: Sequence[Chunk], key: str) -> str:
 # --- page text from the index's metadata ----------------------------------------------------
 
 
+def _table(frame: Any, label: str, elem_id: str) -> None:
+    """One sortable, read-only table of the 「计划一览」 tab."""
+    gr.Dataframe(
+        frame,
+        label=label,
+        interactive=False,
+        wrap=True,
+        max_height=2000,
+        buttons=["fullscreen"],
+        elem_id=elem_id,
+    )
+
+
 def intro_html(documents: Sequence[DocumentKnowledge]) -> str:
     items = []
     for d in documents:
@@ -742,36 +755,17 @@ def build_app(service: AssistantService, settings: Settings) -> gr.Blocks:
         with gr.Tab("计划一览", id="tables"):
             indicators = indicator_frame(documents)
             projects = project_frame(documents)
-            gr.Dataframe(
-                indicators,
-                label=f"主要指标（{len(indicators)} 项，表头 ⋮ 可排序）",
-                interactive=False,
-                wrap=True,
-                max_height=2000,
-                buttons=["fullscreen"],
-                elem_id="pa-indicators",
-            )
-            gr.Dataframe(
+            _table(indicators, f"主要指标（{len(indicators)} 项，表头 ⋮ 可排序）", "pa-indicators")
+            _table(
                 as_written(projects, documents),
-                label=f"重大项目（{len(projects)} 个，表头 ⋮ 可排序）",
-                interactive=False,
-                wrap=True,
-                max_height=2000,
-                buttons=["fullscreen"],
-                elem_id="pa-projects",
+                f"重大项目（{len(projects)} 个，表头 ⋮ 可排序）",
+                "pa-projects",
             )
             gr.HTML(project_totals(documents))
             figures = figure_frame(documents)
             if len(figures):
-                gr.Dataframe(
-                    figures,
-                    label=f"文中的目标与完成值（{len(figures)} 项，来自没有指标表的文件）",
-                    interactive=False,
-                    wrap=True,
-                    max_height=2000,
-                    buttons=["fullscreen"],
-                    elem_id="pa-figures",
-                )
+                label = f"文中的目标与完成值（{len(figures)} 项，来自没有指标表的文件）"
+                _table(figures, label, "pa-figures")
             with gr.Row():
                 gr.DownloadButton("下载表格（CSV）", value=exports[0], elem_id="pa-csv")
                 gr.DownloadButton("下载表格（Excel）", value=exports[1], elem_id="pa-xlsx")

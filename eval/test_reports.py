@@ -50,7 +50,9 @@ def report_set(request, report_files, tmp_path_factory) -> tuple[dict, Report]:
     settings = Settings.from_env(corpus_dir=corpus, index_dir=root / "index")
     build_index(settings)
     gold = load_gold(EVAL_DIR / "reports" / entry["file"])
-    report = run(f"{entry['region']} report alone ({entry['file']})", AssistantService(settings), gold)
+    report = run(
+        f"{entry['region']} report alone ({entry['file']})", AssistantService(settings), gold
+    )
     report.first_run = _first_run(entry)
     return entry, report
 
