@@ -137,9 +137,11 @@ class ProseAnswers:
             return measured or figured
 
         def score(clause: str) -> tuple[bool, bool, float]:
-            """A clause with the measure, then one with a figure, then the most on topic."""
+            """A clause with the measure, then one on topic with a figure, then the most on topic
+            (「力争营收达到1200亿元」, never a figure about something else)."""
             measured = bool(re.search(intent.measure, clause)) if intent.measure else True
-            return (measured, bool(re.search(r"\d", clause)), coverage(terms, clause, question))
+            covered = coverage(terms, clause, question)
+            return (measured, covered > 0 and bool(re.search(r"\d", clause)), covered)
 
         best = max(range(len(clauses)), key=lambda i: score(clauses[i]))
         first = last = best
