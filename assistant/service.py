@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 MAX_QUESTION_CHARS = 500
 CLOSEST_PASSAGES = 3
+COVERAGE_NAMED = 3  # a refusal names this many indexed documents, then 「等N份文件」
 
 
 class AssistantService:
@@ -167,8 +168,8 @@ class AssistantService:
 
     @cached_property
     def known_numbers(self) -> frozenset[str]:
-        """Numbers the documents' metadata states: years, 文号, dates."""
-        found: set[str] = set()
+        """Numbers the documents' metadata states (years, 文号, dates) and how many there are."""
+        found: set[str] = {str(len(self.documents))}
         for document in self.documents:
             meta = document.meta
             described = " ".join((meta.title, meta.number, *meta.dates))
@@ -177,9 +178,13 @@ class AssistantService:
         return frozenset(found)
 
     def coverage_text(self) -> str:
-        """「本助手收录的文件为《…》（文号，含…年执行情况与…年计划）。」"""
-        described = [_coverage_of(d.meta) for d in self.documents]
-        return templates()["coverage"].format(documents="、".join(described))
+        """「本助手收录的文件为《…》（文号，含…年执行情况与…年计划）。」, naming a few at most."""
+        described = "、".join(_coverage_of(d.meta) for d in self.documents[:COVERAGE_NAMED])
+        if len(self.documents) > COVERAGE_NAMED:
+            described = templates()["coverage_more"].format(
+                named=described, count=len(self.documents)
+            )
+        return templates()["coverage"].format(documents=described)
 
     def _refusal(self, template: str, **values: object) -> Draft:
         draft = Draft(refused=True)

@@ -299,3 +299,21 @@ def test_years_are_relative_to_each_plan(two_plans):
 def test_a_question_in_traditional_characters(service):
     answer = service.ask("18號線寶山段投資多少？")
     assert "15.65" in answer.answer and not answer.refused
+
+
+def test_a_refusal_names_a_few_documents_then_how_many(tmp_path):
+    from assistant.indexer import build_index
+    from assistant.service import AssistantService
+    from assistant.settings import Settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = SYNTHETIC.read_text(encoding="utf-8")
+    for name in ("江北区", "江南区", "沙坪坝区", "九龙坡区"):
+        (corpus / f"{name}.txt").write_text(text.replace("江北区", name), encoding="utf-8")
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", embedder="fake")
+    build_index(settings)
+    answer = AssistantService(settings).ask("杭州今年GDP目标是多少")
+    assert answer.refused and "等4份文件" in answer.answer
+    named = [name for name in ("江北区", "江南区", "沙坪坝区", "九龙坡区") if name in answer.answer]
+    assert len(named) == 3
