@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 
+from assistant.ingest.timing import YEAR
 from assistant.records import (
     Chunk,
     ChunkKind,
@@ -27,7 +28,6 @@ from assistant.records import (
 SECTION_SEPARATOR = " › "
 SENTENCE = re.compile(r"[^。！？；!?;]*[。！？；!?;]+[”’」）)]*|[^。！？；!?;]+$")
 CLAUSE = re.compile(r"[^，、,]*[，、,]|[^，、,]+$")
-YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?=年)")
 
 
 @cache

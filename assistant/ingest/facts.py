@@ -14,13 +14,13 @@ from functools import cache
 from pathlib import Path
 
 from assistant.ingest.blocks import Block, BlockKind
+from assistant.ingest.timing import YEAR
 from assistant.places import SUFFIXES, Place, PlaceMention, PlaceReader, resolve
 from assistant.records import DocumentKind, DocumentMeta
 
 FACTS_VOCABULARY = Path(__file__).resolve().parent.parent / "resources" / "facts.toml"
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［（(]\d{4}[〕\]］）)]\d+号")
 DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
-YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
 # A line that opens with a month or a numeric date: a date line or a delivery line.
 DATED = re.compile(r"^(?:\d{4}年\d{1,2}月|\d{4}[-/.]\d{1,2}[-/.]\d{1,2})")
 # A numbered section heading (一、 （二） 3. 附件1): never the document's title.
