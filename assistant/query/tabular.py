@@ -202,8 +202,14 @@ class TableAnswers:
         return None
 
     def strong_match(self, question: Question, document: DocumentKnowledge) -> bool:
-        """The question plainly names one row (「轨交18号线二期今年什么目标」)."""
+        """The question plainly names one table row (「轨交18号线二期今年什么目标」).
+
+        A prose figure does not count: 「怎么保粮食安全」 asks for measures even where the text
+        states a 粮食产量 target.
+        """
         for _, entity in self.entities(question, document)[:3]:
+            if isinstance(entity, Figure):
+                continue
             match = self.rarity.match_name(_entity_name(entity), question)
             if match.coverage >= STRONG_NAME or match.question_share >= STRONG_SHARE:
                 return True
