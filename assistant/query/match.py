@@ -24,10 +24,6 @@ QUESTION_WORDS = re.compile(
 )
 # Words that say how a figure is measured or what was done, rather than what it is about:
 # they count for little when deciding whether a passage answers the question.
-SOFT_WORDS = frozenset(
-    "数量 占比 比例 规模 总量 金额 水平 面积 达到 新增 新建 完成 实现 开展 推进 提供 发放 实际 "
-    "入选 增加 提高 共有 累计 全年 今年 去年 目标 计划 要求 预计".split()
-)
 SOFT_WEIGHT = 0.3
 PARTIAL_CREDIT = 0.5
 CONTRASTS = (
@@ -115,7 +111,7 @@ def key_terms(question: Question, rarity: Rarity, ignore: Iterable[str] = ()) ->
         if word in STOPWORDS or word in ignored or re.fullmatch(r"[\d.]+", word) or len(word) < 2:
             continue
         weight = rarity.word_weight(word)
-        if word in SOFT_WORDS:
+        if word in _soft_words():
             weight *= SOFT_WEIGHT
         elif not rarity.known(word):
             weight *= UNKNOWN_WEIGHT
@@ -133,7 +129,9 @@ def coverage(terms: dict[str, float], text: str, question: Question) -> float:
         if term in text or any(e in text and _alias_of(term, e) for e in question.expansions):
             found += weight
         elif any(canonical in text for canonical in _canonical(term)):
-            found += weight * PARTIAL_CREDIT  # 「外贸」 is met, loosely, by 「进出口总额」
+            # A named indicator's wording is the indicator (研发投入强度 = 研究与试验发展经费投入
+            # 强度); another alias's is only close (小巨人 → 专精特新).
+            found += weight * (1.0 if _is_indicator_name(term) else PARTIAL_CREDIT)
         elif len(term) >= 3:
             # 「科技成果转化」 against 「成果转化」: part of a long word is half a match.
             pieces = bigrams(term)
@@ -170,10 +168,22 @@ def _other_number(question: str, text: str) -> bool:
     return False
 
 
+def _soft_words() -> frozenset[str]:
+    from assistant.query.analysis import vocabulary
+
+    return frozenset(vocabulary()["soft_words"])
+
+
 def _document_words() -> list[str]:
     from assistant.query.analysis import vocabulary
 
     return vocabulary()["document_words"]
+
+
+def _is_indicator_name(term: str) -> bool:
+    from assistant.query.normalise import required_names
+
+    return term.lower() in required_names()
 
 
 def _canonical(term: str) -> tuple[str, ...]:
