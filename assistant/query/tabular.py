@@ -118,11 +118,13 @@ class TableAnswers:
             if isinstance(entity, Figure) and len(entity.name) > MIN_LIKENESS_CHARS:
                 # 「新增城镇就业」 asked as 「城镇新增就业」; a bare 「收入」 is too short to tell
                 covered = max(covered, self.rarity.asked_coverage(entity.name, question))
-            if best is None or (covered, worded, score) > best[0]:
-                best = ((covered, worded, score), entity)
+            # Likeness of the name and the question's own words both count: 「城镇新增就业连续4年
+            # 超过90万人」 answers 「连续几年超过90万人」 better than the bare 「城镇新增就业」.
+            if best is None or (covered + worded, covered, score) > best[0]:
+                best = ((covered + worded, covered, score), entity)
         if best is None:
             return None
-        (covered, _, _), entity = best
+        (_, covered, _), entity = best
         if contradicts(question, self._entity_text(entity)):
             return None
         draft = Draft()
