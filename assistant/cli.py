@@ -48,6 +48,10 @@ def _parser() -> argparse.ArgumentParser:
 
     tables = commands.add_parser("tables", parents=[common], help="输出文档中的表格")
     tables.add_argument("--format", choices=("md", "csv", "json"), default="md")
+    tables.add_argument(
+        "--indicator",
+        help="一个指标在所有文件中的目标与完成值（CSV），例如：--indicator 地区生产总值",
+    )
     tables.set_defaults(handler=_run_tables)
 
     ask = commands.add_parser("ask", parents=[common], help="提问（回答附原文出处）")
@@ -131,6 +135,14 @@ def _run_tables(settings: Settings, args: argparse.Namespace) -> int:
     documents, problems = parse_corpus(settings)
     for problem in problems:
         print(f"跳过 {problem}", file=sys.stderr)
+    if args.indicator:
+        from assistant.indicators import as_csv, indicator_rows
+
+        rows = indicator_rows(documents, args.indicator)
+        sys.stdout.write(as_csv(rows))
+        if not rows:
+            print(f"文件中未找到指标「{args.indicator}」", file=sys.stderr)
+        return 0 if rows else 1
     labelled = [(d.meta.title or d.meta.source, d.tables) for d in documents]
     sys.stdout.write(render_tables(labelled, args.format))
     return 0 if documents else 1

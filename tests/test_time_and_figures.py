@@ -118,3 +118,30 @@ def test_two_indicators_in_one_clause_and_a_generic_name():
     # A clause counting objects named after the figure is left to the sentence.
     counted = Paragraph("建成2个国家级平台。", (), Span(0, 10), (), PLAN)
     assert read_figures([counted], YEARS) == ()
+
+
+def test_one_indicator_across_documents_as_csv(tmp_path, capsys):
+    """`python -m assistant tables --indicator GDP`: each document's target and result rows."""
+    import csv
+    import io
+    import shutil
+
+    from assistant.cli import main
+    from tests.conftest import PLAN
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for path in extract_reports(tmp_path / "reports", ("北京市", "江苏省")).values():
+        shutil.copy(path, corpus / path.name)
+    shutil.copy(PLAN, corpus / PLAN.name)
+    where = ["--corpus", str(corpus), "--index", str(tmp_path / "index")]
+    assert main(["tables", "--indicator", "GDP", *where]) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert rows[0][:6] == ["文件", "地点", "层级", "年份", "类型", "指标"]
+    found = {(row[1], row[3], row[4]): row[6] for row in rows[1:]}
+    assert found[("北京市", "2025", "目标")] == "增长5%左右"
+    assert found[("北京市", "2024", "预计")] == "增长5.2%左右"
+    assert found[("江苏省", "2025", "目标")] == "增长5%以上"
+    assert found[("宝山区", "2024", "目标")] == "可比增长5%左右，与全市保持同步"
+    assert all(row[5].endswith("生产总值") for row in rows[1:])  # not 单位地区生产总值能耗
+    assert main(["tables", "--indicator", "人均寿命指数", *where]) == 1
