@@ -44,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
 
     index = commands.add_parser("index", parents=[common], help="建立或更新索引")
     index.add_argument("--quiet", action="store_true", help="不显示进度条")
+    index.add_argument(
+        "--prune", action="store_true", help="允许一次移除超过一半的已索引文件（文件确已删除时）"
+    )
     index.set_defaults(handler=_run_index)
 
     tables = commands.add_parser("tables", parents=[common], help="输出文档中的表格")
@@ -81,9 +84,10 @@ def _parser() -> argparse.ArgumentParser:
 def _run_index(settings: Settings, args: argparse.Namespace) -> int:
     from assistant.indexer import build_index
 
-    report = build_index(settings, progress=_progress_bar if not args.quiet else _no_bar)
+    bar = _progress_bar if not args.quiet else _no_bar
+    report = build_index(settings, progress=bar, prune=args.prune)
     print(_format_index_report(report))
-    return 0 if report.documents else 1
+    return 0 if report.documents and not (report.problems or report.withheld) else 1
 
 
 def _progress_bar(total: int, label: str):
@@ -106,6 +110,15 @@ def _format_index_report(report) -> str:
     ]
     lines.extend(_describe(document) for document in report.indexed)
     lines.extend(f"注意：{warning}" for warning in report.warnings)
+    if report.kept:
+        lines.append(f"保留 {len(report.kept)} 个现在无法读取的文件的已索引版本：")
+        lines.extend(f"  - {source}" for source in report.kept)
+    if report.withheld:
+        lines.append(
+            f"未移除 {len(report.withheld)} 个已不在文档目录中的文件（超过已索引文件的一半，"
+            "可能是目录未挂载或放错了位置）。确需移除时，请加 --prune 重新运行："
+        )
+        lines.extend(f"  - {source}" for source in report.withheld)
     if report.problems:
         lines.append(f"跳过 {len(report.problems)} 个文件：")
         lines.extend(f"  - {problem}" for problem in report.problems)

@@ -55,6 +55,8 @@ class IndexReport:
     problems: list[DocumentError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # e.g. a 合计 the projects do not add up to
     indexed: list[IndexedDocument] = field(default_factory=list)  # every live document, as read
+    kept: list[str] = field(default_factory=list)  # unreadable now: their indexed copy stays
+    withheld: list[str] = field(default_factory=list)  # gone, but too many to remove without prune
     chunks: int = 0
     tables: int = 0
     rows: int = 0
@@ -106,8 +108,13 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def build_index(settings: Settings, progress: ProgressFactory = no_progress) -> IndexReport:
-    """Bring the index in line with the corpus; see the module docstring for the guarantees."""
+def build_index(
+    settings: Settings, progress: ProgressFactory = no_progress, *, prune: bool = False
+) -> IndexReport:
+    """Bring the index in line with the corpus; see the module docstring for the guarantees.
+
+    ``prune``: allow removing more than half of the indexed documents in one build.
+    """
     from assistant.embed import embedder_id
     from assistant.ingest.load import discover_documents
 
@@ -121,6 +128,9 @@ def build_index(settings: Settings, progress: ProgressFactory = no_progress) -> 
         reusable = _reusable(previous, embedder)
         plan = _plan(settings.corpus_dir, paths, reusable, report)
         documents = _index_changed(settings, plan, reusable, report, progress)
+        indexed = previous.by_hash() if previous and previous.embedder == embedder else {}
+        documents += _kept_out_of_sight(settings.corpus_dir, indexed, documents, report, prune)
+        documents.sort(key=lambda d: d.meta.source)
         manifest = Manifest(embedder, PIPELINE_VERSION, tuple(documents))
         report.removed = sorted(
             d.meta.source for h, d in reusable.items() if h not in manifest.by_hash()
@@ -135,6 +145,38 @@ def build_index(settings: Settings, progress: ProgressFactory = no_progress) -> 
     report.rows = sum(d.row_count for d in manifest.documents)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _kept_out_of_sight(
+    corpus: Path,
+    indexed: dict[str, IndexedDocument],
+    documents: Sequence[IndexedDocument],
+    report: IndexReport,
+    prune: bool,
+) -> list[IndexedDocument]:
+    """A build never removes what it cannot see.
+
+    An indexed document whose file can no longer be read (permissions, a broken new version)
+    keeps its indexed copy; one whose file is really gone is removed, unless that would remove
+    more than half of the index (an empty or unmounted corpus folder) without ``prune``.
+    """
+    present = {d.meta.source for d in documents}
+    unreadable = {_relative(problem.path, corpus) for problem in report.problems}
+    missing = [d for d in indexed.values() if d.meta.source not in present]
+    kept = [d for d in missing if d.meta.source in unreadable or (corpus / d.meta.source).exists()]
+    gone = [d for d in missing if d not in kept]
+    report.kept = sorted(d.meta.source for d in kept)
+    if gone and not prune and len(gone) * 2 > len(indexed):
+        report.withheld = sorted(d.meta.source for d in gone)
+        kept += gone
+    return kept
+
+
+def _relative(path: str, corpus: Path) -> str:
+    try:
+        return Path(path).relative_to(corpus).as_posix()
+    except ValueError:
+        return path
 
 
 def _reusable(previous: Manifest | None, embedder: str) -> dict[str, IndexedDocument]:
@@ -195,7 +237,7 @@ def _index_changed(
             fresh.append(parsed)
     if fresh:
         documents.extend(_embed_and_store(settings, fresh, report, progress))
-    return sorted(documents, key=lambda d: d.meta.source)
+    return documents
 
 
 def _parse(item: _Planned, report: IndexReport) -> ParsedDocument | None:

@@ -89,6 +89,38 @@ def test_removed_document_is_dropped(settings, corpus):
     assert ChunkStore.open(settings).doc_hashes() == live_hashes(settings)
 
 
+def test_an_empty_corpus_folder_removes_nothing_without_prune(
+    settings, corpus, capsys, monkeypatch
+):
+    monkeypatch.setenv("ASSISTANT_EMBEDDER", "fake")
+    build_index(settings)
+    before = live_hashes(settings)
+    for path in corpus.iterdir():
+        path.unlink()  # an unmounted share looks like this
+    where = ["--corpus", str(corpus), "--index", str(settings.index_dir)]
+    assert main(["index", "--quiet", *where]) == 1
+    assert "--prune" in capsys.readouterr().out
+    assert live_hashes(settings) == before
+    assert ChunkStore.open(settings).doc_hashes() == before
+    assert main(["index", "--quiet", "--prune", *where]) == 1  # nothing left to index
+    assert not read_manifest(settings).documents
+
+
+def test_a_document_that_can_no_longer_be_read_keeps_its_indexed_copy(
+    settings, corpus, capsys, monkeypatch
+):
+    monkeypatch.setenv("ASSISTANT_EMBEDDER", "fake")
+    build_index(settings)
+    before = live_hashes(settings)
+    (corpus / "jiangbei-2026-plan.txt").write_bytes(bytes(range(256)) * 40)  # a broken new version
+    where = ["--corpus", str(corpus), "--index", str(settings.index_dir)]
+    assert main(["index", "--quiet", *where]) == 1
+    out = capsys.readouterr().out
+    assert "保留 1 个" in out and "jiangbei-2026-plan.txt" in out
+    assert live_hashes(settings) == before
+    assert ChunkStore.open(settings).doc_hashes() == before
+
+
 def test_bad_files_are_reported_by_name_and_the_rest_indexed(settings, corpus):
     (corpus / "empty.txt").write_text("", encoding="utf-8")
     (corpus / "binary.txt").write_bytes(bytes(range(256)) * 40)
@@ -162,7 +194,7 @@ def test_cli_index_prints_a_summary(settings, corpus, capsys, monkeypatch):
     (corpus / "notes.xls").write_bytes(b"x")
     code = main(["index", "--quiet", "--corpus", str(corpus), "--index", str(settings.index_dir)])
     out = capsys.readouterr().out
-    assert code == 0
+    assert code == 1  # a skipped file is reported and makes the run fail, the rest is indexed
     assert "已索引 2 个文档" in out
     assert "notes.xls" in out
     code = main(["index", "--quiet", "--corpus", str(corpus), "--index", str(settings.index_dir)])
