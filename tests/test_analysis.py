@@ -60,6 +60,7 @@ def test_full_names_short_forms_and_abbreviations_name_a_document(question, expe
 def test_a_place_inside_an_indexed_place_must_be_in_the_evidence():
     found = places("北京市朝阳区今年GDP目标", [BEIJING])
     assert found.inside == ("朝阳区",) and not found.elsewhere
+    assert found.containing == (BEIJING,)
     assert places("杭州今年GDP目标", [BEIJING]).elsewhere == ("杭州",)
 
 

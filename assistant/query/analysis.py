@@ -34,6 +34,7 @@ class PlacesAsked:
     documents: tuple[DocumentKnowledge, ...] = ()  # documents about a place the question names
     inside: tuple[str, ...] = ()  # places inside an indexed document's place (杭州 in 浙江)
     elsewhere: tuple[str, ...] = ()  # places no indexed document is about or inside
+    containing: tuple[DocumentKnowledge, ...] = ()  # the documents the ``inside`` places lie in
 
     @property
     def named(self) -> bool:
@@ -81,7 +82,7 @@ def places_asked(
     places: list[tuple[str, Place]] = []
     for mention in reader.mentions(text):
         place = resolve(mention, context)
-        if not _is_own(place, mention.text, documents, own) and _a_name_used(
+        if not _named(place, mention.text, documents, own) and _a_name_used(
             text, mention.start, mention.text, mentioned
         ):
             continue  # 「中山公园」 in a question about a park the documents name
@@ -94,8 +95,11 @@ def _reader(context: tuple[Place, ...]) -> PlaceReader:
     return PlaceReader(context)
 
 
-def _is_own(place: Place, written: str, documents: Sequence[DocumentKnowledge], own: dict) -> bool:
-    return any(own[d.meta.doc_id] == place or written in d.own_names for d in documents)
+def _named(
+    place: Place, written: str, documents: Sequence[DocumentKnowledge], own: dict
+) -> list[DocumentKnowledge]:
+    """The documents about the place a mention names (by division, or by their own names)."""
+    return [d for d in documents if own[d.meta.doc_id] == place or written in d.own_names]
 
 
 def _a_name_used(text: str, start: int, written: str, mentioned: Callable[[str], bool]) -> bool:
@@ -112,24 +116,32 @@ def _relate(
     places: list[tuple[str, Place]], documents: Sequence[DocumentKnowledge], own: dict
 ) -> PlacesAsked:
     named: list[DocumentKnowledge] = []
+    containing: list[DocumentKnowledge] = []
     inside: list[str] = []
     elsewhere: list[str] = []
     chosen = [p for _, p in places]
     for written, place in places:
         if any(other.within(place) for other in chosen):
             continue  # 「上海宝山」: the city only says where 宝山 is
-        matches = [d for d in documents if own[d.meta.doc_id] == place or written in d.own_names]
+        matches = _named(place, written, documents, own)
+        around = [d for d in documents if own[d.meta.doc_id] and place.within(own[d.meta.doc_id])]
         if matches:
             named.extend(m for m in matches if m not in named)
         elif any(o is not None and o.within(place) for o in own.values()):
             elsewhere.append(written)  # 「上海市」 for a district's plan: the whole city
         elif any(_context_of(written, d) for d in documents):
             continue  # 「临江市江北区」: the document names its own city
-        elif any(o is not None and place.within(o) for o in own.values()):
+        elif around:
             inside.append(written)
+            containing.extend(d for d in around if d not in containing)
         else:
             elsewhere.append(written)
-    return PlacesAsked(tuple(named), tuple(dict.fromkeys(inside)), tuple(dict.fromkeys(elsewhere)))
+    return PlacesAsked(
+        tuple(named),
+        tuple(dict.fromkeys(inside)),
+        tuple(dict.fromkeys(elsewhere)),
+        tuple(containing),
+    )
 
 
 def _context_of(written: str, document: DocumentKnowledge) -> bool:

@@ -6,8 +6,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.knowledge import DocumentKnowledge
-from assistant.places import find_place, short_name
-from assistant.query.analysis import analyse, document_place
+from assistant.places import short_name
+from assistant.query.analysis import analyse
 from assistant.query.normalise import Question, normalise
 
 
@@ -39,8 +39,7 @@ def select(
     normalised = {d.meta.doc_id: normalise(question, d.meta.plan_year) for d in documents}
     if places.elsewhere and not (places.documents or places.inside):
         return Scope((), foreign_places=places.elsewhere)
-    candidates = list(places.documents) or [d for d in documents if _contains(d, places.inside)]
-    candidates = candidates or list(documents)
+    candidates = list(places.documents or places.containing or documents)
     covered = [d for d in candidates if _covers_years(d, normalised[d.meta.doc_id], mentioned)]
     if not covered:
         asked = {y for d in candidates for y in normalised[d.meta.doc_id].years}
@@ -54,12 +53,6 @@ def select(
 def place_name(place: str) -> str:
     """「嘉定区」 → 「嘉定」: how a text usually names a neighbour."""
     return short_name(place)
-
-
-def _contains(document: DocumentKnowledge, inside: Sequence[str]) -> bool:
-    own = document_place(document)
-    named = [find_place(name) for name in inside]
-    return own is not None and any(p is not None and p.within(own) for p in named)
 
 
 def _covers_years(
