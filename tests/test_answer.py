@@ -9,8 +9,10 @@ import pytest
 
 from assistant.errors import InvalidQuestionError
 from assistant.query import verify
+from assistant.query.answer import question_parts
 from assistant.query.draft import Computation, Draft, Evidence
-from assistant.records import Answer
+from assistant.query.sentences import topic_of
+from assistant.records import Answer, Chunk, ChunkKind, Span
 from tests.conftest import PLAN, SYNTHETIC
 
 
@@ -317,3 +319,44 @@ def test_a_refusal_names_a_few_documents_then_how_many(tmp_path):
     assert answer.refused and "等4份文件" in answer.answer
     named = [name for name in ("江北区", "江南区", "沙坪坝区", "九龙坡区") if name in answer.answer]
     assert len(named) == 3
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        ("招商大会签了多少项目、金额多少", ["招商大会签了多少项目", "金额多少"]),
+        ("GDP、CPI目标是多少", ["GDP、CPI目标是多少"]),
+        ("办了多少场文旅活动，多少人次参与", ["办了多少场文旅活动", "多少人次参与"]),
+    ],
+)
+def test_question_parts(question, parts):
+    assert question_parts(question) == parts
+
+
+def test_a_lead_sentence_is_the_topic_of_the_sentences_after_it():
+    quote = (
+        "深化川渝相互赋能、一体发展。实施320个年度共建项目，加快推进成渝中线高铁。提升协作水平。"
+    )
+    chunk = _paragraph(quote)
+    assert (
+        topic_of(chunk, "实施320个年度共建项目，加快推进成渝中线高铁。")
+        == "深化川渝相互赋能、一体发展。"
+    )
+    assert topic_of(chunk, "深化川渝相互赋能、一体发展。") == ""
+    assert (
+        topic_of(_paragraph("地区生产总值增长5%左右，居民收入同步增长。"), "居民收入同步增长。")
+        == ""
+    )
+
+
+def _paragraph(quote: str) -> Chunk:
+    return Chunk(
+        chunk_id="c1",
+        doc_id="d",
+        doc_hash="h",
+        kind=ChunkKind.PARAGRAPH,
+        text=quote,
+        quote=quote,
+        section=("2025年工作安排",),
+        span=Span(0, len(quote)),
+    )

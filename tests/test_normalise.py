@@ -17,6 +17,10 @@ from assistant.query.normalise import chinese_number, expand_aliases, normalise,
         ("一网通办怎么样", "一网通办怎么样"),
         ("十四五规划", "十四五规划"),
         ("轨交18号线二期", "轨交18号线二期"),
+        ("“十百千万”人才行动", "“十百千万”人才行动"),  # units only: a name, not 1110
+        ("力争哪一年建成", "力争哪一年建成"),
+        ("要建好的是哪四个城区", "要建好的是哪4个城区"),
+        ("一千零五十个", "1050个"),
     ],
 )
 def test_normalise_text(typed, expected):

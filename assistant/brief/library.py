@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from assistant.query.prose import sentences
+from assistant.query.sentences import sentences
 from assistant.records import Chunk, ChunkKind
 
 if TYPE_CHECKING:

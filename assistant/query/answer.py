@@ -13,7 +13,7 @@ from assistant.query.draft import Candidate, Draft, merge
 from assistant.query.intent import Intent, read_intent
 from assistant.query.match import QUESTION_WORDS, Rarity, key_terms
 from assistant.query.normalise import Question, normalise
-from assistant.query.prose import ProseAnswers
+from assistant.query.prose import STATED_QUANTITY, ProseAnswers
 from assistant.query.retrieve import HybridSearch
 from assistant.query.tabular import TableAnswers
 
@@ -22,11 +22,6 @@ FACT_COVERAGE = 0.6
 TABLE_PREFERENCE = 0.1
 OWN_SUBJECT_WEIGHT = 4.0  # a rare word of its own: 「跨国公司地区总部又有几家」
 PART_SEPARATOR = re.compile(r"[，,？?；;。！!\s]+|(?:，|,)?(?:另外|以及|还有|同时)")
-CHINESE_DIGITS = "一二两三四五六七八九十百千"
-STATED_QUANTITY = re.compile(
-    rf"\d|第[{CHINESE_DIGITS}]+|[{CHINESE_DIGITS}]+[个家项届次名位批大条座所倍成]|"
-    r"[万亿]{1,2}(?:元|美元|人次|人|吨|千瓦)"
-)
 ASKING = re.compile(
     r"多少|几|哪|什么|啥|怎么|如何|是否|吗|呢$"
 )  # a typed row wins a near tie against a sentence
@@ -68,6 +63,9 @@ class Composer:
             said = {line for d in drafts for line in d.lines}
             if found and not set(found.lines) <= said:
                 drafts.append(found)
+        answered = [d for d in drafts if not d.refused]
+        if answered and len(answered) < len(drafts):
+            drafts = answered  # 「未给出2025年目标」 for the whole, yet its parts are there
         return merge(drafts) if drafts else None
 
     def _has_own_subject(self, question: Question, document: DocumentKnowledge) -> bool:
@@ -113,6 +111,9 @@ def question_parts(text: str) -> list[str]:
     pieces = [p for p in PART_SEPARATOR.split(text) if len(p) >= 2]
     if sum(bool(ASKING.search(p)) for p in pieces) >= 2:
         return pieces
+    listed = [p for p in text.rstrip("？?。").split("、") if len(p) >= 2]
+    if len(listed) >= 2 and all(ASKING.search(p) for p in listed):
+        return listed  # 「签了多少项目、金额多少」, but not 「GDP、CPI目标是多少」
     each = EACH.match(text.rstrip("？?。"))
     if each and ASKING.search(each.group(4)):
         return [each.group(1) + each.group(4), each.group(2) + each.group(4)]

@@ -106,8 +106,14 @@ def key_terms(question: Question, rarity: Rarity, ignore: Iterable[str] = ()) ->
     ``ignore``: words that say nothing about the answer, such as the district's own name.
     """
     ignored = set(ignore) | set(_document_words())
+    content = _content(question.text)
+    for name in ignore:
+        longer = [o[len(name) :] for o in ignore if o.startswith(name) and o != name]
+        ignored.update(longer)  # 「宝山区」 leaves 「区」, but 「宝山区委书记」 keeps 「区委」
+        if not any(name.startswith(other) and other != name for other in ignore):
+            content = content.replace(name, " ")  # 「湖南岳阳」 is not 湖/南岳/阳
     terms: dict[str, float] = {}
-    for word in rarity.tokenizer.words(_content(question.text)):
+    for word in rarity.tokenizer.words(content):
         if word in STOPWORDS or word in ignored or re.fullmatch(r"[\d.]+", word) or len(word) < 2:
             continue
         weight = rarity.word_weight(word)

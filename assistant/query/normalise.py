@@ -73,7 +73,7 @@ def normalise_text(text: str) -> str:
     text = unicodedata.normalize("NFKC", to_simplified(text))
     text = SPACES.sub("", text)
     text = YEAR_DIGITS.sub(lambda m: "".join(str(DIGIT[c]) for c in m.group(1)), text)
-    text = NUMERAL_RUN.sub(lambda m: str(chinese_number(m.group(1))), text)
+    text = NUMERAL_RUN.sub(_digits_if_numeral, text)
     return SHORT_YEAR.sub(
         lambda m: f"20{m.group(1)}年" if _plausible_short_year(m) else m.group(), text
     )
@@ -96,6 +96,26 @@ def _plausible_short_year(match: re.Match[str]) -> bool:
     return 10 <= int(match.group(1)) <= 40 and not match.string[: match.start()].endswith(
         ("近", "第")
     )
+
+
+def _digits_if_numeral(match: re.Match[str]) -> str:
+    """「一百二十个」 → 「120个」; 「十百千万」 (units only: a name) stays as written."""
+    numeral = match.group(1)
+    if numeral == "一" and match.string[: match.start()].endswith(("哪", "某")):
+        return numeral  # 「哪一年」 asks which year; 「哪四个」 still counts four
+    return str(chinese_number(numeral)) if well_formed(numeral) else numeral
+
+
+def well_formed(numeral: str) -> bool:
+    """Each unit follows a digit (a leading 十 excepted), and units fall: 二百零五, 十八."""
+    previous_unit = 10_000
+    for index, ch in enumerate(numeral):
+        if ch in UNIT:
+            before = numeral[index - 1] if index else ""
+            if UNIT[ch] >= previous_unit or not (before in DIGIT or (ch == "十" and not before)):
+                return False
+            previous_unit = UNIT[ch]
+    return True
 
 
 def chinese_number(numeral: str) -> int:

@@ -19,11 +19,11 @@ from assistant.query.match import (
 )
 from assistant.query.normalise import Question
 from assistant.query.retrieve import Hit, HybridSearch
+from assistant.query.sentences import is_lead, sentences, topic_of
 from assistant.query.tabular import AMOUNT, plain
 from assistant.query.when import asked_years, sentence_fits
 from assistant.records import Chunk, ChunkKind
 
-SENTENCE = re.compile(r"[^。；！？]+[。；！？]?")
 CLAUSE = re.compile(r"[^，。；]+[，。；]?")
 ENUMERATION = re.compile(
     r"^(一是|二是|三是|四是|五是|六是|首先|其次|再次|最后|第[一二三四五六七八九十]+[，、])"
@@ -33,11 +33,11 @@ LIST_COVERAGE = 0.5
 CLAUSE_WINDOW = 100
 FACT_HITS = 12
 MEASURED_CLAUSE_COVERAGE = 0.4
-
-
-def sentences(text: str) -> list[str]:
-    """Verbatim sentences (a table row's cells stay tab-separated, as in the document)."""
-    return [s for s in SENTENCE.findall(text) if s.strip()]
+CHINESE_DIGITS = "一二两三四五六七八九十百千"
+STATED_QUANTITY = re.compile(
+    rf"\d|第[{CHINESE_DIGITS}]+|[{CHINESE_DIGITS}]+[个家项届次名位批大条座所倍成]|"
+    r"[万亿]{1,2}(?:元|美元|人次|人|吨|千瓦)|[百千万亿]+级"  # 「达到万亿级规模」
+)
 
 
 def readable(text: str) -> str:
@@ -79,15 +79,11 @@ class ProseAnswers:
                 context = "".join(hit.chunk.section[-1:]) + sentence
                 if misses_a_named_indicator(question, context):
                     continue
-                if intent.measure and not self._measured_clause_on_topic(
+                if intent.quantity and not self._measured_clause_on_topic(
                     sentence, terms, question, intent
                 ):
                     continue
-                covered = (
-                    coverage(terms, hit.chunk.section[-1:][0] + sentence, question)
-                    if (hit.chunk.section)
-                    else coverage(terms, sentence, question)
-                )
+                covered = coverage(terms, topic_of(hit.chunk, sentence) + context, question)
                 rank = covered + (0.15 if intent.quantity and re.search(r"\d", sentence) else 0)
                 if best is None or rank > best[1]:
                     best = (covered, rank, hit.chunk, sentence)
@@ -112,15 +108,17 @@ class ProseAnswers:
     def _measured_clause_on_topic(
         sentence: str, terms: dict[str, float], question: Question, intent: Intent
     ) -> bool:
-        """「位居全市第1」 answers 「排第几」 only in a clause about what was asked."""
+        """「位居全市第1」 answers 「排第几」 only in a clause about what was asked, and
+        「数字经济核心产业增加值超过6000亿元」 does not answer for 高技术制造业."""
         # The unit asked for (美元 in 「多少亿美元」) says nothing about the topic.
         topic = {t: w for t, w in terms.items() if t not in intent.measure}
         clauses = CLAUSE.findall(sentence)
+        measure = intent.measure or STATED_QUANTITY
         return any(
             coverage(topic, "".join(clauses[max(0, i - 1) : i + 1]), question)
             >= MEASURED_CLAUSE_COVERAGE
             for i, clause in enumerate(clauses)
-            if re.search(intent.measure, clause)
+            if re.search(measure, clause)
         )
 
     def _clauses(
@@ -204,9 +202,14 @@ class ProseAnswers:
                     and len(sentence) > 8
                 ):
                     yield hit.chunk, sentence
+                    # After a paragraph's topic sentence, its sentences are the measures, up to
+                    # the next topic (「精准发力扩大有效投资。扎实开展…。着眼工业…。」).
+                    topic = hit.chunk.kind is ChunkKind.PARAGRAPH and (
+                        not index or is_lead(sentence)
+                    )
                     for following in found[index + 1 :]:
-                        # After a paragraph's topic sentence, its sentences are the measures.
-                        topic = not index and hit.chunk.kind is ChunkKind.PARAGRAPH
+                        if topic and is_lead(following):
+                            break
                         if not topic and not ENUMERATION.match(following):
                             break
                         yield hit.chunk, following

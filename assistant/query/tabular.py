@@ -19,6 +19,7 @@ from assistant.query.match import (
 )
 from assistant.query.normalise import Question, normalise
 from assistant.query.retrieve import HybridSearch
+from assistant.query.sentences import topic_of
 from assistant.query.when import asked_years, fits
 from assistant.records import Chunk, ChunkKind, StatedFigure, TimeKind
 
@@ -143,7 +144,9 @@ class TableAnswers:
     def _entity_text(self, entity: Entity) -> str:
         """What a row's words are checked against: its chunk, or a figure's name and clause."""
         if isinstance(entity, Figure):
-            return entity.name + entity.stated.clause
+            chunk = self._figure_chunks[entity.stated]
+            # 「持续打好“三北”工程攻坚战。…完成治沙2000万亩以上」: the lead names the topic.
+            return topic_of(chunk, entity.stated.clause) + entity.name + entity.stated.clause
         return self.chunk(entity.row.raw).text
 
     def _say_figures(

@@ -1,0 +1,38 @@
+"""A passage's sentences, and the short lead sentence that says what the ones after it are about."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.records import Chunk, ChunkKind
+
+SENTENCE = re.compile(r"[^。；！？]+[。；！？]?")
+LEAD_CHARS = 24  # a topic sentence: 「深化川渝相互赋能、一体发展。」「持续打好“三北”工程攻坚战。」
+
+
+def sentences(text: str) -> list[str]:
+    """Verbatim sentences (a table row's cells stay tab-separated, as in the document)."""
+    return [s for s in SENTENCE.findall(text) if s.strip()]
+
+
+def is_lead(sentence: str) -> bool:
+    """「精准发力扩大有效投资。」: short, no figure, a full stop."""
+    short = len(sentence) <= LEAD_CHARS
+    return short and sentence.endswith("。") and not re.search(r"\d", sentence)
+
+
+def topic_of(chunk: Chunk, sentence: str) -> str:
+    """The lead sentence a paragraph's sentence falls under.
+
+    「深化川渝相互赋能、一体发展。实施320个年度共建项目…」: the figure's sentence does not repeat
+    its topic.
+    """
+    if chunk.kind is not ChunkKind.PARAGRAPH:
+        return ""
+    topic = ""
+    for each in sentences(chunk.quote):
+        if sentence in each:
+            return "" if each == topic else topic
+        if is_lead(each):
+            topic = each
+    return ""
