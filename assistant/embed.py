@@ -176,6 +176,18 @@ def make_embeddings(settings: Settings) -> Embeddings:
     raise ConfigurationError(f"未知的向量模型 {settings.embedder!r}")
 
 
+def make_passage_embeddings(settings: Settings) -> Embeddings:
+    """The embedder for indexing: behind the on-disk cache of passage vectors, unless the
+    settings turn it off (or it is the fake, which costs nothing)."""
+    embeddings = make_embeddings(settings)
+    if not settings.embedding_cache or settings.embedder == "fake":
+        return embeddings
+    from assistant.embed_cache import CachedEmbeddings
+
+    path = Path(settings.embedding_cache).expanduser()
+    return CachedEmbeddings(embeddings, embedder_id(settings), path)
+
+
 def embedder_id(settings: Settings) -> str:
     """A short, stable name of the embedding space, safe inside a Chroma collection name.
 

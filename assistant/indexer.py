@@ -265,11 +265,11 @@ def _embed_and_store(
     report: IndexReport,
     progress: ProgressFactory,
 ) -> Iterator[IndexedDocument]:
-    from assistant.embed import make_embeddings
+    from assistant.embed import make_passage_embeddings
     from assistant.ingest.chunks import build_chunks
     from assistant.store import ChunkStore
 
-    embeddings = make_embeddings(settings)
+    embeddings = make_passage_embeddings(settings)
     store = ChunkStore.open(settings)
     chunked = [(doc, build_chunks(doc, settings.chunk_tokens)) for doc in parsed]
     bar = progress(sum(len(chunks) for _, chunks in chunked), "向量化")

@@ -33,14 +33,14 @@ def _document_rows(document: ParsedDocument, forms: Sequence[str]) -> Iterator[t
     for table in document.tables.indicators:
         for row in table.rows:
             for part in row.parts or (row,):
-                if _matches(part.name, forms):
+                if indicator_matches(part.name, forms):
                     yield from _table_rows(
                         where, table.results_year, table.plan_year, part, row.raw
                     )
     if document.tables.indicators:
         return  # the table states it; its prose figures are not answered either
     for figure in document.tables.figures:
-        if _matches(figure.name, forms):
+        if indicator_matches(figure.name, forms):
             year = str(figure.time.year or "")
             yield (*where, year, figure.kind, figure.name, figure.value, figure.clause)
 
@@ -64,7 +64,7 @@ def _table_rows(
 SCOPE_CHARS = 2  # 「全省」「全市」 before a name still name the same indicator
 
 
-def _matches(name: str, forms: Sequence[str]) -> bool:
+def indicator_matches(name: str, forms: Sequence[str]) -> bool:
     """The same indicator, not one that merely mentions it (单位地区生产总值能耗 is not GDP)."""
     return any(
         form and name.endswith(form) and len(name) - len(form) <= SCOPE_CHARS for form in forms

@@ -14,13 +14,14 @@ from assistant.errors import InvalidQuestionError
 from assistant.generate import make_chat_model
 from assistant.ingest.timing import DocumentYears
 from assistant.knowledge import DocumentKnowledge, Knowledge, Project
+from assistant.places import short_name
 from assistant.query import followup, grounded, verify
 from assistant.query.answer import Composer
 from assistant.query.cite import citations
-from assistant.query.draft import Draft, Evidence, merge, templates
+from assistant.query.draft import Computation, Draft, Evidence, merge, templates
 from assistant.query.grounded import FinalEvent, StreamEvent, final_answer
 from assistant.query.match import Rarity
-from assistant.query.normalise import normalise
+from assistant.query.normalise import Question, normalise
 from assistant.query.retrieve import HybridRetriever, HybridSearch
 from assistant.query.scope import Scope, place_name, select
 from assistant.records import Answer
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
 MAX_QUESTION_CHARS = 500
 CLOSEST_PASSAGES = 3
 COVERAGE_NAMED = 3  # a refusal names this many indexed documents, then 「等N份文件」
+MAX_DOCUMENTS = 3  # a question that names no place is answered from the best few documents
+RANKED_HITS = 40  # passages searched to rank the documents for such a question
 
 
 class AssistantService:
@@ -125,8 +128,13 @@ class AssistantService:
         if scope.missing_years:
             years = "、".join(str(y) for y in scope.missing_years)
             return self._refusal("refuse_year", years=years), resolved
+        if scope.across:
+            side_by_side = self.composer.across.answer(scope.targets)
+            if side_by_side:
+                return side_by_side, resolved
+        targets, elsewhere = self._best_documents(scope.targets)
         drafts = []
-        for document, normalised in scope.targets:
+        for document, normalised in targets:
             draft = self.composer.compose(normalised, document)
             if draft:
                 drafts.append((document, draft))
@@ -139,7 +147,31 @@ class AssistantService:
         if not scope.ambiguous:
             return drafts[0][1], resolved
         labels = [document.label for document, _ in drafts]
-        return merge([draft for _, draft in drafts], labels), resolved
+        merged = merge([draft for _, draft in drafts], labels)
+        if elsewhere:
+            example = short_name(drafts[0][0].meta.place or "") or drafts[0][0].label
+            note = templates()["also_elsewhere"].format(count=elsewhere, example=example)
+            merged.lines.append(note)
+            merged.computations.append(Computation(str(elsewhere), ()))
+        return merged, resolved
+
+    def _best_documents(
+        self, targets: tuple[tuple[DocumentKnowledge, Question], ...]
+    ) -> tuple[tuple[tuple[DocumentKnowledge, Question], ...], int]:
+        """At most ``MAX_DOCUMENTS``, found by one search over all of them, best first; and how
+        many other documents that search also found (a question that names no place)."""
+        if len(targets) <= MAX_DOCUMENTS:
+            return targets, 0
+        allowed = {d.meta.doc_id for d, _ in targets}
+        hits = self.search.search(targets[0][1].search_text, doc_ids=allowed, limit=RANKED_HITS)
+        weight: dict[str, float] = {}
+        for hit in hits:
+            weight[hit.chunk.doc_id] = weight.get(hit.chunk.doc_id, 0.0) + hit.score
+        ranked = sorted(weight, key=weight.__getitem__, reverse=True)
+        chosen = [
+            t for doc_id in ranked[:MAX_DOCUMENTS] for t in targets if t[0].meta.doc_id == doc_id
+        ]
+        return tuple(chosen), max(0, len(ranked) - MAX_DOCUMENTS)
 
     def _main_entity(self, question: str):
         document = self.documents[0]

@@ -23,6 +23,8 @@ class Settings:
     embedding_model: str = ""
     chroma_url: str = ""
     chunk_tokens: int = 320
+    # Passage vectors by content (assistant/embed_cache.py); "" turns the cache off.
+    embedding_cache: str = str(Path.home() / ".cache" / "plan-assistant" / "embeddings.sqlite3")
     host: str = "127.0.0.1"
     port: int = 7860
     # The web chat's 👍/👎: one JSON line per rating.

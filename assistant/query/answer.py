@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from assistant.knowledge import DocumentKnowledge
+from assistant.query.across import AcrossDocuments
 from assistant.query.draft import Candidate, Draft, merge
 from assistant.query.intent import Intent, read_intent
 from assistant.query.match import QUESTION_WORDS, Rarity, key_terms
@@ -42,6 +43,7 @@ class Composer:
         )
         self.rarity = rarity
         self.tables = TableAnswers(search, rarity)
+        self.across = AcrossDocuments(self.tables)
         self.prose = ProseAnswers(search, rarity, structured)
 
     def compose(self, question: Question, document: DocumentKnowledge) -> Draft | None:

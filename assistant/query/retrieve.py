@@ -6,21 +6,24 @@ import re
 import unicodedata
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
+import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.knowledge import Knowledge
+from assistant.query.lexical import LexicalIndex
 from assistant.query.normalise import lexicon
 from assistant.records import Chunk
 
 RRF_K = 60
 CANDIDATES = 30
 YEAR_BONUS = 1.15
+RECENT_SEARCHES = 256
 STOPWORDS = frozenset(
     [
         "的",
@@ -128,13 +131,14 @@ class HybridSearch:
     """BM25 and dense ranks over the live chunks, fused; built once per loaded index."""
 
     def __init__(self, knowledge: Knowledge) -> None:
-        from rank_bm25 import BM25Okapi
-
         self.knowledge = knowledge
         self.chunks = knowledge.chunks
         self.tokenizer = Tokenizer(_dictionary_words(knowledge))
-        self._bm25 = BM25Okapi([self.tokenizer.tokens(c.text) or ["∅"] for c in self.chunks])
+        self._lexical = LexicalIndex([self.tokenizer.tokens(c.text) or ["∅"] for c in self.chunks])
         self._position = {c.chunk_id: i for i, c in enumerate(self.chunks)}
+        self._rows_of: dict[str, list[int]] = {}
+        for index, chunk in enumerate(self.chunks):
+            self._rows_of.setdefault(chunk.doc_id, []).append(index)
 
     def search(
         self,
@@ -144,8 +148,16 @@ class HybridSearch:
         years: Sequence[int] = (),
         limit: int = 10,
     ) -> list[Hit]:
-        allowed = self._allowed(doc_ids)
-        lexical = self._lexical_ranking(query, allowed)
+        scope = frozenset(doc_ids) if doc_ids is not None else None
+        return list(self._ranked(query, scope, tuple(years))[:limit])
+
+    @lru_cache(maxsize=RECENT_SEARCHES)  # noqa: B019 - one search object per loaded index
+    def _ranked(
+        self, query: str, doc_ids: frozenset[str] | None, years: tuple[int, ...]
+    ) -> tuple[Hit, ...]:
+        """Every candidate, best first: asked again with another ``limit`` within one question
+        (facts, lists, parts), the search runs once."""
+        lexical = self._lexical_ranking(query, self._allowed(doc_ids))
         dense = self._dense_ranking(query, doc_ids)
         fused: dict[int, float] = {}
         for ranking in (lexical, dense):
@@ -154,30 +166,29 @@ class HybridSearch:
         for index in fused:
             if years and set(years) & set(self.chunks[index].years):
                 fused[index] *= YEAR_BONUS
-        ordered = sorted(fused, key=fused.__getitem__, reverse=True)[:limit]
-        return [
-            Hit(
-                self.chunks[i],
-                fused[i],
-                lexical.index(i) if i in lexical else None,
-                dense.index(i) if i in dense else None,
-            )
-            for i in ordered
-        ]
+        ordered = sorted(fused, key=fused.__getitem__, reverse=True)
+        lexical_rank = {index: rank for rank, index in enumerate(lexical)}
+        dense_rank = {index: rank for rank, index in enumerate(dense)}
+        return tuple(
+            Hit(self.chunks[i], fused[i], lexical_rank.get(i), dense_rank.get(i)) for i in ordered
+        )
 
     def lexical_scores(self, query: str) -> list[float]:
-        return list(self._bm25.get_scores(self.tokenizer.tokens(query)))
+        return self._lexical.scores(self.tokenizer.tokens(query)).tolist()
 
-    def _allowed(self, doc_ids: Collection[str] | None) -> set[int]:
-        return {i for i, c in enumerate(self.chunks) if doc_ids is None or c.doc_id in doc_ids}
+    def _allowed(self, doc_ids: Collection[str] | None) -> np.ndarray | None:
+        if doc_ids is None:
+            return None
+        mask = np.zeros(len(self.chunks), dtype=bool)
+        for doc_id in doc_ids:
+            mask[self._rows_of.get(doc_id, [])] = True
+        return mask
 
-    def _lexical_ranking(self, query: str, allowed: set[int]) -> list[int]:
+    def _lexical_ranking(self, query: str, allowed: np.ndarray | None) -> list[int]:
         tokens = self.tokenizer.tokens(query)
         if not tokens:
             return []
-        scores = self._bm25.get_scores(tokens)
-        ranked = sorted((i for i in allowed if scores[i] > 0), key=lambda i: -scores[i])
-        return ranked[:CANDIDATES]
+        return self._lexical.top(tokens, allowed, CANDIDATES)
 
     def _dense_ranking(self, query: str, doc_ids: Collection[str] | None) -> list[int]:
         hashes = {
@@ -185,9 +196,13 @@ class HybridSearch:
             for d in self.knowledge.documents
             if doc_ids is None or d.meta.doc_id in doc_ids
         }
-        vector = self.knowledge.embeddings.embed_query(query)
+        vector = self._query_vector(query)
         hits = self.knowledge.store.query(vector, k=CANDIDATES, doc_hashes=hashes)
         return [self._position[c.chunk_id] for c, _ in hits if c.chunk_id in self._position]
+
+    @lru_cache(maxsize=RECENT_SEARCHES)  # noqa: B019 - one search object per loaded index
+    def _query_vector(self, query: str) -> tuple[float, ...]:
+        return tuple(self.knowledge.embeddings.embed_query(query))
 
     @cached_property
     def vocabulary(self) -> frozenset[str]:

@@ -22,6 +22,7 @@ class Scope:
     # Other places in a question that names an indexed district too (「嘉定区…跟宝山比」):
     # an answer must be about them, not only about the indexed district.
     other_places: tuple[str, ...] = ()
+    across: bool = False  # 「各省今年GDP目标」: all the targets side by side
 
     @property
     def ambiguous(self) -> bool:
@@ -36,7 +37,8 @@ def select(
     if analysis.days:
         return Scope((), days=analysis.days)
     places = analysis.places
-    normalised = {d.meta.doc_id: normalise(question, d.meta.plan_year) for d in documents}
+    by_year = {year: normalise(question, year) for year in {d.meta.plan_year for d in documents}}
+    normalised = {d.meta.doc_id: by_year[d.meta.plan_year] for d in documents}
     if places.elsewhere and not (places.documents or places.inside):
         return Scope((), foreign_places=places.elsewhere)
     candidates = list(places.documents or places.containing or documents)
@@ -44,10 +46,33 @@ def select(
     if not covered:
         asked = {y for d in candidates for y in normalised[d.meta.doc_id].years}
         return Scope((), missing_years=tuple(sorted(asked)))
+    if not any(
+        normalised[d.meta.doc_id].years and not normalised[d.meta.doc_id].relative_years
+        for d in covered
+    ):
+        covered = _newest_per_place(covered)
     # A neighbour named beside the document's place, or a city inside its province: an answer
     # must be about them, so the evidence has to name them.
     others = (*places.elsewhere, *places.inside)
-    return Scope(tuple((d, normalised[d.meta.doc_id]) for d in covered), other_places=others)
+    across = analysis.across and len(covered) > 1 and len(places.documents) != 1
+    return Scope(
+        tuple((d, normalised[d.meta.doc_id]) for d in covered), other_places=others, across=across
+    )
+
+
+def _newest_per_place(documents: Sequence[DocumentKnowledge]) -> list[DocumentKnowledge]:
+    """「今年」, or no year at all, means the newest plan of each place: this year's and last
+    year's plans of one district do not both answer 「今年GDP目标」."""
+    newest: dict[str, int] = {}
+    for document in documents:
+        key = _place_key(document)
+        newest[key] = max(newest.get(key, 0), document.meta.plan_year or 0)
+    return [d for d in documents if (d.meta.plan_year or 0) == newest[_place_key(d)]]
+
+
+def _place_key(document: DocumentKnowledge) -> str:
+    meta = document.meta
+    return meta.place_code or meta.place or meta.doc_id
 
 
 def place_name(place: str) -> str:

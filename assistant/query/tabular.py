@@ -21,7 +21,7 @@ from assistant.query.normalise import Question, normalise
 from assistant.query.retrieve import HybridSearch
 from assistant.query.sentences import topic_of
 from assistant.query.when import asked_years, fits
-from assistant.records import Chunk, ChunkKind, StatedFigure, TimeKind
+from assistant.records import Chunk, ChunkKind, DocumentMeta, StatedFigure, TimeKind
 
 NAME_COVERAGE = 0.3
 QUESTION_SHARE = 0.7  # a long name mentioned by its distinctive part (「上钢一厂控污调蓄池」)
@@ -61,19 +61,20 @@ class TableAnswers:
     def __init__(self, search: HybridSearch, rarity: Rarity) -> None:
         self.search = search
         self.rarity = rarity
-        self._chunk_by_quote = {c.quote: c for c in search.chunks}
+        # By document and quote: two years of one plan may share a row word for word.
+        self._chunk_by_quote = {(c.doc_hash, c.quote): c for c in search.chunks}
         self._figure_chunks = _figure_chunks(search)
 
-    def evidence(self, raw: str) -> Evidence:
-        return Evidence(self._chunk_by_quote[raw], raw)
+    def evidence(self, document: DocumentMeta, raw: str) -> Evidence:
+        return Evidence(self._chunk_by_quote[(document.content_hash, raw)], raw)
 
-    def chunk(self, raw: str) -> Chunk:
-        return self._chunk_by_quote[raw]
+    def row_evidence(self, entity: Indicator | Project) -> Evidence:
+        return self.evidence(entity.doc, entity.row.raw)
 
     def entity_chunk(self, entity: Entity) -> Chunk | None:
         if isinstance(entity, Figure):
             return self._figure_chunks.get(entity.stated)
-        return self._chunk_by_quote[entity.row.raw]
+        return self._chunk_by_quote[(entity.doc.content_hash, entity.row.raw)]
 
     # --- which rows the question names -----------------------------------------------------
 
@@ -147,7 +148,7 @@ class TableAnswers:
             chunk = self._figure_chunks[entity.stated]
             # 「持续打好“三北”工程攻坚战。…完成治沙2000万亩以上」: the lead names the topic.
             return topic_of(chunk, entity.stated.clause) + entity.name + entity.stated.clause
-        return self.chunk(entity.row.raw).text
+        return self._chunk_by_quote[(entity.doc.content_hash, entity.row.raw)].text
 
     def _say_figures(
         self, draft: Draft, figure: Figure, document: DocumentKnowledge, wanted: set[int]
@@ -168,7 +169,7 @@ class TableAnswers:
 
     def _say_figure(self, draft: Draft, figure: Figure) -> None:
         stated = figure.stated
-        evidence = self._figure_evidence(figure)
+        evidence = self.figure_evidence(figure)
         template = FIGURE_TEMPLATES[(stated.time.kind, stated.time.estimate)]
         draft.say(template, evidence, year=stated.time.year or "", clause=stated.clause)
 
@@ -190,7 +191,7 @@ class TableAnswers:
                 continue
             draft = Draft(refused=True)
             stated = entity.stated
-            evidence = self._figure_evidence(entity)
+            evidence = self.figure_evidence(entity)
             missing = "、".join(
                 f"{year}年{'目标' if year == document.meta.plan_year else '完成值'}"
                 for year in sorted(wanted)
@@ -236,7 +237,7 @@ class TableAnswers:
     def _say_project(self, draft: Draft, project: Project, document: DocumentKnowledge) -> str:
         draft.say(
             "project",
-            self.evidence(project.row.raw),
+            self.row_evidence(project),
             name=project.row.name,
             investment=project.row.investment,
             unit=project.unit,
@@ -256,7 +257,7 @@ class TableAnswers:
             "results_year": indicator.results_year or "",
             "plan_year": indicator.plan_year or "",
         }
-        evidence = self.evidence(indicator.row.raw)
+        evidence = self.row_evidence(indicator)
         kind = intent.preferred_year_kind
         if kind == "plan" and target:
             draft.say("indicator_target", evidence, **values)
@@ -305,7 +306,7 @@ class TableAnswers:
             return None
         target, result, (first, second) = found
         draft = Draft()
-        evidence = [self._figure_evidence(target), self._figure_evidence(result)]
+        evidence = [self.figure_evidence(target), self.figure_evidence(result)]
         labels = (
             f"{target.stated.time.year}年{target.name}目标",
             f"{result.stated.time.year}年{result.name}",
@@ -314,7 +315,7 @@ class TableAnswers:
         _say_difference(draft, evidence, labels, cells, first, second)
         return draft
 
-    def _figure_evidence(self, figure: Figure) -> Evidence:
+    def figure_evidence(self, figure: Figure) -> Evidence:
         stated = figure.stated
         return Evidence(self._figure_chunks[stated], stated.clause, stated.time)
 
@@ -334,7 +335,7 @@ class TableAnswers:
                     labels = (f"{indicator.plan_year}年目标", f"{indicator.results_year}年完成")
                     cells = (target_cell, result_cell)
                     _say_difference(
-                        draft, [self.evidence(indicator.row.raw)], labels, cells, target, result
+                        draft, [self.row_evidence(indicator)], labels, cells, target, result
                     )
                     for total in sums:  # show what was added: 「160 − (80+105) = -25」
                         shown = "(" + "+".join(total.operands) + ")"
@@ -359,7 +360,7 @@ class TableAnswers:
             pair.sort(key=lambda p: _position(question.text, p.row.name))
         a, b = pair
         draft = Draft()
-        evidence = [self.evidence(a.row.raw), self.evidence(b.row.raw)]
+        evidence = [self.row_evidence(a), self.row_evidence(b)]
         labels = (f"{a.row.name}投资", f"{b.row.name}投资")
         cells = (a.row.investment + a.unit, b.row.investment + b.unit)
         _say_difference(
@@ -456,7 +457,7 @@ class TableAnswers:
         self, document: DocumentKnowledge, projects: list[Project], scope: str, intent: Intent
     ) -> Draft:
         draft = Draft()
-        rows = [self.evidence(p.row.raw) for p in projects]
+        rows = [self.row_evidence(p) for p in projects]
         draft.computations.append(Computation(str(len(projects)), ()))
         draft.say("count", scope=scope, count=len(projects))
         named = (p.row.name + draft.cite(row) for p, row in zip(projects, rows, strict=True))
@@ -474,7 +475,7 @@ class TableAnswers:
         label = "最多" if which == "max" else "最少"
         draft.say(
             "extreme",
-            self.evidence(chosen.row.raw),
+            self.row_evidence(chosen),
             label=label,
             count=len(valued),
             name=chosen.row.name,
@@ -493,7 +494,7 @@ class TableAnswers:
             if table.total and len(selected) == len(table.rows):
                 draft.say(
                     "listed_total",
-                    self.evidence(table.total.raw),
+                    self.evidence(document.meta, table.total.raw),
                     label=table.total.label,
                     total=table.total.investment,
                     unit=table.unit,

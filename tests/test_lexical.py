@@ -1,0 +1,41 @@
+"""The sparse BM25 scores exactly like the reference rank_bm25, and filters by document."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from assistant.query.lexical import LexicalIndex
+
+
+def _corpus(seed: int) -> list[list[str]]:
+    words = [f"w{i}" for i in range(40)]
+    generator = random.Random(seed)
+    return [[generator.choice(words) for _ in range(generator.randint(1, 30))] for _ in range(120)]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_scores_match_rank_bm25(seed):
+    from rank_bm25 import BM25Okapi
+
+    corpus = _corpus(seed)
+    reference = BM25Okapi(corpus)
+    ours = LexicalIndex(corpus)
+    for query in (["w1"], ["w2", "w3", "w2"], ["w39", "nothing"], ["nothing"]):
+        assert np.allclose(ours.scores(query), reference.get_scores(query))
+
+
+def test_top_keeps_to_the_allowed_chunks_best_first():
+    corpus = [["a", "b"], ["a", "x", "y"], ["b", "c"], ["a", "a"], ["d"], ["e"], ["f"]]
+    index = LexicalIndex(corpus)
+    allowed = np.array([False, True, True, True, False, True, True])
+    assert index.top(["a"], allowed, limit=10) == [3, 1]  # 0 has 「a」 too, but is not allowed
+    assert index.top(["a"], None, limit=1) == [3]
+    assert index.top(["zzz"], None, limit=5) == []
+
+
+def test_an_empty_index_scores_nothing():
+    index = LexicalIndex([])
+    assert index.top(["a"], None, limit=3) == []
