@@ -53,31 +53,107 @@ def _timed_index_run(settings: Settings, index_dir: Path) -> float:
     return time.perf_counter() - started
 
 
-def bench_ask(settings: Settings, questions_file: Path | None = None) -> str:
-    """Latency per question with the index warm (p50/p95), and the cold start of the service."""
+SCALE_CACHE = Path.home() / ".cache" / "plan-assistant" / "bench"
+
+
+def bench_ask_curve(settings: Settings, sizes: tuple[int, ...] = (1, 31, 300)) -> str:
+    """Latency and memory with 1 (the bundled plan), 31 (the real reports) and 300 documents.
+
+    Each size is measured in a fresh process (``bench ask-one``) so that its memory is its own.
+    Indexes are kept under ``~/.cache/plan-assistant/bench`` and rebuilt only when missing.
+    """
+    lines = ["documents  chunks  load s  p50 ms  p95 ms  max ms  peak RSS MiB  questions"]
+    for size in sizes:
+        index_dir, questions = _scale_index(settings, size)
+        command = [sys.executable, "-m", "assistant", "bench", "ask-one", "--index", str(index_dir)]
+        command += ["--questions", str(questions)]
+        done = subprocess.run(command, check=True, capture_output=True, text=True)
+        lines.append(done.stdout.strip().splitlines()[-1])
+    lines.append(
+        "300 = the 31 reports + 269 variants (places renamed, figures changed); variants borrow "
+        "their source passages' vectors"
+    )
+    return "\n".join(lines)
+
+
+def bench_ask_one(settings: Settings, questions_file: Path) -> str:
+    """One line of the curve, for the index in ``settings`` (run in its own process)."""
     from assistant.service import AssistantService
 
-    questions = _questions(questions_file or PROJECT_ROOT / "eval" / "gold.jsonl")
+    questions = _questions(questions_file)
     started = time.perf_counter()
     service = AssistantService(settings)
     service.warm_up()
-    cold = time.perf_counter() - started
+    load = time.perf_counter() - started
     timings = []
     for question in questions:
         began = time.perf_counter()
         service.ask(question)
         timings.append((time.perf_counter() - began) * 1000)
     timings.sort()
-    return "\n".join(
-        [
-            f"index: {settings.index_dir}  embedder: {settings.embedder}",
-            f"cold start (load index, tokenizer, embedder; first query): {cold:.2f} s",
-            f"questions: {len(timings)} (warm, one process)",
-            f"latency p50: {_percentile(timings, 50):.1f} ms",
-            f"latency p95: {_percentile(timings, 95):.1f} ms",
-            f"latency max: {timings[-1]:.1f} ms",
-        ]
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return (
+        f"{len(service.documents):9d}  {len(service.knowledge.chunks):6d}  {load:6.1f}  "
+        f"{_percentile(timings, 50):6.1f}  {_percentile(timings, 95):6.1f}  {timings[-1]:6.0f}  "
+        f"{peak:12.0f}  {len(timings)}"
     )
+
+
+def _scale_index(settings: Settings, size: int) -> tuple[Path, Path]:
+    """The index for one size, built if missing, and the questions to time on it."""
+    from assistant.indexer import build_index, read_manifest
+
+    reports_questions = SCALE_CACHE / "report-questions.jsonl"
+    _report_questions(reports_questions)
+    if size == 1:
+        index_dir = SCALE_CACHE / "1"
+        built = settings.with_changes(index_dir=index_dir)
+        if read_manifest(built) is None:
+            build_index(built)
+        return index_dir, PROJECT_ROOT / "eval" / "gold.jsonl"
+    corpus = SCALE_CACHE / f"corpus-{size}"
+    index_dir = SCALE_CACHE / str(size)
+    built = settings.with_changes(corpus_dir=corpus, index_dir=index_dir)
+    if read_manifest(built) is None:
+        _scale_corpus(settings, corpus, size)
+        build_index(built, embeddings=_borrowed(settings) if size > 31 else None, prune=True)
+    return index_dir, reports_questions
+
+
+def _scale_corpus(settings: Settings, corpus: Path, size: int) -> None:
+    from assistant import scale
+
+    reports = sorted(scale.extract_reports(corpus).values())
+    for index, variant in enumerate(scale.variants(reports, size - len(reports))):
+        scale.write_variant(variant, corpus, index)
+
+
+def _borrowed(settings: Settings):
+    """Passage vectors of the 31-report index, lent to the variants made from them."""
+    from assistant import scale
+    from assistant.embed import make_passage_embeddings
+    from assistant.indexer import read_manifest
+    from assistant.places import all_places, short_name
+    from assistant.store import ChunkStore
+
+    real = settings.with_changes(index_dir=SCALE_CACHE / "31")
+    manifest = read_manifest(real)
+    hashes = {d.meta.content_hash for d in manifest.documents} if manifest else set()
+    known = ChunkStore.open(real).vectors(hashes)
+    names = {n for p in all_places() if p.rank < 2 for n in (p.name, short_name(p.name))}
+    return scale.BorrowedEmbeddings(make_passage_embeddings(settings), known, sorted(names))
+
+
+def _report_questions(path: Path) -> None:
+    """Every blind-set question on the real reports, in one file (they all name a province)."""
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    folder = PROJECT_ROOT / "eval" / "reports"
+    lines = [
+        line for f in sorted(folder.glob("*.jsonl")) for line in f.read_text("utf-8").splitlines()
+    ]
+    path.write_text("\n".join(line for line in lines if line.strip()) + "\n", encoding="utf-8")
 
 
 def _questions(path: Path) -> list[str]:

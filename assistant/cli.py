@@ -75,7 +75,8 @@ def _parser() -> argparse.ArgumentParser:
     brief.set_defaults(handler=_run_brief)
 
     bench = commands.add_parser("bench", parents=[common], help="性能测试，打印数据")
-    bench.add_argument("target", choices=("index", "ask", "brief", "generate"))
+    bench.add_argument("target", choices=("index", "ask", "ask-one", "brief", "generate"))
+    bench.add_argument("--questions", type=Path, help="ask-one：计时所用的问题文件（jsonl）")
     bench.add_argument("--runs", type=int, default=3, help="无变化重建的重复次数")
     bench.set_defaults(handler=_run_bench)
     return parser
@@ -165,7 +166,9 @@ def _run_bench(settings: Settings, args: argparse.Namespace) -> int:
     from assistant import bench
 
     if args.target == "ask":
-        print(bench.bench_ask(settings))
+        print(bench.bench_ask_curve(settings))
+    elif args.target == "ask-one":
+        print(bench.bench_ask_one(settings, args.questions))
     elif args.target == "brief":
         print(bench.bench_brief(settings, runs=args.runs))
     elif args.target == "generate":

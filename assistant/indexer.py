@@ -17,13 +17,17 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.errors import AssistantError, DocumentError, IndexMissingError
 from assistant.records import DocumentMeta, ParsedDocument, TableSet, from_dict
 from assistant.settings import Settings
 
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+
 # Bump when the write path changes what it produces, so every document is rebuilt.
-PIPELINE_VERSION = 4
+PIPELINE_VERSION = 5
 MANIFEST = "manifest.json"
 TABLES_DIR = "tables"
 
@@ -109,11 +113,16 @@ def file_hash(path: Path) -> str:
 
 
 def build_index(
-    settings: Settings, progress: ProgressFactory = no_progress, *, prune: bool = False
+    settings: Settings,
+    progress: ProgressFactory = no_progress,
+    *,
+    prune: bool = False,
+    embeddings: Embeddings | None = None,
 ) -> IndexReport:
     """Bring the index in line with the corpus; see the module docstring for the guarantees.
 
     ``prune``: allow removing more than half of the indexed documents in one build.
+    ``embeddings``: passages' embedder, if not the one the settings name (benchmarks).
     """
     from assistant.embed import embedder_id
     from assistant.ingest.load import discover_documents
@@ -127,7 +136,7 @@ def build_index(
         embedder = embedder_id(settings)
         reusable = _reusable(previous, embedder)
         plan = _plan(settings.corpus_dir, paths, reusable, report)
-        documents = _index_changed(settings, plan, reusable, report, progress)
+        documents = _index_changed(settings, plan, reusable, report, progress, embeddings)
         indexed = previous.by_hash() if previous and previous.embedder == embedder else {}
         documents += _kept_out_of_sight(settings.corpus_dir, indexed, documents, report, prune)
         documents.sort(key=lambda d: d.meta.source)
@@ -223,6 +232,7 @@ def _index_changed(
     reusable: dict[str, IndexedDocument],
     report: IndexReport,
     progress: ProgressFactory,
+    embeddings: Embeddings | None,
 ) -> list[IndexedDocument]:
     documents: list[IndexedDocument] = []
     fresh: list[ParsedDocument] = []
@@ -236,7 +246,7 @@ def _index_changed(
         if parsed:
             fresh.append(parsed)
     if fresh:
-        documents.extend(_embed_and_store(settings, fresh, report, progress))
+        documents.extend(_embed_and_store(settings, fresh, report, progress, embeddings))
     return documents
 
 
@@ -264,12 +274,13 @@ def _embed_and_store(
     parsed: Sequence[ParsedDocument],
     report: IndexReport,
     progress: ProgressFactory,
+    embeddings: Embeddings | None,
 ) -> Iterator[IndexedDocument]:
     from assistant.embed import make_passage_embeddings
     from assistant.ingest.chunks import build_chunks
     from assistant.store import ChunkStore
 
-    embeddings = make_passage_embeddings(settings)
+    embeddings = embeddings or make_passage_embeddings(settings)
     store = ChunkStore.open(settings)
     chunked = [(doc, build_chunks(doc, settings.chunk_tokens)) for doc in parsed]
     bar = progress(sum(len(chunks) for _, chunks in chunked), "向量化")

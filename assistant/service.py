@@ -57,11 +57,19 @@ class AssistantService:
         """Load the embedding model and the tokenizer before the first question arrives."""
         self.search.search("地区生产总值", limit=1)
 
-    def ask(self, question: str, previous: str | None = None) -> Answer:
-        """Answer a question; ``previous`` is the conversation's last resolved question."""
-        return final_answer(self.ask_stream(question, previous))
+    def ask(self, question: str, previous: str | None = None, place: str = "") -> Answer:
+        """Answer a question; ``previous`` is the conversation's last resolved question, and
+        ``place`` a place to answer about when the question names none."""
+        return final_answer(self.ask_stream(question, previous, place))
 
-    def ask_stream(self, question: str, previous: str | None = None) -> Iterator[StreamEvent]:
+    @cached_property
+    def places(self) -> tuple[str, ...]:
+        """The places the indexed documents are about, for a filter beside the chat box."""
+        return tuple(sorted({d.meta.place for d in self.documents if d.meta.place}))
+
+    def ask_stream(
+        self, question: str, previous: str | None = None, place: str = ""
+    ) -> Iterator[StreamEvent]:
         """``ask`` as events, ending with a ``FinalEvent`` that carries the verified answer.
 
         With a generator configured: a 「核对中…」 ``StatusEvent``, the model's draft as
@@ -72,7 +80,7 @@ class AssistantService:
         started = time.perf_counter()
         checked = check_question(question)
         checked = followup.resolve(checked, previous, self._subject_of, self._group_of)
-        scope = select(checked, self.documents, self._mentioned)
+        scope = select(checked, self.documents, self._mentioned, place)
         draft, resolved = self._answer(scope, checked)
         asked_years = {str(year) for year in scope.missing_years}
         # A number the user typed is no evidence: 「今年GDP目标是6%吗」 must not get 「是6%」.

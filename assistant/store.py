@@ -170,6 +170,24 @@ class ChunkStore:
         found = [chunk_from_record(*record) for record in records]
         return sorted(found, key=lambda c: (c.doc_id, c.doc_hash, c.span.start, c.chunk_id))
 
+    def vectors(self, doc_hashes: Collection[str]) -> dict[str, list[float]]:
+        """Each chunk's embedded text with its vector (to reuse them elsewhere)."""
+        found: dict[str, list[float]] = {}
+        offset = 0
+        while doc_hashes:
+            page = self._collection.get(
+                where=_where(doc_hashes, None),
+                include=["documents", "embeddings"],
+                limit=READ_PAGE,
+                offset=offset,
+            )
+            for text, vector in zip(page["documents"], page["embeddings"], strict=True):
+                found[text] = [float(x) for x in vector]
+            if len(page["ids"]) < READ_PAGE:
+                break
+            offset += READ_PAGE
+        return found
+
     def count(self) -> int:
         return self._collection.count()
 

@@ -57,6 +57,8 @@ STREAM_STEPS = 8  # an answer appears in about this many growing slices
 STREAM_PAUSE = 0.025  # seconds between slices: ~0.2 s per answer
 SHOWN_QUESTION_CHARS = 200
 MAX_TURNS = 50  # a conversation keeps (and re-renders) at most this many exchanges
+ALL_PLACES = "全部地区"  # the place filter beside the chat box, when nothing is chosen
+OPEN_DOCUMENT_LIST = 4  # a longer document list folds away
 ANSWERING = "answering"  # one concurrency group for everything that calls service.ask
 TRAILING = "？?。.!！ "
 
@@ -258,10 +260,10 @@ class Turn:
     draft: str = ""  # a language model's unverified text, shown greyed under 「核对中…」
 
 
-def reply(service: AssistantService, question: str, previous: str | None) -> Turn:
+def reply(service: AssistantService, question: str, previous: str | None, place: str = "") -> Turn:
     """Never raises: invalid input becomes a polite notice, a failure an apology with trace id."""
     try:
-        return Turn(question, answer=service.ask(question, previous=previous))
+        return Turn(question, answer=service.ask(question, previous=previous, place=place))
     except AssistantError as exc:
         return Turn(question, notice=str(exc))
     except Exception as exc:
@@ -269,13 +271,15 @@ def reply(service: AssistantService, question: str, previous: str | None) -> Tur
         return Turn(question, notice=message, trace_id=trace_id)
 
 
-def generated(service: AssistantService, question: str, previous: str | None) -> Iterator[Turn]:
+def generated(
+    service: AssistantService, question: str, previous: str | None, place: str = ""
+) -> Iterator[Turn]:
     """With a language model: its draft under 「核对中…」, then the verified answer in its place."""
     from assistant.query.grounded import FinalEvent, StatusEvent
 
     status, draft = "核对中…", ""
     try:
-        for event in service.ask_stream(question, previous=previous):
+        for event in service.ask_stream(question, previous=previous, place=place):
             if isinstance(event, FinalEvent):
                 yield Turn(question, answer=event.answer)
                 return
@@ -585,10 +589,16 @@ def intro_html(documents: Sequence[DocumentKnowledge]) -> str:
         title = meta.title or meta.source
         described = "，".join(escape(f) for f in facts if f)
         items.append(f"<li>《{escape(title)}》（{described}）</li>")
+    listed = f"<ul>{''.join(items)}</ul>"
+    if len(items) > OPEN_DOCUMENT_LIST:  # thirty reports would push the chat off the screen
+        listed = (
+            f'<details class="pa-documents"><summary>已收录 {len(items)} 份文件'
+            f"（点击展开）</summary>{listed}</details>"
+        )
     return (
         f'<div class="pa-intro"><h1>{escape(TITLE)}</h1>'
         "<p>用中文提问，助手只根据下列文件回答，每个回答都附带原文出处：</p>"
-        f"<ul>{''.join(items)}</ul>"
+        f"{listed}"
         '<p class="pa-note">可以接着追问（如「那去年呢？」「它投资多少？」）。'
         "回答仅供参考，以文件原文为准；本页离线运行，问题不会发送到外部。</p></div>"
     )
@@ -664,19 +674,22 @@ def build_app(service: AssistantService, settings: Settings) -> gr.Blocks:
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     exports = write_exports(documents, folder)
 
-    def chat(question: str, turns: list[Turn] | None) -> Iterator[tuple[Any, Any, str]]:
+    def chat(
+        question: str, turns: list[Turn] | None, place: str = ALL_PLACES
+    ) -> Iterator[tuple[Any, Any, str]]:
         """Answer ``question`` in this conversation; yields (messages, turns, textbox)."""
         turns = list(turns or [])[-(MAX_TURNS - 1) :]
         question = question or ""
+        place = "" if place == ALL_PLACES else place or ""
         pending = Turn(question, notice="正在查找…")
         yield messages([*turns, pending], labels), turns, ""
         if settings.generator != "extractive":
-            for turn in generated(service, question, previous_question(turns)):
+            for turn in generated(service, question, previous_question(turns), place):
                 yield messages([*turns, turn], labels), turns, ""
             turns.append(turn)
             yield messages(turns, labels), turns, ""
             return
-        turn = reply(service, question, previous_question(turns))
+        turn = reply(service, question, previous_question(turns), place)
         try:
             for partial in streamed(turn):
                 yield [*messages(turns, labels), *partial], turns, ""
@@ -689,11 +702,13 @@ def build_app(service: AssistantService, settings: Settings) -> gr.Blocks:
         turns.append(turn)
         yield shown, turns, ""
 
-    def ask(question: str, previous: str = "") -> dict:
+    def ask(question: str, previous: str = "", place: str = "") -> dict:
         """Answer one question. Pass the last answer's resolved_question as previous for a
-        follow-up. Returns the answer as a dict (question, answer, refused, citations,
-        elapsed_ms, resolved_question, generator) or {"question", "error"[, "trace_id"]}."""
-        turn = reply(service, question or "", previous or None)
+        follow-up, and a place (one of the indexed documents' places) to answer about when the
+        question names none. Returns the answer as a dict (question, answer, refused,
+        citations, elapsed_ms, resolved_question, generator) or {"question", "error"[,
+        "trace_id"]}."""
+        turn = reply(service, question or "", previous or None, place or "")
         if turn.answer is not None:
             return turn.answer.to_dict()
         result = {"question": question, "error": turn.notice}
@@ -749,6 +764,16 @@ def build_app(service: AssistantService, settings: Settings) -> gr.Blocks:
                     autofocus=True,
                     elem_id="pa-question",
                 )
+                place = gr.Dropdown(
+                    choices=[ALL_PLACES, *service.places],
+                    value=ALL_PLACES,
+                    show_label=False,
+                    label="地区",
+                    scale=1,
+                    min_width=120,
+                    visible=len(service.places) > 1,
+                    elem_id="pa-place",
+                )
                 send = gr.Button("提问", variant="primary", scale=1, elem_id="pa-send")
                 clear = gr.Button("清空对话", variant="secondary", scale=1, elem_id="pa-clear")
             gr.HTML('<p class="pa-intro pa-note">觉得回答有用或有误，请点回答下方的赞或踩。</p>')
@@ -784,7 +809,7 @@ def build_app(service: AssistantService, settings: Settings) -> gr.Blocks:
         gr.on(
             triggers=[textbox.submit, send.click],
             fn=chat,
-            inputs=[textbox, turns],
+            inputs=[textbox, turns, place],
             outputs=outputs,
             api_name="chat",
             api_visibility="undocumented",
@@ -794,7 +819,7 @@ def build_app(service: AssistantService, settings: Settings) -> gr.Blocks:
         for chip in chips:
             chip.click(
                 chat,
-                inputs=[chip, turns],
+                inputs=[chip, turns, place],
                 outputs=outputs,
                 api_visibility="private",
                 show_progress="hidden",

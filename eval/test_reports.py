@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from assistant.indexer import build_index
+from assistant.scale import extract_reports
 from assistant.settings import Settings
 from eval.conftest import EVAL_DIR
-from eval.corpora import extract_reports
 from eval.scoring import Report, load_gold
 from eval.test_eval import run
 
@@ -35,6 +35,18 @@ def _first_run(entry: dict) -> str:
         f"overall {first['overall']:.1%}, refusal precision {first['refusal_precision']:.1%}, "
         f"refusal recall {first['refusal_recall']:.1%} ({first['commit']})"
     )
+
+
+@pytest.fixture(scope="session")
+def all_reports_service(tmp_path_factory):
+    """All 31 reports in one index, as a deployment that indexes every province has it."""
+    from assistant.service import AssistantService
+
+    root = tmp_path_factory.mktemp("reports-31")
+    extract_reports(root / "corpus")
+    settings = Settings.from_env(corpus_dir=root / "corpus", index_dir=root / "index")
+    build_index(settings)
+    return AssistantService(settings)
 
 
 @pytest.fixture(scope="module", params=sorted(SETS))
@@ -72,3 +84,22 @@ def test_report_answers(report_set):
     assert report.accuracy() >= entry["floor"], report.name
     assert report.refusal_precision() >= entry["refusal_floor"], report.name
     assert report.refusal_recall() >= entry["refusal_floor"], report.name
+
+
+def test_report_answers_among_all_31(report_set, all_reports_service):
+    """The same set against all 31 reports at once: at most 2 points below the report alone, and
+    every citation from the province the question names (each question names one)."""
+    entry, alone = report_set
+    gold = load_gold(EVAL_DIR / "reports" / entry["file"])
+    among = run(f"{entry['region']} among all 31 reports", all_reports_service, gold)
+    own = {d.meta.doc_id for d in all_reports_service.documents if entry["region"] in d.meta.source}
+    foreign = [
+        (outcome.gold.id, citation.doc)
+        for outcome in among.outcomes
+        for citation in outcome.answer.citations
+        if citation.doc not in own
+    ]
+    assert foreign == [], "an answer cites another province's report"
+    assert among.unsupported() == []
+    assert among.wrong_time() == []
+    assert among.accuracy() >= alone.accuracy() - 0.02, among.name

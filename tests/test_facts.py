@@ -9,7 +9,7 @@ from assistant.ingest.facts import document_id, is_furniture, read_facts
 from assistant.ingest.load import load_document
 from assistant.places import PlaceReader, by_code, resolve
 from assistant.records import DocumentKind, DocumentMeta
-from eval.corpora import extract_reports
+from assistant.scale import extract_reports
 from tests.conftest import PLAN
 
 # Region as the file names it → (first line of the report, the division's full name, its level).

@@ -9,7 +9,7 @@ from assistant.ingest.load import load_document
 from assistant.ingest.structure import parse_document
 from assistant.ingest.timing import DocumentYears, heading_time, sentence_time
 from assistant.records import Paragraph, PassageTime, Span, TimeKind
-from eval.corpora import extract_reports
+from assistant.scale import extract_reports
 
 YEARS = DocumentYears(2024, 2025)
 PLAN = PassageTime(TimeKind.PLAN, 2025)

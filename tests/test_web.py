@@ -25,6 +25,7 @@ import pytest
 from assistant.errors import InvalidQuestionError
 from assistant.indexer import build_index
 from assistant.records import Answer, Citation
+from assistant.scale import extract_reports
 from assistant.service import AssistantService
 from assistant.settings import PROJECT_ROOT, Settings
 from assistant.web import (
@@ -126,12 +127,12 @@ def test_feedback_is_one_json_line_with_question_answer_and_citations(tmp_path):
 
 
 class _Broken:
-    def ask(self, question, previous=None):
+    def ask(self, question, previous=None, place=""):
         raise RuntimeError("index file vanished")
 
 
 class _Strict:
-    def ask(self, question, previous=None):
+    def ask(self, question, previous=None, place=""):
         raise InvalidQuestionError("请输入问题，例如：今年GDP目标是多少？")
 
 
@@ -187,6 +188,26 @@ def plan_service(plan_settings) -> AssistantService:
 @pytest.fixture(scope="module")
 def plan_url(plan_service, plan_settings) -> Iterator[str]:
     demo = build_app(plan_service, plan_settings)
+    port = free_port()
+    demo.launch(prevent_thread_lock=True, server_port=port, quiet=True)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        demo.close()
+
+
+@pytest.fixture(scope="module")
+def many_url(tmp_path_factory) -> Iterator[str]:
+    """Five documents: three real reports and two district plans (the fake embedder: this is
+    about the page, not retrieval)."""
+    root = tmp_path_factory.mktemp("web-many")
+    reports = extract_reports(root / "reports", ("北京市", "内蒙古自治区", "广西"))
+    settings = _index(root, {PLAN.name: PLAN.read_text(encoding="utf-8")})
+    for path in reports.values():
+        shutil.copy(path, settings.corpus_dir / path.name)
+    shutil.copy(SYNTHETIC, settings.corpus_dir / "jiangbei.txt")
+    build_index(settings)
+    demo = build_app(AssistantService(settings), settings)
     port = free_port()
     demo.launch(prevent_thread_lock=True, server_port=port, quiet=True)
     try:
@@ -384,6 +405,24 @@ def test_browser_tables_downloads_and_sections(page, plan_url, tmp_path):
     local_only(page)
 
 
+def test_browser_with_many_documents_folds_the_list_and_filters_by_place(page, many_url):
+    open_chat(page, many_url)
+    listing = page.locator("details.pa-documents")
+    assert "已收录 5 份文件" in listing.locator("summary").inner_text()
+    assert not listing.locator("li").first.is_visible()  # folded until asked for
+    listing.locator("summary").click()
+    assert listing.locator("li").count() == 5
+    page.locator("#pa-place input").click()
+    page.locator("[role=option]", has_text="北京市").click()
+    reply_1 = ask(page, "今年GDP增长目标是多少？", 1)
+    assert "5%左右" in reply_1.inner_text()
+    summaries = reply_1.locator("details.pa-cite summary").all_inner_texts()
+    assert summaries and all("北京市" in summary for summary in summaries)
+    reply_2 = ask(page, "广西今年GDP增长目标是多少？", 2)  # a place typed comes first
+    assert all("广西" in s for s in reply_2.locator("details.pa-cite summary").all_inner_texts())
+    local_only(page)
+
+
 def test_browser_never_runs_markup_from_a_document(page, hostile_url):
     open_chat(page, hostile_url)
     intro = page.locator(".pa-intro").first.inner_text()
@@ -457,7 +496,7 @@ class _StreamingService:
     def __init__(self, answer):
         self.answer = answer
 
-    def ask_stream(self, question, previous=None):
+    def ask_stream(self, question, previous=None, place=""):
         from assistant.query.grounded import FinalEvent, StatusEvent, TokenEvent
 
         yield StatusEvent("核对中…")

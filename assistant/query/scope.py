@@ -30,9 +30,15 @@ class Scope:
 
 
 def select(
-    question: str, documents: Sequence[DocumentKnowledge], mentioned: Callable[[str], bool]
+    question: str,
+    documents: Sequence[DocumentKnowledge],
+    mentioned: Callable[[str], bool],
+    place: str = "",
 ) -> Scope:
-    """``mentioned``: does the indexed text contain a phrase (「中山公园」 is no city)."""
+    """``mentioned``: does the indexed text contain a phrase (「中山公园」 is no city).
+
+    ``place``: the place chosen beside the chat box; a place the question names comes first.
+    """
     analysis = analyse(question, documents, mentioned)
     if analysis.days:
         return Scope((), days=analysis.days)
@@ -41,7 +47,8 @@ def select(
     normalised = {d.meta.doc_id: by_year[d.meta.plan_year] for d in documents}
     if places.elsewhere and not (places.documents or places.inside):
         return Scope((), foreign_places=places.elsewhere)
-    candidates = list(places.documents or places.containing or documents)
+    chosen = [d for d in documents if place and d.meta.place == place]
+    candidates = list(places.documents or places.containing or chosen or documents)
     covered = [d for d in candidates if _covers_years(d, normalised[d.meta.doc_id], mentioned)]
     if not covered:
         asked = {y for d in candidates for y in normalised[d.meta.doc_id].years}

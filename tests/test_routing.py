@@ -1,0 +1,110 @@
+"""Routing with several documents in one index: aliases, places inside places, two years of one
+place, no place at all, and one indicator across documents. Real reports, real embedder."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant.indexer import build_index
+from assistant.scale import extract_reports
+from assistant.settings import Settings
+from tests.conftest import SYNTHETIC
+
+REGIONS = ("北京市", "内蒙古自治区", "广西")
+
+
+def _year_before(text: str) -> str:
+    """The synthetic 江北区 plan one year earlier, with another GDP target."""
+    shifted = text.replace("2025", "2024").replace("2026", "2025")
+    return shifted.replace("增长 5.5%左右", "增长 6.5%左右")
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory):
+    from assistant.service import AssistantService
+
+    root = tmp_path_factory.mktemp("routing")
+    corpus = root / "corpus"
+    extract_reports(corpus, REGIONS)
+    text = SYNTHETIC.read_text(encoding="utf-8")
+    (corpus / "jiangbei-2026.txt").write_text(text, encoding="utf-8")
+    (corpus / "jiangbei-2025.txt").write_text(_year_before(text), encoding="utf-8")
+    settings = Settings.from_env(corpus_dir=corpus, index_dir=root / "index")
+    build_index(settings)
+    return AssistantService(settings)
+
+
+def _places_cited(service, answer) -> set[str]:
+    by_id = {d.meta.doc_id: d for d in service.documents}
+    return {by_id[c.doc].meta.place for c in answer.citations}
+
+
+def _sources_cited(service, answer) -> set[str]:
+    by_id = {d.meta.doc_id: d for d in service.documents}
+    return {by_id[c.doc].meta.source for c in answer.citations}
+
+
+@pytest.mark.parametrize(
+    ("question", "place"),
+    [
+        ("内蒙古今年GDP增长目标是多少？", "内蒙古自治区"),
+        ("内蒙古自治区今年地区生产总值增长目标是多少", "内蒙古自治区"),
+        ("广西今年GDP增长目标是多少", "广西壮族自治区"),
+        ("广西壮族自治区今年GDP增长目标是多少", "广西壮族自治区"),
+        ("北京市今年GDP增长目标是多少", "北京市"),
+        ("京2025年GDP增长目标是多少", "北京市"),
+    ],
+)
+def test_a_named_place_is_answered_from_its_own_document(service, question, place):
+    answer = service.ask(question)
+    assert not answer.refused, answer.answer
+    assert _places_cited(service, answer) == {place}
+
+
+@pytest.mark.parametrize("question", ["杭州今年GDP增长目标是多少", "呼和浩特今年GDP增长目标是多少"])
+def test_a_place_with_no_document_of_its_own_is_refused(service, question):
+    """杭州 lies in no indexed place; 呼和浩特 lies in 内蒙古, whose report is about the region."""
+    answer = service.ask(question)
+    assert answer.refused, answer.answer
+    assert "本助手收录的文件为" in answer.answer
+
+
+def test_this_year_is_the_newest_plan_of_a_place(service):
+    answer = service.ask("江北区今年GDP目标是多少？")
+    assert not answer.refused, answer.answer
+    assert _sources_cited(service, answer) == {"jiangbei-2026.txt"}
+    assert "5.5%左右" in answer.answer
+
+
+def test_a_named_year_picks_that_years_plan(service):
+    answer = service.ask("江北区2025年GDP目标是多少？")
+    assert not answer.refused, answer.answer
+    assert "jiangbei-2025.txt" in _sources_cited(service, answer)
+    assert "6.5%左右" in answer.answer
+
+
+def test_no_place_is_answered_from_the_best_three_documents(service):
+    answer = service.ask("今年GDP增长目标是多少？")
+    assert not answer.refused, answer.answer
+    assert 2 <= len(_sources_cited(service, answer)) <= 3
+    assert answer.answer.count("【") == len(_sources_cited(service, answer))
+    assert re.search(r"另有\d+份文件", answer.answer)
+
+
+def test_two_places_named_get_one_answer_each(service):
+    answer = service.ask("北京和广西今年GDP增长目标分别是多少")
+    assert _places_cited(service, answer) == {"北京市", "广西壮族自治区"}
+
+
+def test_every_document_side_by_side(service):
+    answer = service.ask("各省今年GDP增长目标是多少")
+    assert {"北京市", "内蒙古自治区", "广西壮族自治区"} <= _places_cited(service, answer)
+    assert "6%左右" in answer.answer  # 内蒙古
+
+
+def test_which_places_state_a_figure(service):
+    answer = service.ask("哪些省份今年GDP增长目标是5%左右？")
+    assert _places_cited(service, answer) == {"北京市", "广西壮族自治区"}
+    assert "内蒙古" not in answer.answer
