@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from assistant.errors import AssistantError
+from assistant.indexer import Progress
 from assistant.settings import Settings
 
 EXIT_USAGE = 2
@@ -91,10 +92,26 @@ def _run_index(settings: Settings, args: argparse.Namespace) -> int:
     return 0 if report.documents and not (report.problems or report.withheld) else 1
 
 
-def _progress_bar(total: int, label: str):
-    from tqdm import tqdm
+def _progress_bar(total: int, label: str) -> Progress:
+    return _Bar(total, label)
 
-    return tqdm(total=total, desc=label, unit="段", file=sys.stderr, leave=False)
+
+class _Bar(Progress):
+    """Passages embedded out of the total with the time left, and the document being read."""
+
+    def __init__(self, total: int, label: str) -> None:
+        from tqdm import tqdm
+
+        self._bar = tqdm(total=total, desc=label, unit="段", file=sys.stderr, leave=False)
+
+    def update(self, n: int) -> None:
+        self._bar.update(n)
+
+    def note(self, text: str) -> None:
+        self._bar.set_postfix_str(text)
+
+    def close(self) -> None:
+        self._bar.close()
 
 
 def _no_bar(total: int, label: str):

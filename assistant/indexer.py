@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
 # Bump when the write path changes what it produces, so every document is rebuilt.
-PIPELINE_VERSION = 5
+PIPELINE_VERSION = 6
 MANIFEST = "manifest.json"
 TABLES_DIR = "tables"
 
@@ -75,6 +75,9 @@ class Progress:
     """Progress reporting the indexer needs; the CLI plugs in a progress bar."""
 
     def update(self, n: int) -> None: ...
+
+    def note(self, text: str) -> None:
+        """Say where the work is, e.g. 「文件 3/31」."""
 
     def close(self) -> None: ...
 
@@ -285,7 +288,8 @@ def _embed_and_store(
     chunked = [(doc, build_chunks(doc, settings.chunk_tokens)) for doc in parsed]
     bar = progress(sum(len(chunks) for _, chunks in chunked), "向量化")
     try:
-        for document, chunks in chunked:
+        for done, (document, chunks) in enumerate(chunked):
+            bar.note(f"文件 {done + 1}/{len(chunked)}")
             for start in range(0, len(chunks), 32):
                 batch = chunks[start : start + 32]
                 store.add(batch, embeddings.embed_documents([c.text for c in batch]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -20,7 +20,7 @@ from assistant.query.answer import Composer
 from assistant.query.cite import citations
 from assistant.query.draft import Computation, Draft, Evidence, merge, templates
 from assistant.query.grounded import FinalEvent, StreamEvent, final_answer
-from assistant.query.match import Rarity
+from assistant.query.match import Rarities, Rarity
 from assistant.query.normalise import Question, normalise
 from assistant.query.retrieve import HybridRetriever, HybridSearch
 from assistant.query.scope import Scope, place_name, select
@@ -42,8 +42,8 @@ class AssistantService:
         self.settings = settings
         self.knowledge = Knowledge(settings)
         self.search = HybridSearch(self.knowledge)
-        self.rarity = Rarity(self.knowledge.chunks, self.search.tokenizer)
-        self.composer = Composer(self.search, self.rarity)
+        self.rarities = Rarities(self.knowledge.chunks, self.search.tokenizer, self.search.tokens)
+        self.composer = Composer(self.search, self.rarities)
         self.live_chunk_ids = frozenset(c.chunk_id for c in self.knowledge.chunks)
         self._text = "\n".join(c.quote for c in self.knowledge.chunks)
         # None on the default extractive path; a model's weights load on its first answer.
@@ -147,11 +147,13 @@ class AssistantService:
             if draft:
                 drafts.append((document, draft))
         if not drafts:
-            return self._not_found(scope, question), resolved
+            return self._not_found(targets, question), resolved
         quoted = "".join(item.quote for _, draft in drafts for item in draft.evidence)
         unanswered = [p for p in scope.other_places if place_name(p) not in quoted]
         if unanswered:
-            return self._refusal("refuse_district", districts="、".join(unanswered)), resolved
+            searched = [d for d, _ in targets]
+            refusal = self._refusal("refuse_district", searched, districts="、".join(unanswered))
+            return refusal, resolved
         if not scope.ambiguous:
             return drafts[0][1], resolved
         labels = [document.label for document, _ in drafts]
@@ -203,6 +205,11 @@ class AssistantService:
         return phrase in self._text
 
     @cached_property
+    def rarity(self) -> Rarity:
+        """Word weights over the whole index (briefings, follow-ups)."""
+        return self.rarities.whole
+
+    @cached_property
     def document_years(self) -> dict[str, DocumentYears]:
         return {d.meta.doc_id: d.years for d in self.documents}
 
@@ -217,24 +224,32 @@ class AssistantService:
             found.update(str(y) for y in (meta.results_year, meta.plan_year) if y)
         return frozenset(found)
 
-    def coverage_text(self) -> str:
-        """「本助手收录的文件为《…》（文号，含…年执行情况与…年计划）。」, naming a few at most."""
-        described = "、".join(_coverage_of(d.meta) for d in self.documents[:COVERAGE_NAMED])
+    def coverage_text(self, first: Sequence[DocumentKnowledge] = ()) -> str:
+        """「本助手收录的文件为《…》（文号，含…年执行情况与…年计划）。」, naming a few at most:
+        ``first`` (the documents the question was looked up in), then the others."""
+        ordered = [*first, *(d for d in self.documents if d not in first)]
+        described = "、".join(_coverage_of(d.meta) for d in ordered[:COVERAGE_NAMED])
         if len(self.documents) > COVERAGE_NAMED:
             described = templates()["coverage_more"].format(
                 named=described, count=len(self.documents)
             )
         return templates()["coverage"].format(documents=described)
 
-    def _refusal(self, template: str, **values: object) -> Draft:
+    def _refusal(
+        self, template: str, first: Sequence[DocumentKnowledge] = (), **values: object
+    ) -> Draft:
         draft = Draft(refused=True)
-        draft.lines.append(templates()[template].format(coverage=self.coverage_text(), **values))
+        coverage = self.coverage_text(first)
+        draft.lines.append(templates()[template].format(coverage=coverage, **values))
         return draft
 
-    def _not_found(self, scope: Scope, question: str) -> Draft:
-        draft = self._refusal("refuse_not_found", question=question.strip("？?。 "))
-        doc_ids = {d.meta.doc_id for d, _ in scope.targets} or None
-        search_text = scope.targets[0][1].search_text if scope.targets else question
+    def _not_found(
+        self, targets: Sequence[tuple[DocumentKnowledge, Question]], question: str
+    ) -> Draft:
+        searched = [d for d, _ in targets]
+        draft = self._refusal("refuse_not_found", searched, question=question.strip("？?。 "))
+        doc_ids = {d.meta.doc_id for d in searched} or None
+        search_text = targets[0][1].search_text if targets else question
         hits = self.search.search(search_text, doc_ids=doc_ids, limit=CLOSEST_PASSAGES)
         if hits:
             draft.lines.append(templates()["refuse_closest"])

@@ -307,8 +307,8 @@ def test_gradio_client_asks_with_follow_ups(plan_url):
     assert follow["resolved_question"].startswith("轨交18号线二期工程宝山段")
     assert client.predict("？？！", api_name="/ask")["error"].startswith("没有看到文字")
     # The page's own streaming chat endpoint keeps the conversation per client session.
-    chat, box = client.predict("18号线宝山段投资多少？", api_name="/chat")
-    chat, box = client.predict("它今年什么目标？", api_name="/chat")
+    chat, box = client.predict("18号线宝山段投资多少？", "全部地区", api_name="/chat")
+    chat, box = client.predict("它今年什么目标？", "全部地区", api_name="/chat")
     assert box == "" and len(chat) == 4
     assert "理解" in chat[3]["content"][0]["text"]
 

@@ -12,7 +12,7 @@ from assistant.knowledge import DocumentKnowledge
 from assistant.query.across import AcrossDocuments
 from assistant.query.draft import Candidate, Draft, merge
 from assistant.query.intent import Intent, read_intent
-from assistant.query.match import QUESTION_WORDS, Rarity, key_terms
+from assistant.query.match import QUESTION_WORDS, Rarities, key_terms
 from assistant.query.normalise import Question, normalise
 from assistant.query.prose import STATED_QUANTITY, ProseAnswers
 from assistant.query.retrieve import HybridSearch
@@ -31,7 +31,7 @@ EACH = re.compile(r"^(.+?)(?:和|与|及|、)([^和与及、]{2,16}?)(分别|各
 
 
 class Composer:
-    def __init__(self, search: HybridSearch, rarity: Rarity) -> None:
+    def __init__(self, search: HybridSearch, rarities: Rarities) -> None:
         structured = frozenset(
             row.raw
             for document in search.knowledge.documents
@@ -41,10 +41,10 @@ class Composer:
                 *(t.total for t in document.tables.projects if t.total),
             )
         )
-        self.rarity = rarity
-        self.tables = TableAnswers(search, rarity)
+        self.rarities = rarities
+        self.tables = TableAnswers(search, rarities)
         self.across = AcrossDocuments(self.tables)
-        self.prose = ProseAnswers(search, rarity, structured)
+        self.prose = ProseAnswers(search, rarities, structured)
 
     def compose(self, question: Question, document: DocumentKnowledge) -> Draft | None:
         """The whole question; failing that, each of its parts (「多少场，多少人次参与」)."""
@@ -71,7 +71,7 @@ class Composer:
         return merge(drafts) if drafts else None
 
     def _has_own_subject(self, question: Question, document: DocumentKnowledge) -> bool:
-        terms = key_terms(question, self.rarity, ignore=document.own_names)
+        terms = key_terms(question, self.rarities.of(document), ignore=document.own_names)
         return max(terms.values(), default=0.0) >= OWN_SUBJECT_WEIGHT
 
     def _compose_one(

@@ -10,10 +10,15 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from assistant.query.normalise import Question
 from assistant.query.retrieve import STOPWORDS, Tokenizer
 from assistant.records import Chunk
+
+if TYPE_CHECKING:
+    from assistant.knowledge import DocumentKnowledge
 
 CJK_OR_ALNUM = re.compile(r"[\u4e00-\u9fff0-9a-zA-Z]")
 QUESTION_WORDS = re.compile(
@@ -53,11 +58,21 @@ class NameMatch:
 class Rarity:
     """Inverse document frequencies of bigrams and words over the index's chunks."""
 
-    def __init__(self, chunks: Sequence[Chunk], tokenizer: Tokenizer) -> None:
+    def __init__(
+        self,
+        chunks: Sequence[Chunk],
+        tokenizer: Tokenizer,
+        tokens: Sequence[Sequence[str]] | None = None,
+    ) -> None:
+        """``tokens``: each chunk's search tokens, when the caller has them already."""
         self.tokenizer = tokenizer
         self.total = max(1, len(chunks))
         self._bigram_df = Counter(b for c in chunks for b in set(bigrams(c.text)))
-        self._word_df = Counter(w for c in chunks for w in set(self.words(c.text)))
+        if tokens is None:
+            tokens = [tokenizer.tokens(c.text) for c in chunks]
+        self._word_df = Counter(
+            w for each in tokens for w in set(each) if len(w) > 1 or w.isdigit()
+        )
 
     def words(self, text: str) -> list[str]:
         return [w for w in self.tokenizer.tokens(text) if len(w) > 1 or w.isdigit()]
@@ -92,6 +107,36 @@ class Rarity:
         asked = set(bigrams(_content(question.text)))
         total = sum(self.bigram_weight(b) for b in own)
         return sum(self.bigram_weight(b) for b in own & asked) / total
+
+
+class Rarities:
+    """Word weights within each document, as if it were indexed alone.
+
+    A question routed to one report must weigh 「粮食」 as that report does, whatever thirty
+    others say: the same question gets the same answer alone and among many.
+    """
+
+    def __init__(self, chunks: Sequence[Chunk], tokenizer: Tokenizer, tokens) -> None:
+        self._chunks = chunks
+        self._tokens = tokens
+        self._tokenizer = tokenizer
+        self._rows: dict[str, list[int]] = {}
+        for index, chunk in enumerate(chunks):
+            self._rows.setdefault(chunk.doc_hash, []).append(index)
+        self._each: dict[str, Rarity] = {}
+
+    @cached_property
+    def whole(self) -> Rarity:
+        """Over every chunk of the index (briefings read across documents)."""
+        return Rarity(self._chunks, self._tokenizer, self._tokens)
+
+    def of(self, document: DocumentKnowledge) -> Rarity:
+        key = document.meta.content_hash
+        if key not in self._each:
+            rows = self._rows.get(key, [])
+            chunks = [self._chunks[i] for i in rows]
+            self._each[key] = Rarity(chunks, self._tokenizer, [self._tokens[i] for i in rows])
+        return self._each[key]
 
 
 def _content(text: str) -> str:

@@ -11,7 +11,7 @@ from assistant.query.analysis import vocabulary as analysis_vocabulary
 from assistant.query.draft import Candidate, Computation, Draft, Evidence
 from assistant.query.intent import Intent, preferred_year
 from assistant.query.match import (
-    Rarity,
+    Rarities,
     contradicts,
     coverage,
     key_terms,
@@ -46,9 +46,11 @@ def readable(text: str) -> str:
 
 
 class ProseAnswers:
-    def __init__(self, search: HybridSearch, rarity: Rarity, structured: frozenset[str]) -> None:
+    def __init__(
+        self, search: HybridSearch, rarities: Rarities, structured: frozenset[str]
+    ) -> None:
         self.search = search
-        self.rarity = rarity
+        self.rarities = rarities
         self.structured = structured  # rows answered from typed records, never as prose
 
     def hits(self, question: Question, document: DocumentKnowledge, limit: int = 8) -> list[Hit]:
@@ -63,7 +65,7 @@ class ProseAnswers:
     def fact(
         self, question: Question, document: DocumentKnowledge, intent: Intent
     ) -> Candidate | None:
-        terms = key_terms(question, self.rarity, ignore=document.own_names)
+        terms = key_terms(question, self.rarities.of(document), ignore=document.own_names)
         if not terms:
             return None
         wanted = asked_years(question, document, intent)
@@ -159,7 +161,7 @@ class ProseAnswers:
         if not intent.listing:
             return None
         ignore = (*analysis_vocabulary()["list_ignore"], *document.own_names)
-        terms = key_terms(question, self.rarity, ignore=ignore)
+        terms = key_terms(question, self.rarities.of(document), ignore=ignore)
         if not terms:
             return None
         year = preferred_year(intent, document)

@@ -134,11 +134,13 @@ class HybridSearch:
         self.knowledge = knowledge
         self.chunks = knowledge.chunks
         self.tokenizer = Tokenizer(_dictionary_words(knowledge))
-        self._lexical = LexicalIndex([self.tokenizer.tokens(c.text) or ["∅"] for c in self.chunks])
+        self.tokens = [self.tokenizer.tokens(c.text) for c in self.chunks]
+        self._lexical = LexicalIndex([t or ["∅"] for t in self.tokens])
         self._position = {c.chunk_id: i for i, c in enumerate(self.chunks)}
         self._rows_of: dict[str, list[int]] = {}
         for index, chunk in enumerate(self.chunks):
             self._rows_of.setdefault(chunk.doc_id, []).append(index)
+        self._lexical_of: dict[str, LexicalIndex] = {}
 
     def search(
         self,
@@ -157,7 +159,7 @@ class HybridSearch:
     ) -> tuple[Hit, ...]:
         """Every candidate, best first: asked again with another ``limit`` within one question
         (facts, lists, parts), the search runs once."""
-        lexical = self._lexical_ranking(query, self._allowed(doc_ids))
+        lexical = self._lexical_ranking(query, doc_ids)
         dense = self._dense_ranking(query, doc_ids)
         fused: dict[int, float] = {}
         for ranking in (lexical, dense):
@@ -184,11 +186,23 @@ class HybridSearch:
             mask[self._rows_of.get(doc_id, [])] = True
         return mask
 
-    def _lexical_ranking(self, query: str, allowed: np.ndarray | None) -> list[int]:
+    def _lexical_ranking(self, query: str, doc_ids: frozenset[str] | None) -> list[int]:
+        """BM25 over the documents asked about. One document is scored with its own term
+        statistics, as if indexed alone; several share the index's."""
         tokens = self.tokenizer.tokens(query)
         if not tokens:
             return []
-        return self._lexical.top(tokens, allowed, CANDIDATES)
+        if doc_ids is not None and len(doc_ids) == 1:
+            (doc_id,) = doc_ids
+            rows = self._rows_of.get(doc_id, [])
+            return [rows[i] for i in self._own_lexical(doc_id).top(tokens, None, CANDIDATES)]
+        return self._lexical.top(tokens, self._allowed(doc_ids), CANDIDATES)
+
+    def _own_lexical(self, doc_id: str) -> LexicalIndex:
+        if doc_id not in self._lexical_of:
+            rows = self._rows_of.get(doc_id, [])
+            self._lexical_of[doc_id] = LexicalIndex([self.tokens[i] or ["∅"] for i in rows])
+        return self._lexical_of[doc_id]
 
     def _dense_ranking(self, query: str, doc_ids: Collection[str] | None) -> list[int]:
         hashes = {

@@ -11,7 +11,7 @@ from assistant.knowledge import DocumentKnowledge, Figure, Indicator, Project
 from assistant.query.draft import Candidate, Computation, Draft, Evidence
 from assistant.query.intent import Intent
 from assistant.query.match import (
-    Rarity,
+    Rarities,
     contradicts,
     coverage,
     key_terms,
@@ -58,9 +58,9 @@ Entity = Indicator | Project | Figure
 
 
 class TableAnswers:
-    def __init__(self, search: HybridSearch, rarity: Rarity) -> None:
+    def __init__(self, search: HybridSearch, rarities: Rarities) -> None:
         self.search = search
-        self.rarity = rarity
+        self.rarities = rarities
         # By document and quote: two years of one plan may share a row word for word.
         self._chunk_by_quote = {(c.doc_hash, c.quote): c for c in search.chunks}
         self._figure_chunks = _figure_chunks(search)
@@ -84,7 +84,7 @@ class TableAnswers:
         ranked = []
         figures = (f for f in document.figures if f.stated in self._figure_chunks)
         for entity in (*document.indicators, *document.projects, *figures):
-            match = self.rarity.match_name(_entity_name(entity), question)
+            match = self.rarities.of(document).match_name(_entity_name(entity), question)
             if match.coverage >= NAME_COVERAGE or match.question_share >= QUESTION_SHARE:
                 weight = 0.5 + max(match.coverage, match.question_share)
                 ranked.append((match.score * weight, entity))
@@ -102,7 +102,7 @@ class TableAnswers:
         ``said``: quotes an earlier part of the question was answered with; a prose figure
         among them is not the answer to this part (「…多少个项目，计划投资多少」).
         """
-        terms = key_terms(question, self.rarity, ignore=document.own_names)
+        terms = key_terms(question, self.rarities.of(document), ignore=document.own_names)
         wanted = asked_years(question, document, intent)
         best: tuple[tuple[float, float, float], Entity] | None = None
         for score, entity in self.entities(question, document)[:8]:
@@ -119,7 +119,9 @@ class TableAnswers:
             covered = worded
             if isinstance(entity, Figure) and len(entity.name) > MIN_LIKENESS_CHARS:
                 # 「新增城镇就业」 asked as 「城镇新增就业」; a bare 「收入」 is too short to tell
-                covered = max(covered, self.rarity.asked_coverage(entity.name, question))
+                covered = max(
+                    covered, self.rarities.of(document).asked_coverage(entity.name, question)
+                )
             # Likeness of the name and the question's own words both count: 「城镇新增就业连续4年
             # 超过90万人」 answers 「连续几年超过90万人」 better than the bare 「城镇新增就业」.
             if best is None or (covered + worded, covered, score) > best[0]:
@@ -185,7 +187,7 @@ class TableAnswers:
                 continue
             # The question's own words must name it: 「研发投入强度」 is not 地区生产总值, however
             # much their wordings share (…相当于地区生产总值的比例).
-            if self.rarity.asked_coverage(entity.name, question) < STRONG_NAME:
+            if self.rarities.of(document).asked_coverage(entity.name, question) < STRONG_NAME:
                 continue
             if misses_a_named_indicator(question, entity.name + entity.stated.clause):
                 continue
@@ -216,7 +218,7 @@ class TableAnswers:
         for _, entity in self.entities(question, document)[:3]:
             if isinstance(entity, Figure):
                 continue
-            match = self.rarity.match_name(_entity_name(entity), question)
+            match = self.rarities.of(document).match_name(_entity_name(entity), question)
             if match.coverage >= STRONG_NAME or match.question_share >= STRONG_SHARE:
                 return True
         return False
@@ -410,7 +412,9 @@ class TableAnswers:
         anchored = anchored or bool(SUPERLATIVE_PROJECT.search(text))
         if not anchored and goal:
             # 「要基本竣工的项目有几个」 is about the table; 「多少个教育项目要开工」 is not.
-            others = key_terms(question, self.rarity, ignore=(*document.own_names, *PROJECT_WORDS))
+            others = key_terms(
+                question, self.rarities.of(document), ignore=(*document.own_names, *PROJECT_WORDS)
+            )
             anchored = not [word for word in others if word not in goal]
         if not anchored:
             return None
@@ -448,7 +452,8 @@ class TableAnswers:
     def _group(self, question: Question, document: DocumentKnowledge) -> str:
         groups = {p.row.group for p in document.projects if p.row.group}
         scored = [
-            (self.rarity.match_name(re.sub(r"（\d+项）", "", g), question), g) for g in groups
+            (self.rarities.of(document).match_name(re.sub(r"（\d+项）", "", g), question), g)
+            for g in groups
         ]
         scored = [(m, g) for m, g in scored if m.coverage >= GROUP_COVERAGE]
         return max(scored, key=lambda pair: pair[0].score)[1] if scored else ""
