@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 MAX_QUESTION_CHARS = 500
 CLOSEST_PASSAGES = 3
 COVERAGE_NAMED = 3  # a refusal names this many indexed documents, then 「等N份文件」
+PLACES_NAMED = 5  # an unknown place is answered with this many places that can be chosen
 MAX_DOCUMENTS = 3  # a question that names no place is answered from the best few documents
 RANKED_HITS = 40  # passages searched to rank the documents for such a question
 
@@ -79,6 +80,8 @@ class AssistantService:
         """
         started = time.perf_counter()
         checked = check_question(question)
+        previous = check_previous(previous)
+        place = self._check_place(place)
         checked = followup.resolve(checked, previous, self._subject_of, self._group_of)
         scope = select(checked, self.documents, self._mentioned, place)
         draft, resolved = self._answer(scope, checked)
@@ -111,6 +114,19 @@ class AssistantService:
                 else:
                     yield item
         yield FinalEvent(answer)
+
+    def _check_place(self, place: object) -> str:
+        """A place to answer about must be one the documents are about."""
+        if place in (None, ""):
+            return ""
+        if not isinstance(place, str) or place not in self.places:
+            shown = "、".join(self.places[:PLACES_NAMED]) + (
+                "等" if len(self.places) > PLACES_NAMED else ""
+            )
+            raise InvalidQuestionError(
+                f"没有关于「{str(place)[:20]}」的文件；可选的地区：{shown}。"
+            )
+        return place
 
     def retriever(self, k: int = 6) -> HybridRetriever:
         return HybridRetriever(search=self.search, k=k)
@@ -271,8 +287,10 @@ def _coverage_of(meta) -> str:
     )
 
 
-def check_question(question: str) -> str:
+def check_question(question: object) -> str:
     """Reject what cannot be a question, with a message a resident understands."""
+    if question is not None and not isinstance(question, str):
+        raise InvalidQuestionError("问题应为文字，例如：今年GDP目标是多少？")
     text = (question or "").strip()
     if not text:
         raise InvalidQuestionError("请输入问题，例如：今年GDP目标是多少？")
@@ -283,6 +301,14 @@ def check_question(question: str) -> str:
     if not any(unicodedata.category(ch)[0] in "LN" for ch in text):
         raise InvalidQuestionError("没有看到文字内容，请用文字描述您的问题。")
     return text
+
+
+def check_previous(previous: object) -> str | None:
+    """The conversation's last question, as the web page or an API client sends it back: only
+    a string of question size is read (anything else starts the conversation afresh)."""
+    if not isinstance(previous, str) or len(previous) > MAX_QUESTION_CHARS:
+        return None
+    return previous.strip() or None
 
 
 def _unverified(draft: Draft) -> Draft:

@@ -360,3 +360,14 @@ def _paragraph(quote: str) -> Chunk:
         section=("2025年工作安排",),
         span=Span(0, len(quote)),
     )
+
+
+def test_request_fields_are_checked_before_anything_is_answered(service):
+    """What an API client sends: a number for a question, a huge 「previous」, an unknown place."""
+    with pytest.raises(InvalidQuestionError, match="问题应为文字"):
+        service.ask(20240101)
+    plain = service.ask("今年GDP目标是多少？")
+    assert service.ask("今年GDP目标是多少？", previous="宝" * 20000).answer == plain.answer
+    assert service.ask("今年GDP目标是多少？", place="宝山区").answer == plain.answer
+    with pytest.raises(InvalidQuestionError, match="没有关于「火星」的文件"):
+        service.ask("今年GDP目标是多少？", place="火星")
