@@ -264,13 +264,14 @@ class AssistantService:
     ) -> Draft:
         searched = [d for d, _ in targets]
         draft = self._refusal("refuse_not_found", searched, question=question.strip("？?。 "))
+        draft.restated.extend(verify.numbers(question))  # the question, quoted as it was typed
         doc_ids = {d.meta.doc_id for d in searched} or None
         search_text = targets[0][1].search_text if targets else question
         hits = self.search.search(search_text, doc_ids=doc_ids, limit=CLOSEST_PASSAGES)
         if hits:
             draft.lines.append(templates()["refuse_closest"])
-            for hit in hits:
-                draft.lines.append(f"- {draft.cite(Evidence(hit.chunk, hit.chunk.quote))}")
+            for quote, chunk in {h.chunk.quote: h.chunk for h in hits}.items():
+                draft.lines.append(f"- {draft.cite(Evidence(chunk, quote))}")
         return draft
 
 

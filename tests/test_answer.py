@@ -371,3 +371,41 @@ def test_request_fields_are_checked_before_anything_is_answered(service):
     assert service.ask("今年GDP目标是多少？", place="宝山区").answer == plain.answer
     with pytest.raises(InvalidQuestionError, match="没有关于「火星」的文件"):
         service.ask("今年GDP目标是多少？", place="火星")
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("政府投资项目里哪个投资最高、哪个最低？", ["15.65", "0.56"]),
+        ("投资最少和最多的项目分别是？", ["0.56", "15.65"]),
+        ("投资最大的两个项目是哪两个", ["15.65", "14.63"]),
+        ("前两个投资最少的项目是什么", ["0.56", "1.29"]),
+    ],
+)
+def test_both_ends_and_the_first_n_of_a_ranking(service, question, expected):
+    answer = service.ask(question)
+    assert not answer.refused, answer.answer
+    assert all(value in answer.answer for value in expected), answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "expected", "absent"),
+    [
+        ("投资额在1亿到1.5亿之间的项目有哪些", ["1.43", "1.29", "1.47"], ["1.57", "0.56"]),
+        ("投资超过12个亿的项目有哪些", ["14.63", "15.65"], ["11.68"]),
+    ],
+)
+def test_projects_listed_by_amount_show_their_amounts(service, question, expected, absent):
+    answer = service.ask(question)
+    assert not answer.refused, answer.answer
+    assert all(f"（{value}亿元）" in answer.answer for value in expected), answer.answer
+    assert not any(f"（{value}亿元）" in answer.answer for value in absent), answer.answer
+
+
+@pytest.mark.parametrize(
+    "question", ["南大09-10地块小学新建工程投资多少？", "吴淞创新新城配套道路7条投资多少钱"]
+)
+def test_a_numbered_name_the_plan_does_not_have_is_not_answered_with_another(service, question):
+    answer = service.ask(question)
+    assert answer.refused, answer.answer
+    assert "6.95" not in answer.answer and "1.43" not in answer.answer

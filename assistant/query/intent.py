@@ -8,7 +8,7 @@ from functools import cache
 
 from assistant.knowledge import DocumentKnowledge
 from assistant.query.analysis import vocabulary as analysis_vocabulary
-from assistant.query.normalise import Question
+from assistant.query.normalise import Question, chinese_number
 
 
 @cache
@@ -53,6 +53,9 @@ class Intent:
     wants_target: bool
     wants_result: bool
     measure: str  # regex a stated figure must match, "" when any figure will do
+    both_ends: bool = False  # 「投资最多和最少的项目」
+    top: int = 0  # 「投资最少的3个项目」: how many of a ranking
+    amount_range: tuple[str, str] | None = None  # 「5亿到10亿元之间」, as written
 
     @property
     def preferred_year_kind(self) -> str:
@@ -75,6 +78,7 @@ def read_intent(question: Question, document: DocumentKnowledge) -> Intent:
     if results in years and plan not in years:
         target = False
     superlative = cue["superlative"].search(text)
+    cues_text = analysis_vocabulary()["intent"]
     return Intent(
         compare=bool(cue["compare"].search(text)),
         count=bool(cue["count"].search(text)),
@@ -86,7 +90,16 @@ def read_intent(question: Question, document: DocumentKnowledge) -> Intent:
         wants_target=target,
         wants_result=result,
         measure=asked_measure(text),
+        both_ends=bool(re.search(cues_text["both_ends"], text)),
+        top=_count(top.group(1)) if (top := re.search(cues_text["top_n"], text)) else 0,
+        amount_range=ranged.groups()
+        if (ranged := re.search(cues_text["amount_range"], text))
+        else None,
     )
+
+
+def _count(written: str) -> int:
+    return int(written) if written.isdigit() else chinese_number(written)
 
 
 def asked_measure(text: str) -> str:

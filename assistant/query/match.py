@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from typing import TYPE_CHECKING
 
 from assistant.query.normalise import Question
@@ -39,8 +39,6 @@ CONTRASTS = (
     ("最高", "最低"),
 )
 UNKNOWN_WEIGHT = 0.5
-# A numbered name: 「19号线」 is not 「18号线」, 「三期」 not 「二期」.
-NUMBERED = re.compile(r"([\d一二三四五六七八九十]+)\s*(号线|号楼|号|期|届)")
 
 
 def bigrams(text: str) -> list[str]:
@@ -212,11 +210,22 @@ def contradicts(question: Question, text: str) -> bool:
 
 def _other_number(question: str, text: str) -> bool:
     """The question names 「19号线」; the text has another number with that word and not 19."""
-    stated = {(n, word) for n, word in NUMBERED.findall(text)}
-    for number, word in NUMBERED.findall(question):
+    numbered = _numbered()
+    stated = {(n, word) for n, word in numbered.findall(text)}
+    for number, word in numbered.findall(question):
         if (number, word) not in stated and any(w == word for _, w in stated):
             return True
     return False
+
+
+@cache
+def _numbered() -> re.Pattern[str]:
+    """A numbered name (「19号线」「三期」「07-08地块」); the counters are data."""
+    from assistant.query.analysis import vocabulary
+
+    counters = sorted(vocabulary()["name_counters"], key=len, reverse=True)
+    alternatives = "|".join(map(re.escape, counters))
+    return re.compile(rf"([\d一二三四五六七八九十]+)\s*({alternatives})")
 
 
 def _soft_words() -> frozenset[str]:

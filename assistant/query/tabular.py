@@ -41,7 +41,7 @@ AMOUNT = re.compile(
     + ")"
 )
 THRESHOLD = re.compile(
-    r"(超过|大于|高于|多于|不低于|不少于|低于|小于|少于|不足|不到)(\d+(?:\.\d+)?)亿"
+    r"(超过|大于|高于|多于|不低于|不少于|低于|小于|少于|不足|不到)(\d+(?:\.\d+)?)个?亿"
 )
 NAME_FILTER = re.compile(
     r"(?:名字|名称|项目名)?(?:带|含|包含|叫)[「“\"]?([\u4e00-\u9fff\w]{1,8}?)[」”\"]?(?:的|字)"
@@ -383,20 +383,21 @@ class TableAnswers:
             named = self._named_projects(question, document)
             if len(named) >= 2:
                 return self._sum_named(named, document)
-        selection = self._selection(question, document)
+        selection = self._selection(question, document, intent)
         if selection is None:
             return None
         projects, scope = selection
         if intent.superlative and projects:
-            return self._extreme(projects, intent.superlative)
+            return self._extreme(projects, intent)
         draft = self._count_and_sum(document, projects, scope, intent)
         threshold = THRESHOLD.search(question.text)
         if threshold:  # the filter the user gave, said back: 「投资超过5亿元的项目」
             draft.restated.append(threshold.group(2))
+        draft.restated.extend(intent.amount_range or ())
         return draft
 
     def _selection(
-        self, question: Question, document: DocumentKnowledge
+        self, question: Question, document: DocumentKnowledge, intent: Intent
     ) -> tuple[list[Project], str] | None:
         """The projects a question is about; None when it is not about the projects table."""
         text = question.text
@@ -406,9 +407,12 @@ class TableAnswers:
         goal = next((g for g in goals if g in text), "")
         threshold = THRESHOLD.search(text)
         named = NAME_FILTER.search(text)
-        if not (group or goal or threshold or named) and self.strong_match(question, document):
+        ranged = intent.amount_range
+        filtered = group or goal or threshold or named or ranged
+        if not filtered and self.strong_match(question, document):
             return None  # 「南大中央公园这个重大项目投资多少」 is about one row
-        anchored = group or any(anchor in text for anchor in TABLE_ANCHORS)
+        # 「投资不到2亿元的项目」: an amount filter is about the projects table.
+        anchored = group or threshold or ranged or any(anchor in text for anchor in TABLE_ANCHORS)
         anchored = anchored or bool(SUPERLATIVE_PROJECT.search(text))
         if not anchored and goal:
             # 「要基本竣工的项目有几个」 is about the table; 「多少个教育项目要开工」 is not.
@@ -427,6 +431,14 @@ class TableAnswers:
         if threshold:
             projects = _above_or_below(projects, threshold)
             scope += f"中投资{threshold.group(1)}{threshold.group(2)}亿元的项目"
+        if ranged:
+            low, high = sorted((Decimal(ranged[0]), Decimal(ranged[1])))
+            projects = [
+                p
+                for p in projects
+                if p.row.investment_value is not None and low <= p.row.investment_value <= high
+            ]
+            scope += f"中投资在{ranged[0]}亿元到{ranged[1]}亿元之间的项目"
         if named:
             projects = [p for p in projects if named.group(1) in p.row.name]
             scope += f"中名称含「{named.group(1)}」的项目"
@@ -465,31 +477,55 @@ class TableAnswers:
         rows = [self.row_evidence(p) for p in projects]
         draft.computations.append(Computation(str(len(projects)), ()))
         draft.say("count", scope=scope, count=len(projects))
-        named = (p.row.name + draft.cite(row) for p, row in zip(projects, rows, strict=True))
+        # Listed by their amount (「投资不到2亿元的」) or asked for it: each with its amount.
+        amounts = intent.quantity or intent.sum or "投资" in scope
+        named = (
+            p.row.name + (f"（{p.row.investment}{p.unit}）" if amounts else "") + draft.cite(row)
+            for p, row in zip(projects, rows, strict=True)
+        )
         draft.lines[-1] += "、".join(named) + "。"
         if projects and (intent.sum or intent.count):
             _say_sum(draft, projects)
             self._listed_total(draft, document, projects)
         return draft
 
-    def _extreme(self, projects: Sequence[Project], which: str) -> Draft:
+    def _extreme(self, projects: Sequence[Project], intent: Intent) -> Draft:
+        """The project with the most (or least) investment; both ends, or the first N, when
+        asked (「最多和最少的」「投资最少的3个」)."""
         valued = [p for p in projects if p.row.investment_value is not None]
-        pick = max if which == "max" else min
-        chosen = pick(valued, key=lambda p: p.row.investment_value)
         draft = Draft()
-        label = "最多" if which == "max" else "最少"
-        draft.say(
-            "extreme",
-            self.row_evidence(chosen),
-            label=label,
-            count=len(valued),
-            name=chosen.row.name,
-            investment=chosen.row.investment,
-            unit=chosen.unit,
-            goal=chosen.row.goal,
-        )
         draft.computations.append(Computation(str(len(valued)), ()))
+        ends = ("max", "min") if intent.both_ends else (intent.superlative,)
+        for end in ends:
+            ranked = sorted(valued, key=lambda p: p.row.investment_value, reverse=end == "max")
+            label = "最多" if end == "max" else "最少"
+            if intent.top > 1:
+                self._say_ranked(draft, ranked[: intent.top], label, len(valued))
+                continue
+            chosen = ranked[0]
+            draft.say(
+                "extreme",
+                self.row_evidence(chosen),
+                label=label,
+                count=len(valued),
+                name=chosen.row.name,
+                investment=chosen.row.investment,
+                unit=chosen.unit,
+                goal=chosen.row.goal,
+            )
         return draft
+
+    def _say_ranked(self, draft: Draft, ranked: Sequence[Project], label: str, count: int) -> None:
+        draft.computations.append(Computation(str(len(ranked)), ()))
+        draft.say("ranked", label=label, count=count, top=len(ranked))
+        for project in ranked:
+            draft.say(
+                "ranked_item",
+                self.row_evidence(project),
+                name=project.row.name,
+                investment=project.row.investment,
+                unit=project.unit,
+            )
 
     def _listed_total(
         self, draft: Draft, document: DocumentKnowledge, selected: Sequence[Project]
