@@ -409,3 +409,32 @@ def test_a_numbered_name_the_plan_does_not_have_is_not_answered_with_another(ser
     answer = service.ask(question)
     assert answer.refused, answer.answer
     assert "6.95" not in answer.answer and "1.43" not in answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("“四百”大走访里的四百指的是什么", "进百家门、访百家情、解百家难、暖百家心"),
+        ("「产业类投资额」具体是什么意思", "工业用地投资和研发类用地投资的总和"),
+        ("“数字生活100”到底是什么", "以“数字小区”为切入点"),
+    ],
+)
+def test_a_quoted_name_is_defined_by_its_note(service, question, expected):
+    answer = service.ask(question)
+    assert not answer.refused and expected in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "names", "count"),
+    [
+        ("2024年目标写着“力争有所增长”的是哪个指标", ["居民平均预期寿命"], 1),
+        ("哪些指标的目标是“在全市保持较好水平”", ["平安建设满意度", "一网通办"], 2),
+        ("表1一共列了几项指标", ["地区生产总值", "平安建设满意度"], 25),
+        ("“城市治理指标”这一类有几项指标", ["城镇污水处理率"], 15),
+    ],
+)
+def test_indicator_rows_by_value_and_counted(service, question, names, count):
+    answer = service.ask(question)
+    assert not answer.refused, answer.answer
+    assert f"共{count}个" in answer.answer
+    assert all(name in answer.answer for name in names), answer.answer

@@ -10,6 +10,7 @@ import re
 
 from assistant.knowledge import DocumentKnowledge
 from assistant.query.across import AcrossDocuments
+from assistant.query.define import Definitions
 from assistant.query.draft import Candidate, Draft, merge
 from assistant.query.intent import Intent, read_intent
 from assistant.query.match import QUESTION_WORDS, Rarities, key_terms
@@ -44,6 +45,7 @@ class Composer:
         self.rarities = rarities
         self.tables = TableAnswers(search, rarities)
         self.across = AcrossDocuments(self.tables)
+        self.definitions = Definitions(search.chunks)
         self.prose = ProseAnswers(search, rarities, structured)
 
     def compose(self, question: Question, document: DocumentKnowledge) -> Draft | None:
@@ -78,7 +80,13 @@ class Composer:
         self, question: Question, document: DocumentKnowledge, said: frozenset[str] = frozenset()
     ) -> Draft | None:
         intent = read_intent(question, document)
-        attempts = [self.tables.aggregate, self.tables.comparison, self.prose.listing]
+        attempts = [
+            self.definitions.define,
+            self.tables.aggregate,
+            self.tables.indicator_rows,
+            self.tables.comparison,
+            self.prose.listing,
+        ]
         if self.tables.strong_match(question, document):
             attempts.remove(self.prose.listing)  # 「18号线今年什么目标」 names its row
         for attempt in attempts:

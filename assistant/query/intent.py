@@ -56,6 +56,8 @@ class Intent:
     both_ends: bool = False  # 「投资最多和最少的项目」
     top: int = 0  # 「投资最少的3个项目」: how many of a ranking
     amount_range: tuple[str, str] | None = None  # 「5亿到10亿元之间」, as written
+    definition: bool = False  # 「“四百”是指什么」
+    which: bool = False  # 「哪几个指标」: the rows holding a value
 
     @property
     def preferred_year_kind(self) -> str:
@@ -95,6 +97,8 @@ def read_intent(question: Question, document: DocumentKnowledge) -> Intent:
         amount_range=ranged.groups()
         if (ranged := re.search(cues_text["amount_range"], text))
         else None,
+        definition=bool(re.search(cues_text["definition"], text)),
+        which=bool(re.search(cues_text["which"], text)),
     )
 
 

@@ -228,6 +228,11 @@ def _numbered() -> re.Pattern[str]:
     return re.compile(rf"([\d一二三四五六七八九十]+)\s*({alternatives})")
 
 
+def is_soft(word: str) -> bool:
+    """A word about how a figure is measured or what was done (「要求」「完成」), not its topic."""
+    return word in _soft_words()
+
+
 def _soft_words() -> frozenset[str]:
     from assistant.query.analysis import vocabulary
 

@@ -8,12 +8,14 @@ from decimal import Decimal
 
 from assistant.ingest.figures import vocabulary as figure_vocabulary
 from assistant.knowledge import DocumentKnowledge, Figure, Indicator, Project
+from assistant.query.analysis import vocabulary as analysis_vocabulary
 from assistant.query.draft import Candidate, Computation, Draft, Evidence
 from assistant.query.intent import Intent
 from assistant.query.match import (
     Rarities,
     contradicts,
     coverage,
+    is_soft,
     key_terms,
     misses_a_named_indicator,
 )
@@ -272,6 +274,73 @@ class TableAnswers:
 
     # --- comparisons ------------------------------------------------------------------------
 
+    def indicator_rows(
+        self, question: Question, document: DocumentKnowledge, intent: Intent
+    ) -> Draft | None:
+        """Rows of the indicator table picked by a value they state (「目标是“完成市下达指标”的是
+        哪几个指标」), or counted (「表1重点指标总共有多少项」, within a category too)."""
+        words = analysis_vocabulary()["indicator_words"]
+        if not document.indicators or not any(word in question.text for word in words):
+            return None
+        if intent.which:
+            return self._rows_by_value(question, document, intent)
+        if intent.count:
+            return self._rows_counted(question, document)
+        return None
+
+    def _rows_by_value(
+        self, question: Question, document: DocumentKnowledge, intent: Intent
+    ) -> Draft | None:
+        results = intent.wants_result and not intent.wants_target
+        found: list[tuple[Indicator, str]] = []
+        for indicator in document.indicators:
+            part = indicator.part
+            values = (
+                (part.result_value, part.result_growth)
+                if results
+                else (
+                    part.target_value,
+                    part.target_growth,
+                )
+            )
+            for value in values:
+                if _states_typed_value(value, question.text):
+                    found.append((indicator, value))
+                    break
+        if not found:
+            return None
+        first = found[0][0]
+        year = first.results_year if results else first.plan_year
+        typed = next(p for p in _value_pieces(found[0][1]) if p in question.text)
+        draft = Draft()
+        draft.computations.append(Computation(str(len(found)), ()))
+        which = f"{year or ''}年{'完成' if results else '目标'}为「{typed}」"
+        draft.say("indicator_rows", table=first.table_title, which=which, count=len(found))
+        for indicator, value in found:
+            draft.say(
+                "indicator_row",
+                self.row_evidence(indicator),
+                name=indicator.name,
+                value=f"：{value}",
+            )
+        return draft
+
+    def _rows_counted(self, question: Question, document: DocumentKnowledge) -> Draft | None:
+        rows = list({i.row.seq: i for i in document.indicators}.values())
+        categories = [c for c in dict.fromkeys(i.row.category for i in rows) if c]
+        category = next((c for c in categories if c in question.text), "")
+        if category:
+            rows = [i for i in rows if i.row.category == category]
+        draft = Draft()
+        draft.computations.append(Computation(str(len(rows)), ()))
+        scope = rows[0].table_title + (f"中「{category}」" if category else "")
+        draft.say("indicator_count", scope=scope, count=len(rows))
+        for indicator in rows:
+            draft.say(
+                "indicator_row", self.row_evidence(indicator), name=indicator.row.name, value=""
+            )
+        return draft
+
     def comparison(
         self, question: Question, document: DocumentKnowledge, intent: Intent
     ) -> Draft | None:
@@ -375,7 +444,7 @@ class TableAnswers:
     def aggregate(
         self, question: Question, document: DocumentKnowledge, intent: Intent
     ) -> Draft | None:
-        listing_projects = intent.listing and "项目" in question.text
+        listing_projects = (intent.listing or intent.which) and "项目" in question.text
         wanted = intent.count or intent.sum or intent.superlative or listing_projects
         if not wanted or not document.projects:
             return None
@@ -419,7 +488,7 @@ class TableAnswers:
             others = key_terms(
                 question, self.rarities.of(document), ignore=(*document.own_names, *PROJECT_WORDS)
             )
-            anchored = not [word for word in others if word not in goal]
+            anchored = not [w for w in others if w not in goal and not is_soft(w)]
         if not anchored:
             return None
         scope = re.sub(r"（\d+项）$", "", group) if group else projects[0].table_title
@@ -548,6 +617,19 @@ def _say_sum(draft: Draft, projects: Sequence[Project]) -> None:
     total = plain(sum((Decimal(v) for v in values), Decimal(0)))
     draft.computations.append(Computation(total, values))
     draft.say("sum", total=total, unit=projects[0].unit, formula="+".join(values))
+
+
+VALUE_PIECES = re.compile(r"[，,；;/]")
+MIN_TYPED_VALUE = 3  # 「增长15%」「在全市保持较好水平」; not a bare 「5%」
+
+
+def _value_pieces(value: str) -> list[str]:
+    return [p for p in (piece.replace(" ", "") for piece in VALUE_PIECES.split(value)) if p]
+
+
+def _states_typed_value(value: str, text: str) -> bool:
+    """The question types one of the cell's statements: 「完成市下达指标」, 「增长15%」."""
+    return any(len(p) >= MIN_TYPED_VALUE and p in text for p in _value_pieces(value))
 
 
 def _entity_name(entity: Entity) -> str:
