@@ -438,3 +438,16 @@ def test_indicator_rows_by_value_and_counted(service, question, names, count):
     assert not answer.refused, answer.answer
     assert f"共{count}个" in answer.answer
     assert all(name in answer.answer for name in names), answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "row", "text"),
+    [
+        ("南大中央公园今年进展如何", "3.4", "完成地下空间结构"),
+        ("区疾控中心迁建工程今年要干到什么程度", "3.99", "着力推进区疾控中心迁建"),
+    ],
+)
+def test_a_project_gets_its_row_and_what_the_text_says_of_it(service, question, row, text):
+    answer = service.ask(question)
+    assert row in answer.answer and text in answer.answer, answer.answer
+    assert len(answer.citations) >= 2

@@ -13,6 +13,7 @@ from assistant.query.draft import Candidate, Computation, Draft, Evidence
 from assistant.query.intent import Intent
 from assistant.query.match import (
     Rarities,
+    bigrams,
     contradicts,
     coverage,
     is_soft,
@@ -21,8 +22,8 @@ from assistant.query.match import (
 )
 from assistant.query.normalise import Question, normalise
 from assistant.query.retrieve import HybridSearch
-from assistant.query.sentences import topic_of
-from assistant.query.when import asked_years, fits
+from assistant.query.sentences import sentences, topic_of
+from assistant.query.when import asked_years, fits, sentence_fits
 from assistant.records import Chunk, ChunkKind, DocumentMeta, StatedFigure, TimeKind
 
 NAME_COVERAGE = 0.3
@@ -35,6 +36,8 @@ ADDING = re.compile(r"一共|总共|合计|共计|总计|加起来|加一块|加
 GROUP_ASKED = re.compile(r"哪一?类|什么类|类别|属于")
 NAME_JOINERS = re.compile(r"以及|[和与及、跟，,]")
 GROUP_COVERAGE = 0.45
+PROJECT_HITS = 8  # passages searched for what the text says of a project
+PROJECT_LIKENESS = 0.45  # share of a project name's weighted bigrams a sentence must carry
 # A figure in a cell or a clause, with the units the prose-figure vocabulary knows.
 AMOUNT_UNITS = (*figure_vocabulary()["units"], "万平方米", "平方米", "亿", "万", "台")
 AMOUNT = re.compile(
@@ -138,6 +141,7 @@ class TableAnswers:
             shown = self._say_figures(draft, entity, document, wanted)
         elif isinstance(entity, Project):
             shown = self._say_project(draft, entity, document)
+            self._say_project_text(draft, entity, document, question, wanted)
             if entity.row.group and GROUP_ASKED.search(question.text):
                 group = re.sub(r"^（[一二三四五六七八九十]+）|（\d+项）$", "", entity.row.group)
                 draft.say("project_group", name=entity.row.name, group=group)
@@ -145,6 +149,37 @@ class TableAnswers:
             siblings = self._named_parts(question, document, entity)
             shown = " ".join(self._say_indicator(draft, part, intent) for part in siblings)
         return Candidate(draft, covered, shown)
+
+    def _say_project_text(
+        self,
+        draft: Draft,
+        project: Project,
+        document: DocumentKnowledge,
+        question: Question,
+        wanted: set[int],
+    ) -> None:
+        """What the report's text says of the project in the year asked, beside its row:
+        「南大中央公园：…目标为「推进建设」」 and 「南大中央公园完成地下空间结构」."""
+        rarity = self.rarities.of(document)
+        name = project.row.name
+        own = set(bigrams(name))
+        total = sum(rarity.bigram_weight(b) for b in own) or 1.0
+        years = wanted or {document.meta.plan_year} - {None}
+        best: tuple[float, Chunk, str] | None = None
+        for hit in self.search.search(name, doc_ids={document.meta.doc_id}, limit=PROJECT_HITS):
+            if hit.chunk.kind is not ChunkKind.PARAGRAPH:
+                continue
+            for sentence in sentences(hit.chunk.quote):
+                if not sentence_fits(hit.chunk, sentence, document, years, question):
+                    continue
+                shared = own & set(bigrams(sentence))
+                likeness = sum(rarity.bigram_weight(b) for b in shared) / total
+                if likeness >= PROJECT_LIKENESS and (best is None or likeness > best[0]):
+                    best = (likeness, hit.chunk, sentence)
+        if best is not None:
+            _, chunk, sentence = best
+            shown = sentence.rstrip("。；，")
+            draft.say("project_text", Evidence(chunk, sentence), sentence=shown)
 
     def _entity_text(self, entity: Entity) -> str:
         """What a row's words are checked against: its chunk, or a figure's name and clause."""
