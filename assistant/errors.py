@@ -25,6 +25,10 @@ class IndexMissingError(AssistantError):
     """The index has not been built yet (or was built elsewhere)."""
 
 
+class StoreBrokenError(IndexMissingError):
+    """The local vector store cannot be opened (a damaged file); ``index`` sets it aside."""
+
+
 class CorpusError(AssistantError):
     """The corpus as a whole cannot be indexed (missing folder, nothing readable)."""
 

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant.errors import AssistantError, DocumentError, IndexMissingError
+from assistant.errors import AssistantError, DocumentError, IndexMissingError, StoreBrokenError
 from assistant.records import DocumentMeta, ParsedDocument, TableSet, from_dict
 from assistant.settings import Settings
 
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
 # Bump when the write path changes what it produces, so every document is rebuilt.
-PIPELINE_VERSION = 6
+PIPELINE_VERSION = 9
 MANIFEST = "manifest.json"
 TABLES_DIR = "tables"
 
@@ -137,7 +137,7 @@ def build_index(
         report = IndexReport(problems=list(problems))
         previous = read_manifest(settings)
         embedder = embedder_id(settings)
-        reusable = _reusable(previous, embedder)
+        reusable = _stored(settings, _reusable(previous, embedder), report)
         plan = _plan(settings.corpus_dir, paths, reusable, report)
         documents = _index_changed(settings, plan, reusable, report, progress, embeddings)
         indexed = previous.by_hash() if previous and previous.embedder == embedder else {}
@@ -189,6 +189,39 @@ def _relative(path: str, corpus: Path) -> str:
         return Path(path).relative_to(corpus).as_posix()
     except ValueError:
         return path
+
+
+def _stored(
+    settings: Settings, reusable: dict[str, IndexedDocument], report: IndexReport
+) -> dict[str, IndexedDocument]:
+    """Documents the manifest lists whose chunks or tables are gone from the store (a deleted
+    or restored folder, a new Chroma server) are indexed again, not trusted."""
+    if not reusable:
+        return reusable
+    present = _open_or_set_aside(settings, report).doc_hashes()
+    tables = settings.index_dir / TABLES_DIR
+    kept = {h: d for h, d in reusable.items() if h in present and (tables / f"{h}.json").exists()}
+    repaired = sorted(d.meta.source for h, d in reusable.items() if h not in kept)
+    if repaired:
+        report.warnings.append(f"索引中缺少这些文件的内容，已重新建立：{'、'.join(repaired)}")
+    return kept
+
+
+def _open_or_set_aside(settings: Settings, report: IndexReport):
+    """The store; a damaged local one is moved aside (kept, never deleted) and started anew."""
+    from assistant.store import ChunkStore
+
+    try:
+        return ChunkStore.open(settings)
+    except StoreBrokenError:
+        from chromadb.api.client import SharedSystemClient
+
+        folder = settings.index_dir / "chroma"
+        aside = folder.with_name(f"chroma.broken-{time.strftime('%Y%m%d-%H%M%S')}")
+        os.replace(folder, aside)
+        SharedSystemClient.clear_system_cache()
+        report.warnings.append(f"向量库已损坏，已移到 {aside.name} 保存，并重新建立")
+        return ChunkStore.open(settings)
 
 
 def _reusable(previous: Manifest | None, embedder: str) -> dict[str, IndexedDocument]:
@@ -292,7 +325,7 @@ def _embed_and_store(
             bar.note(f"文件 {done + 1}/{len(chunked)}")
             for start in range(0, len(chunks), 32):
                 batch = chunks[start : start + 32]
-                store.add(batch, embeddings.embed_documents([c.text for c in batch]))
+                store.add(batch, embeddings.embed_documents([c.embedded for c in batch]))
                 bar.update(len(batch))
             _save_tables(settings, document)
             report.added.append(document.meta.source)

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from assistant.embed import embedder_id
-from assistant.errors import ConfigurationError
+from assistant.errors import ConfigurationError, StoreBrokenError
 from assistant.records import Chunk, ChunkKind, PassageTime, Span, TimeKind
 from assistant.settings import Settings
 
@@ -94,7 +94,17 @@ class ChunkStore:
 
     @classmethod
     def open(cls, settings: Settings) -> ChunkStore:
-        return cls(make_chroma_client(settings), collection_name(settings))
+        try:
+            return cls(make_chroma_client(settings), collection_name(settings))
+        except ConfigurationError:
+            raise
+        except Exception as exc:  # chromadb reports a damaged database as a bare InternalError
+            if settings.chroma_url:
+                raise ConfigurationError(f"Chroma 向量库服务出错：{exc}") from exc
+            raise StoreBrokenError(
+                f"向量库 {settings.index_dir / 'chroma'} 已损坏（{exc}）。"
+                "请运行 python -m assistant index：它会把损坏的目录移到一旁并重建。"
+            ) from exc
 
     def _check_cosine(self) -> None:
         """An existing collection keeps its own space; scores would be wrong in any other.
@@ -171,18 +181,21 @@ class ChunkStore:
         return sorted(found, key=lambda c: (c.doc_id, c.doc_hash, c.span.start, c.chunk_id))
 
     def vectors(self, doc_hashes: Collection[str]) -> dict[str, list[float]]:
-        """Each chunk's embedded text with its vector (to reuse them elsewhere)."""
+        """What each chunk's vector was made from (``Chunk.embedded``), with the vector."""
         found: dict[str, list[float]] = {}
         offset = 0
         while doc_hashes:
             page = self._collection.get(
                 where=_where(doc_hashes, None),
-                include=["documents", "embeddings"],
+                include=["documents", "metadatas", "embeddings"],
                 limit=READ_PAGE,
                 offset=offset,
             )
-            for text, vector in zip(page["documents"], page["embeddings"], strict=True):
-                found[text] = [float(x) for x in vector]
+            rows = zip(
+                page["ids"], page["documents"], page["metadatas"], page["embeddings"], strict=True
+            )
+            for chunk_id, text, meta, vector in rows:
+                found[chunk_from_record(chunk_id, text, meta).embedded] = [float(x) for x in vector]
             if len(page["ids"]) < READ_PAGE:
                 break
             offset += READ_PAGE

@@ -6,6 +6,7 @@ import json
 import shutil
 
 import pytest
+from chromadb.api.client import SharedSystemClient
 
 from assistant import indexer
 from assistant.cli import main
@@ -302,3 +303,35 @@ def test_a_total_the_projects_do_not_add_up_to_is_flagged(settings, corpus):
     assert report.warnings == [
         "jiangbei-2026-plan.txt：表2：各项目投资相加为 36.00亿元，但合计为 37.00亿元"
     ]
+
+
+def test_a_store_that_lost_its_chunks_is_rebuilt_on_the_next_run(settings):
+    first = build_index(settings)
+    shutil.rmtree(settings.index_dir / "chroma")  # a deleted folder, or a fresh Chroma server
+    SharedSystemClient.clear_system_cache()  # as the next process would find it
+    (
+        settings.index_dir
+        / "tables"
+        / f"{read_manifest(settings).documents[0].meta.content_hash}.json"
+    ).unlink()
+    again = build_index(settings)
+    assert sorted(again.added) == ["baoshan-2024-plan.txt", "jiangbei-2026-plan.txt"]
+    assert any("已重新建立" in warning for warning in again.warnings)
+    assert ChunkStore.open(settings).count() == first.chunks
+    assert build_index(settings).added == []  # and then it is whole again
+
+
+def test_a_damaged_store_is_set_aside_and_rebuilt(settings):
+    from assistant.errors import StoreBrokenError
+    from assistant.service import AssistantService
+
+    first = build_index(settings)
+    SharedSystemClient.clear_system_cache()
+    (settings.index_dir / "chroma" / "chroma.sqlite3").write_bytes(b"not a database" * 10)
+    with pytest.raises(StoreBrokenError, match="python -m assistant index"):
+        AssistantService(settings)
+    again = build_index(settings)
+    assert any("已损坏" in warning for warning in again.warnings)
+    assert list(settings.index_dir.glob("chroma.broken-*"))  # kept, not deleted
+    assert ChunkStore.open(settings).count() == first.chunks
+    assert not AssistantService(settings).ask("18号线宝山段投资多少？").refused
