@@ -7,6 +7,7 @@ document whose text, headings and title carry <script> and <img onerror>.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -185,15 +186,22 @@ def plan_service(plan_settings) -> AssistantService:
     return AssistantService(plan_settings)
 
 
-@pytest.fixture(scope="module")
-def plan_url(plan_service, plan_settings) -> Iterator[str]:
-    demo = build_app(plan_service, plan_settings)
+@contextlib.contextmanager
+def _serving(service: AssistantService, settings: Settings) -> Iterator[str]:
+    """The page for ``service``, launched in this process on a free port."""
+    demo = build_app(service, settings)
     port = free_port()
     demo.launch(prevent_thread_lock=True, server_port=port, quiet=True)
     try:
         yield f"http://127.0.0.1:{port}/"
     finally:
         demo.close()
+
+
+@pytest.fixture(scope="module")
+def plan_url(plan_service, plan_settings) -> Iterator[str]:
+    with _serving(plan_service, plan_settings) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -207,13 +215,8 @@ def many_url(tmp_path_factory) -> Iterator[str]:
         shutil.copy(path, settings.corpus_dir / path.name)
     shutil.copy(SYNTHETIC, settings.corpus_dir / "jiangbei.txt")
     build_index(settings)
-    demo = build_app(AssistantService(settings), settings)
-    port = free_port()
-    demo.launch(prevent_thread_lock=True, server_port=port, quiet=True)
-    try:
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        demo.close()
+    with _serving(AssistantService(settings), settings) as url:
+        yield url
 
 
 def _hostile_plan() -> str:
@@ -227,13 +230,8 @@ def _hostile_plan() -> str:
 @pytest.fixture(scope="module")
 def hostile_url(tmp_path_factory) -> Iterator[str]:
     settings = _index(tmp_path_factory.mktemp("web-hostile"), {"hostile.txt": _hostile_plan()})
-    demo = build_app(AssistantService(settings), settings)
-    port = free_port()
-    demo.launch(prevent_thread_lock=True, server_port=port, quiet=True)
-    try:
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        demo.close()
+    with _serving(AssistantService(settings), settings) as url:
+        yield url
 
 
 def test_tables_name_the_plan_only_when_several_are_indexed(plan_service, tmp_path):
