@@ -571,6 +571,35 @@ def _table(frame: Any, label: str, elem_id: str) -> None:
     )
 
 
+MAX_INDICATOR_CHARS = 40
+
+
+def compare_indicator(
+    documents: Sequence[DocumentKnowledge], name: str, folder: Path
+) -> tuple[pd.DataFrame, Path | None, str]:
+    """One indicator across the documents (「地区生产总值」, 「GDP」): rows, a CSV, a message."""
+    from assistant.indicators import HEADER, as_csv, indicator_rows
+
+    name = (name or "").strip()
+    if not name or len(name) > MAX_INDICATOR_CHARS:
+        return (
+            pd.DataFrame(columns=HEADER),
+            None,
+            f"请输入一项指标的名称（{MAX_INDICATOR_CHARS} 字以内）。",
+        )
+    rows = indicator_rows(documents, name)
+    if not rows:
+        return pd.DataFrame(columns=HEADER), None, f"没有文件写明「{name}」这一指标。"
+    path = folder / f"compare-{uuid.uuid4().hex[:8]}.csv"
+    path.write_text(as_csv(rows), encoding="utf-8-sig")
+    places = len({row[0] for row in rows})
+    return (
+        pd.DataFrame(rows, columns=HEADER),
+        path,
+        f"「{name}」：{places} 份文件，{len(rows)} 行。",
+    )
+
+
 def intro_html(documents: Sequence[DocumentKnowledge]) -> str:
     items = []
     for d in documents:
@@ -794,6 +823,38 @@ def build_app(service: AssistantService, settings: Settings) -> gr.Blocks:
             with gr.Row():
                 gr.DownloadButton("下载表格（CSV）", value=exports[0], elem_id="pa-csv")
                 gr.DownloadButton("下载表格（Excel）", value=exports[1], elem_id="pa-xlsx")
+            if len(documents) > 1:
+                with gr.Row():
+                    indicator_name = gr.Textbox(
+                        label="跨文件对比一项指标",
+                        placeholder="例如：地区生产总值、GDP、城镇新增就业",
+                        scale=4,
+                        elem_id="pa-compare-name",
+                    )
+                    compare = gr.Button("对比", scale=1, elem_id="pa-compare")
+                compared_note = gr.HTML(elem_id="pa-compare-note")
+                compared = gr.Dataframe(
+                    interactive=False, wrap=True, visible=False, elem_id="pa-compare-table"
+                )
+                compared_file = gr.DownloadButton(
+                    "下载对比（CSV）", visible=False, elem_id="pa-compare-csv"
+                )
+
+                def show_comparison(name: str) -> tuple[Any, Any, str]:
+                    frame, path, note = compare_indicator(documents, name, folder)
+                    return (
+                        gr.update(value=frame, visible=path is not None),
+                        gr.update(value=path, visible=path is not None),
+                        f"<p>{escape(note)}</p>",
+                    )
+
+                gr.on(
+                    triggers=[indicator_name.submit, compare.click],
+                    fn=show_comparison,
+                    inputs=[indicator_name],
+                    outputs=[compared, compared_file, compared_note],
+                    api_visibility="private",
+                )
             choices = section_choices(chunks, documents)
             sections = gr.Dropdown(
                 choices=choices,

@@ -403,7 +403,7 @@ def test_browser_tables_downloads_and_sections(page, plan_url, tmp_path):
     local_only(page)
 
 
-def test_browser_with_many_documents_folds_the_list_and_filters_by_place(page, many_url):
+def test_browser_with_many_documents_folds_the_list_and_filters_by_place(page, many_url, tmp_path):
     open_chat(page, many_url)
     listing = page.locator("details.pa-documents")
     assert "已收录 5 份文件" in listing.locator("summary").inner_text()
@@ -418,6 +418,20 @@ def test_browser_with_many_documents_folds_the_list_and_filters_by_place(page, m
     assert summaries and all("北京市" in summary for summary in summaries)
     reply_2 = ask(page, "广西今年GDP增长目标是多少？", 2)  # a place typed comes first
     assert all("广西" in s for s in reply_2.locator("details.pa-cite summary").all_inner_texts())
+
+    page.get_by_role("tab", name="计划一览").click()
+    page.locator("#pa-compare-name textarea, #pa-compare-name input").first.fill("GDP")
+    page.locator("#pa-compare").click()
+    page.wait_for_function(
+        "() => document.querySelector('#pa-compare-note').innerText.includes('份文件')"
+    )
+    table = page.locator("#pa-compare-table").inner_text()
+    assert "北京市" in table and "内蒙古自治区" in table and "宝山区" in table
+    with page.expect_download() as download:
+        page.locator("#pa-compare-csv").click()
+    saved = tmp_path / "compare.csv"
+    download.value.save_as(saved)
+    assert "地区生产总值" in saved.read_text(encoding="utf-8-sig")
     local_only(page)
 
 
