@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
 import html
 import logging
 import re
+import shutil
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 import gradio as gr
@@ -50,12 +54,38 @@ def write_downloads(briefing: Briefing, folder: Path) -> tuple[Path, Path]:
     return markdown, to_docx(briefing, folder / f"简报-{stem}.docx")
 
 
+KEEP_SECONDS = 3600  # a briefing's files are there to be downloaded, then cleared away
+
+
+class Downloads:
+    """One folder per process for the briefings' files; older ones are removed as new ones come,
+    and the whole folder when the process ends (a busy page must not fill the disk)."""
+
+    def __init__(self, keep_seconds: float = KEEP_SECONDS) -> None:
+        self.keep_seconds = keep_seconds
+        self.root: Path | None = None
+        self._lock = threading.Lock()
+
+    def new_folder(self) -> Path:
+        with self._lock:
+            if self.root is None:
+                self.root = Path(tempfile.mkdtemp(prefix="plan-brief-"))
+                atexit.register(shutil.rmtree, self.root, ignore_errors=True)
+            cutoff = time.time() - self.keep_seconds
+            for child in self.root.iterdir():
+                if child.stat().st_mtime < cutoff:
+                    shutil.rmtree(child, ignore_errors=True)
+            return Path(tempfile.mkdtemp(dir=self.root))
+
+
+DOWNLOADS = Downloads()
+
+
 def draft(service: AssistantService, topic: str) -> tuple[str, str | None, str | None]:
     """(HTML, Markdown file, Word file) for a topic; a clear message instead on bad input."""
     try:
         briefing = build_briefing(service, topic)
-        folder = Path(tempfile.mkdtemp(prefix="plan-brief-"))
-        markdown, word = write_downloads(briefing, folder)
+        markdown, word = write_downloads(briefing, DOWNLOADS.new_folder())
     except AssistantError as exc:
         return f"<p>{html.escape(str(exc))}</p>", None, None
     except Exception:

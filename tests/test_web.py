@@ -531,3 +531,17 @@ def test_generated_draft_shows_checking_then_is_replaced(plan_service):
     assert "9.99" not in shown and "4亿美元" in shown
     checking = messages([turns[1]], {})[-1]["content"]
     assert "核对中…" in checking and "pa-note" in checking
+
+
+def test_briefing_files_share_one_folder_and_old_ones_are_cleared(tmp_path):
+    import os
+
+    from assistant.web_brief import Downloads
+
+    downloads = Downloads(keep_seconds=60)
+    first = downloads.new_folder()
+    (first / "简报.md").write_text("x", encoding="utf-8")
+    os.utime(first, (0, 0))  # as if written long ago
+    second = downloads.new_folder()
+    assert second.parent == first.parent == downloads.root
+    assert not first.exists() and second.exists()
