@@ -79,6 +79,7 @@ class AssistantService:
         only the final event. A bad question raises on the first ``next()``.
         """
         started = time.perf_counter()
+        self.search.begin_question()
         checked = check_question(question)
         previous = check_previous(previous)
         place = self._check_place(place)
@@ -91,6 +92,8 @@ class AssistantService:
         problems = verify.problems(draft, self.live_chunk_ids, echoed)
         if problems:
             draft = _unverified(draft)
+        if self.search.degraded:
+            draft.lines.append(templates()["degraded"])
         answer = Answer(
             question=question,
             answer=draft.text,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -72,3 +73,25 @@ def test_two_app_processes_answer_from_one_chroma_server(
         ):
             answer = Client(url, verbose=False).predict(question, api_name="/ask")
             assert expected in answer["answer"] and not answer["refused"], answer
+
+
+def test_answers_go_on_from_keywords_when_the_chroma_server_goes_away(tmp_path):
+    from assistant.service import AssistantService
+    from tests.conftest import PLAN
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / PLAN.name).write_bytes(PLAN.read_bytes())
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    chroma = [str(Path(sys.executable).parent / "chroma"), "run", "--path", str(tmp_path / "db")]
+    chroma += ["--host", "127.0.0.1", "--port", str(port)]
+    settings = Settings(
+        corpus_dir=corpus, index_dir=tmp_path / "index", embedder="fake", chroma_url=url
+    )
+    with running_server(chroma, f"{url}/api/v2/heartbeat", tmp_path / "chroma.log"):
+        build_index(settings)
+        service = AssistantService(settings)
+        assert "关键词" not in service.ask("18号线宝山段投资多少？").answer
+    answer = service.ask("宝钱公路投资多少？")  # the server is gone now
+    assert "6.65" in answer.answer and "只按关键词检索" in answer.answer

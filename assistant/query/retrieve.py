@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from collections.abc import Collection, Sequence
@@ -19,6 +20,8 @@ from assistant.knowledge import Knowledge
 from assistant.query.lexical import LexicalIndex
 from assistant.query.normalise import lexicon
 from assistant.records import Chunk
+
+log = logging.getLogger(__name__)
 
 RRF_K = 60
 CANDIDATES = 30
@@ -141,6 +144,7 @@ class HybridSearch:
         for index, chunk in enumerate(self.chunks):
             self._rows_of.setdefault(chunk.doc_id, []).append(index)
         self._lexical_of: dict[str, LexicalIndex] = {}
+        self.degraded = False  # the vector store failed during this question
 
     def search(
         self,
@@ -211,8 +215,19 @@ class HybridSearch:
             if doc_ids is None or d.meta.doc_id in doc_ids
         }
         vector = self._query_vector(query)
-        hits = self.knowledge.store.query(vector, k=CANDIDATES, doc_hashes=hashes)
+        try:
+            hits = self.knowledge.store.query(vector, k=CANDIDATES, doc_hashes=hashes)
+        except Exception:  # a Chroma server that went away: keywords alone still answer
+            log.warning("向量检索失败，本次只用关键词检索", exc_info=True)
+            self.degraded = True
+            return []
         return [self._position[c.chunk_id] for c, _ in hits if c.chunk_id in self._position]
+
+    def begin_question(self) -> None:
+        """Forget a failed vector search, so that a recovered store is asked again."""
+        if self.degraded:
+            self._ranked.cache_clear()
+            self.degraded = False
 
     @lru_cache(maxsize=RECENT_SEARCHES)  # noqa: B019 - one search object per loaded index
     def _query_vector(self, query: str) -> tuple[float, ...]:
