@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import re
+import threading
 import time
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -10,7 +12,7 @@ from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from assistant.errors import InvalidQuestionError
+from assistant.errors import AssistantError, InvalidQuestionError
 from assistant.generate import make_chat_model
 from assistant.ingest.timing import DocumentYears
 from assistant.knowledge import DocumentKnowledge, Knowledge, Project
@@ -29,6 +31,8 @@ from assistant.settings import Settings
 
 if TYPE_CHECKING:
     from langchain_core.runnables import Runnable
+
+log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 500
 CLOSEST_PASSAGES = 3
@@ -322,3 +326,36 @@ def _unverified(draft: Draft) -> Draft:
     for item in draft.evidence:
         shown.lines.append(f"- {shown.cite(item)}")
     return shown
+
+
+class LiveService:
+    """The service of the index as it is now: a finished ``index`` run (a new manifest) is
+    picked up by the next question, without restarting the app. Questions in flight finish on
+    the service they started with; an index that cannot be loaded leaves the old one in use."""
+
+    def __init__(self, service: AssistantService) -> None:
+        self._service = service
+        self._lock = threading.Lock()
+        self._seen = self._stamp()
+
+    def current(self) -> AssistantService:
+        stamp = self._stamp()
+        if stamp == self._seen:
+            return self._service
+        with self._lock:
+            if stamp != self._seen:
+                try:
+                    self._service = AssistantService(self._service.settings)
+                    log.info("索引已更新，已重新载入（%d 份文件）", len(self._service.documents))
+                except AssistantError:
+                    log.exception("索引已更新，但无法载入；继续使用原索引")
+                self._seen = stamp
+        return self._service
+
+    def _stamp(self) -> int:
+        from assistant.indexer import manifest_path
+
+        try:
+            return manifest_path(self._service.settings).stat().st_mtime_ns
+        except OSError:
+            return 0

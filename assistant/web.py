@@ -695,6 +695,9 @@ def load_app(settings: Settings) -> gr.Blocks:
 
 def build_app(service: AssistantService, settings: Settings) -> gr.Blocks:
     """The chat page and the 「计划一览」 tab for one loaded service (shared, read-only)."""
+    from assistant.service import LiveService
+
+    live = LiveService(service)  # answers follow a rebuilt index; the page's lists do not
     documents = service.documents
     labels = {d.meta.doc_id: d.label for d in documents}
     chunks = service.knowledge.chunks
@@ -713,12 +716,12 @@ def build_app(service: AssistantService, settings: Settings) -> gr.Blocks:
         pending = Turn(question, notice="正在查找…")
         yield messages([*turns, pending], labels), turns, ""
         if settings.generator != "extractive":
-            for turn in generated(service, question, previous_question(turns), place):
+            for turn in generated(live.current(), question, previous_question(turns), place):
                 yield messages([*turns, turn], labels), turns, ""
             turns.append(turn)
             yield messages(turns, labels), turns, ""
             return
-        turn = reply(service, question, previous_question(turns), place)
+        turn = reply(live.current(), question, previous_question(turns), place)
         try:
             for partial in streamed(turn):
                 yield [*messages(turns, labels), *partial], turns, ""
@@ -737,7 +740,7 @@ def build_app(service: AssistantService, settings: Settings) -> gr.Blocks:
         question names none. Returns the answer as a dict (question, answer, refused,
         citations, elapsed_ms, resolved_question, generator) or {"question", "error"[,
         "trace_id"]}."""
-        turn = reply(service, question or "", previous or None, place or "")
+        turn = reply(live.current(), question or "", previous or None, place or "")
         if turn.answer is not None:
             return turn.answer.to_dict()
         result = {"question": question, "error": turn.notice}

@@ -451,3 +451,21 @@ def test_a_project_gets_its_row_and_what_the_text_says_of_it(service, question, 
     answer = service.ask(question)
     assert row in answer.answer and text in answer.answer, answer.answer
     assert len(answer.citations) >= 2
+
+
+def test_the_live_service_follows_a_rebuilt_index(tmp_path):
+    from assistant.indexer import build_index
+    from assistant.service import AssistantService, LiveService
+    from assistant.settings import Settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(PLAN, corpus / PLAN.name)
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", embedder="fake")
+    build_index(settings)
+    live = LiveService(AssistantService(settings))
+    first = live.current()
+    assert live.current() is first  # nothing changed: no reload
+    shutil.copy(SYNTHETIC, corpus / "jiangbei.txt")
+    build_index(settings)
+    assert len(live.current().documents) == 2
