@@ -469,3 +469,15 @@ def test_the_live_service_follows_a_rebuilt_index(tmp_path):
     shutil.copy(SYNTHETIC, corpus / "jiangbei.txt")
     build_index(settings)
     assert len(live.current().documents) == 2
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("今年全社会固定资产投资总额计划完成多少亿元", ["增长5%", "650亿元"]),
+        ("2024年固定资产投资的目标是什么", ["增长5%", "650亿元"]),
+    ],
+)
+def test_a_table_value_and_the_texts_value_are_given_together(service, question, expected):
+    answer = service.ask(question)
+    assert all(value in answer.answer for value in expected), answer.answer

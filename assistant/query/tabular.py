@@ -13,6 +13,7 @@ from assistant.query.draft import Candidate, Computation, Draft, Evidence
 from assistant.query.intent import Intent
 from assistant.query.match import (
     Rarities,
+    Rarity,
     bigrams,
     contradicts,
     coverage,
@@ -38,6 +39,7 @@ NAME_JOINERS = re.compile(r"以及|[和与及、跟，,]")
 GROUP_COVERAGE = 0.45
 PROJECT_HITS = 8  # passages searched for what the text says of a project
 PROJECT_LIKENESS = 0.45  # share of a project name's weighted bigrams a sentence must carry
+INDICATOR_LIKENESS = 0.9  # an indicator's name is generic: the sentence must carry all of it
 # A figure in a cell or a clause, with the units the prose-figure vocabulary knows.
 AMOUNT_UNITS = (*figure_vocabulary()["units"], "万平方米", "平方米", "亿", "万", "台")
 AMOUNT = re.compile(
@@ -141,28 +143,33 @@ class TableAnswers:
             shown = self._say_figures(draft, entity, document, wanted)
         elif isinstance(entity, Project):
             shown = self._say_project(draft, entity, document)
-            self._say_project_text(draft, entity, document, question, wanted)
+            self._say_text_of(draft, entity.row.name, document, question, wanted)
             if entity.row.group and GROUP_ASKED.search(question.text):
                 group = re.sub(r"^（[一二三四五六七八九十]+）|（\d+项）$", "", entity.row.group)
                 draft.say("project_group", name=entity.row.name, group=group)
         else:
             siblings = self._named_parts(question, document, entity)
             shown = " ".join(self._say_indicator(draft, part, intent) for part in siblings)
+            if len(siblings) == 1:
+                self._say_text_of(draft, entity.name, document, question, wanted, figured=True)
         return Candidate(draft, covered, shown)
 
-    def _say_project_text(
+    def _say_text_of(
         self,
         draft: Draft,
-        project: Project,
+        name: str,
         document: DocumentKnowledge,
         question: Question,
         wanted: set[int],
+        figured: bool = False,
     ) -> None:
-        """What the report's text says of the project in the year asked, beside its row:
-        「南大中央公园：…目标为「推进建设」」 and 「南大中央公园完成地下空间结构」."""
+        """What the report's text says of a row in the year asked, beside the row itself:
+        「南大中央公园完成地下空间结构」 for a project; for an indicator (``figured``), a sentence
+        with a figure of its own (表1 gives the growth, 附件2 the amount)."""
         rarity = self.rarities.of(document)
-        name = project.row.name
         own = set(bigrams(name))
+        likeness_needed = INDICATOR_LIKENESS if figured else PROJECT_LIKENESS
+        quoted = {item.quote for item in draft.evidence}
         total = sum(rarity.bigram_weight(b) for b in own) or 1.0
         years = wanted or {document.meta.plan_year} - {None}
         best: tuple[float, Chunk, str] | None = None
@@ -170,16 +177,18 @@ class TableAnswers:
             if hit.chunk.kind is not ChunkKind.PARAGRAPH:
                 continue
             for sentence in sentences(hit.chunk.quote):
+                if sentence in quoted or (figured and not re.search(r"\d", sentence)):
+                    continue
                 if not sentence_fits(hit.chunk, sentence, document, years, question):
                     continue
                 shared = own & set(bigrams(sentence))
                 likeness = sum(rarity.bigram_weight(b) for b in shared) / total
-                if likeness >= PROJECT_LIKENESS and (best is None or likeness > best[0]):
+                if likeness >= likeness_needed and (best is None or likeness > best[0]):
                     best = (likeness, hit.chunk, sentence)
         if best is not None:
             _, chunk, sentence = best
-            shown = sentence.rstrip("。；，")
-            draft.say("project_text", Evidence(chunk, sentence), sentence=shown)
+            shown = _clauses_about(sentence, own, rarity) if figured else sentence
+            draft.say("project_text", Evidence(chunk, sentence), sentence=shown.rstrip("。；，"))
 
     def _entity_text(self, entity: Entity) -> str:
         """What a row's words are checked against: its chunk, or a figure's name and clause."""
@@ -652,6 +661,26 @@ def _say_sum(draft: Draft, projects: Sequence[Project]) -> None:
     total = plain(sum((Decimal(v) for v in values), Decimal(0)))
     draft.computations.append(Computation(total, values))
     draft.say("sum", total=total, unit=projects[0].unit, formula="+".join(values))
+
+
+CLAUSE = re.compile(r"[^，；。]+[，；。]?")
+FOLLOWING_FIGURE = re.compile(r"^(?:同比|比上年|较上年|增长|下降|提高|其中)?[^，；。]{0,6}\d")
+
+
+def _clauses_about(sentence: str, name_bigrams: set[str], rarity: Rarity) -> str:
+    """The clause of a long sentence that names the indicator, and the figures right after it:
+    「全社会固定资产投资总额完成650亿元，同比增长5%」."""
+    clauses = CLAUSE.findall(sentence)
+    if len(clauses) <= 1:
+        return sentence
+    best = max(
+        range(len(clauses)),
+        key=lambda i: sum(rarity.bigram_weight(b) for b in name_bigrams & set(bigrams(clauses[i]))),
+    )
+    last = best
+    while last + 1 < len(clauses) and FOLLOWING_FIGURE.match(clauses[last + 1]):
+        last += 1
+    return "".join(clauses[best : last + 1])
 
 
 VALUE_PIECES = re.compile(r"[，,；;/]")
