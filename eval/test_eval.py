@@ -119,7 +119,7 @@ def test_fourth_blind_written_set(heldout4_report):
     assert len(HELDOUT4) >= 80 and sum(item.refuse for item in HELDOUT4) >= 15
     assert heldout4_report.unverbatim() == []
     assert heldout4_report.unsupported() == []
-    assert heldout4_report.accuracy() >= 0.80  # 84.0% today; the target is 0.95
+    assert heldout4_report.accuracy() >= 0.80  # 85.1% today; the target is 0.95
 
 
 GENERATIVE = Settings.from_env().generator != "extractive"
