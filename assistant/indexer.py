@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 # Bump when the write path changes what it produces, so every document is rebuilt.
 PIPELINE_VERSION = 9
 MANIFEST = "manifest.json"
+EMBED_BATCH = 32  # passages per embedding call: the progress bar moves this often
 TABLES_DIR = "tables"
 
 
@@ -323,10 +324,13 @@ def _embed_and_store(
     try:
         for done, (document, chunks) in enumerate(chunked):
             bar.note(f"文件 {done + 1}/{len(chunked)}")
-            for start in range(0, len(chunks), 32):
-                batch = chunks[start : start + 32]
-                store.add(batch, embeddings.embed_documents([c.embedded for c in batch]))
+            vectors: list[list[float]] = []
+            for start in range(0, len(chunks), EMBED_BATCH):
+                batch = chunks[start : start + EMBED_BATCH]
+                vectors.extend(embeddings.embed_documents([c.embedded for c in batch]))
                 bar.update(len(batch))
+            # One write per document: each Chroma upsert has a fixed cost (index and WAL).
+            store.add(chunks, vectors)
             _save_tables(settings, document)
             report.added.append(document.meta.source)
             report.embedded_chunks += len(chunks)
