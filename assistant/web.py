@@ -600,6 +600,38 @@ def compare_indicator(
     )
 
 
+def comparison_panel(documents: Sequence[DocumentKnowledge], folder: Path) -> None:
+    """「跨文件对比一项指标」 inside the current Blocks: a name in, its rows and a CSV out."""
+    with gr.Row():
+        indicator_name = gr.Textbox(
+            label="跨文件对比一项指标",
+            placeholder="例如：地区生产总值、GDP、城镇新增就业",
+            scale=4,
+            elem_id="pa-compare-name",
+        )
+        compare = gr.Button("对比", scale=1, elem_id="pa-compare")
+    note = gr.HTML(elem_id="pa-compare-note")
+    table = gr.Dataframe(interactive=False, wrap=True, visible=False, elem_id="pa-compare-table")
+    download = gr.DownloadButton("下载对比（CSV）", visible=False, elem_id="pa-compare-csv")
+
+    def show(name: str) -> tuple[Any, Any, str]:
+        frame, path, message = compare_indicator(documents, name, folder)
+        shown = path is not None
+        return (
+            gr.update(value=frame, visible=shown),
+            gr.update(value=path, visible=shown),
+            f"<p>{escape(message)}</p>",
+        )
+
+    gr.on(
+        triggers=[indicator_name.submit, compare.click],
+        fn=show,
+        inputs=[indicator_name],
+        outputs=[table, download, note],
+        api_visibility="private",
+    )
+
+
 def intro_html(documents: Sequence[DocumentKnowledge]) -> str:
     items = []
     for d in documents:
@@ -827,37 +859,7 @@ def build_app(service: AssistantService, settings: Settings) -> gr.Blocks:
                 gr.DownloadButton("下载表格（CSV）", value=exports[0], elem_id="pa-csv")
                 gr.DownloadButton("下载表格（Excel）", value=exports[1], elem_id="pa-xlsx")
             if len(documents) > 1:
-                with gr.Row():
-                    indicator_name = gr.Textbox(
-                        label="跨文件对比一项指标",
-                        placeholder="例如：地区生产总值、GDP、城镇新增就业",
-                        scale=4,
-                        elem_id="pa-compare-name",
-                    )
-                    compare = gr.Button("对比", scale=1, elem_id="pa-compare")
-                compared_note = gr.HTML(elem_id="pa-compare-note")
-                compared = gr.Dataframe(
-                    interactive=False, wrap=True, visible=False, elem_id="pa-compare-table"
-                )
-                compared_file = gr.DownloadButton(
-                    "下载对比（CSV）", visible=False, elem_id="pa-compare-csv"
-                )
-
-                def show_comparison(name: str) -> tuple[Any, Any, str]:
-                    frame, path, note = compare_indicator(documents, name, folder)
-                    return (
-                        gr.update(value=frame, visible=path is not None),
-                        gr.update(value=path, visible=path is not None),
-                        f"<p>{escape(note)}</p>",
-                    )
-
-                gr.on(
-                    triggers=[indicator_name.submit, compare.click],
-                    fn=show_comparison,
-                    inputs=[indicator_name],
-                    outputs=[compared, compared_file, compared_note],
-                    api_visibility="private",
-                )
+                comparison_panel(documents, folder)
             choices = section_choices(chunks, documents)
             sections = gr.Dropdown(
                 choices=choices,
