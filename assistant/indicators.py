@@ -53,8 +53,7 @@ def _table_rows(
     raw: str,
 ) -> Iterator[tuple[str, ...]]:
     quote = raw.replace("\t", " | ")
-    result = "，".join(v for v in (part.result_value, part.result_growth) if v)
-    target = "，".join(v for v in (part.target_value, part.target_growth) if v)
+    result, target = part.result, part.target
     if result:
         yield (*where, str(results_year or ""), "完成", part.name, result, quote)
     if target:

@@ -109,8 +109,25 @@ class Paragraph:
     time: PassageTime = field(default_factory=PassageTime)  # what its chapter speaks of
 
 
+class StatedValues:
+    """An indicator's two years as one text each: 「1806.05亿元，可比增长1.7%」."""
+
+    result_value: str
+    result_growth: str
+    target_value: str
+    target_growth: str
+
+    @property
+    def result(self) -> str:
+        return "，".join(v for v in (self.result_value, self.result_growth) if v)
+
+    @property
+    def target(self) -> str:
+        return "，".join(v for v in (self.target_value, self.target_growth) if v)
+
+
 @dataclass(frozen=True)
-class IndicatorPart:
+class IndicatorPart(StatedValues):
     """One sub-indicator of a compound row (「高新技术企业数/上市企业数」), or the row itself."""
 
     name: str
@@ -123,7 +140,7 @@ class IndicatorPart:
 
 
 @dataclass(frozen=True)
-class IndicatorRow:
+class IndicatorRow(StatedValues):
     table: str
     seq: int
     category: str

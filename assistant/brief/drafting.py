@@ -285,8 +285,7 @@ class Drafter:
 
     def _indicator_part(self, indicator: Indicator) -> str:
         part = indicator.part
-        result = _joined(part.result_value, part.result_growth)
-        target = _joined(part.target_value, part.target_growth)
+        result, target = part.result, part.target
         template = "indicator_both" if result and target else "indicator_target"
         if not target:
             template = "indicator_result"
@@ -429,7 +428,7 @@ class Drafter:
                 "summary_indicator",
                 cite=draft.cite(*item.draft.evidence),
                 name=indicator.name,
-                target=_joined(indicator.part.target_value, indicator.part.target_growth),
+                target=indicator.part.target,
                 plan_year=self.meta.plan_year or "",
             )
         )
@@ -473,10 +472,6 @@ def _fact_part(key: str) -> str:
 
 def _line(template: str, **values: object) -> str:
     return templates()["lines"][template].format(**values)
-
-
-def _joined(*values: str) -> str:
-    return "，".join(v for v in values if v)
 
 
 def _best(items: list[_Item], *, narrative: bool = False) -> _Item | None:

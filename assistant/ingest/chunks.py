@@ -158,8 +158,7 @@ def describe_indicator(table: IndicatorTable, row: IndicatorRow) -> str:
     parts = row.parts or (row,)
     clauses = []
     for part in parts:
-        result = "，".join(v for v in (part.result_value, part.result_growth) if v)
-        target = "，".join(v for v in (part.target_value, part.target_growth) if v)
+        result, target = part.result, part.target
         unit = f"（{part.unit}）" if part.unit and part.unit != "/" else ""
         clauses.append(
             f"{part.name}{unit}：{results}年完成 {result or '—'}；{plan}年目标 {target or '—'}"

@@ -81,8 +81,7 @@ class AcrossDocuments:
     ) -> Reading | None:
         part = indicator.part
         evidence = self.tables.row_evidence(indicator)
-        target = "，".join(v for v in (part.target_value, part.target_growth) if v)
-        result = "，".join(v for v in (part.result_value, part.result_growth) if v)
+        target, result = part.target, part.result
         if target and (not wanted or indicator.plan_year in wanted):
             return Reading(document, evidence, target, indicator.plan_year, "目标")
         if result and (not wanted or indicator.results_year in wanted):

@@ -296,8 +296,7 @@ class TableAnswers:
 
     def _say_indicator(self, draft: Draft, indicator: Indicator, intent: Intent) -> str:
         part = indicator.part
-        result = _joined(part.result_value, part.result_growth)
-        target = _joined(part.target_value, part.target_growth)
+        result, target = part.result, part.target
         values = {
             "name": indicator.name,
             "result": result or "文件未列出",
@@ -729,10 +728,6 @@ def _figure_chunks(search: HybridSearch) -> dict[StatedFigure, Chunk]:
             if home is not None:
                 found[stated] = home
     return found
-
-
-def _joined(*values: str) -> str:
-    return "，".join(v for v in values if v)
 
 
 def _ordered(value: str, growth: str, growth_first: bool) -> list[str]:
