@@ -99,12 +99,15 @@ class Rarity:
 
     def asked_coverage(self, name: str, question: Question) -> float:
         """Share of a name's weight the question's own words cover (no alias expansions)."""
+        return self.name_likeness(name, _content(question.text))
+
+    def name_likeness(self, name: str, text: str) -> float:
+        """Share of a name's rarity-weighted bigrams that ``text`` carries."""
         own = set(bigrams(name))
         if not own:
             return 0.0
-        asked = set(bigrams(_content(question.text)))
         total = sum(self.bigram_weight(b) for b in own)
-        return sum(self.bigram_weight(b) for b in own & asked) / total
+        return sum(self.bigram_weight(b) for b in own & set(bigrams(text))) / total
 
 
 class Rarities:

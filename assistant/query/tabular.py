@@ -14,7 +14,6 @@ from assistant.query.intent import Intent
 from assistant.query.match import (
     Rarities,
     Rarity,
-    bigrams,
     contradicts,
     coverage,
     is_soft,
@@ -167,10 +166,8 @@ class TableAnswers:
         「南大中央公园完成地下空间结构」 for a project; for an indicator (``figured``), a sentence
         with a figure of its own (表1 gives the growth, 附件2 the amount)."""
         rarity = self.rarities.of(document)
-        own = set(bigrams(name))
         likeness_needed = INDICATOR_LIKENESS if figured else PROJECT_LIKENESS
         quoted = {item.quote for item in draft.evidence}
-        total = sum(rarity.bigram_weight(b) for b in own) or 1.0
         years = wanted or {document.meta.plan_year} - {None}
         best: tuple[float, Chunk, str] | None = None
         for hit in self.search.search(name, doc_ids={document.meta.doc_id}, limit=PROJECT_HITS):
@@ -181,13 +178,12 @@ class TableAnswers:
                     continue
                 if not sentence_fits(hit.chunk, sentence, document, years, question):
                     continue
-                shared = own & set(bigrams(sentence))
-                likeness = sum(rarity.bigram_weight(b) for b in shared) / total
+                likeness = rarity.name_likeness(name, sentence)
                 if likeness >= likeness_needed and (best is None or likeness > best[0]):
                     best = (likeness, hit.chunk, sentence)
         if best is not None:
             _, chunk, sentence = best
-            shown = _clauses_about(sentence, own, rarity) if figured else sentence
+            shown = _clauses_about(sentence, name, rarity) if figured else sentence
             draft.say("project_text", Evidence(chunk, sentence), sentence=shown.rstrip("。；，"))
 
     def _entity_text(self, entity: Entity) -> str:
@@ -666,16 +662,13 @@ CLAUSE = re.compile(r"[^，；。]+[，；。]?")
 FOLLOWING_FIGURE = re.compile(r"^(?:同比|比上年|较上年|增长|下降|提高|其中)?[^，；。]{0,6}\d")
 
 
-def _clauses_about(sentence: str, name_bigrams: set[str], rarity: Rarity) -> str:
+def _clauses_about(sentence: str, name: str, rarity: Rarity) -> str:
     """The clause of a long sentence that names the indicator, and the figures right after it:
     「全社会固定资产投资总额完成650亿元，同比增长5%」."""
     clauses = CLAUSE.findall(sentence)
     if len(clauses) <= 1:
         return sentence
-    best = max(
-        range(len(clauses)),
-        key=lambda i: sum(rarity.bigram_weight(b) for b in name_bigrams & set(bigrams(clauses[i]))),
-    )
+    best = max(range(len(clauses)), key=lambda i: rarity.name_likeness(name, clauses[i]))
     last = best
     while last + 1 < len(clauses) and FOLLOWING_FIGURE.match(clauses[last + 1]):
         last += 1
