@@ -47,7 +47,7 @@ class AssistantService:
         self.settings = settings
         self.knowledge = Knowledge(settings)
         self.search = HybridSearch(self.knowledge)
-        self.rarities = Rarities(self.knowledge.chunks, self.search.tokenizer, self.search.tokens)
+        self.rarities = Rarities(self.search)
         self.composer = Composer(self.search, self.rarities)
         self.live_chunk_ids = frozenset(c.chunk_id for c in self.knowledge.chunks)
         self._text = "\n".join(c.quote for c in self.knowledge.chunks)

@@ -14,7 +14,7 @@ from functools import cache, cached_property
 from typing import TYPE_CHECKING
 
 from assistant.query.normalise import Question
-from assistant.query.retrieve import STOPWORDS, Tokenizer
+from assistant.query.retrieve import STOPWORDS, HybridSearch, Tokenizer
 from assistant.records import Chunk
 
 if TYPE_CHECKING:
@@ -57,23 +57,16 @@ class Rarity:
     """Inverse document frequencies of bigrams and words over the index's chunks."""
 
     def __init__(
-        self,
-        chunks: Sequence[Chunk],
-        tokenizer: Tokenizer,
-        tokens: Sequence[Sequence[str]] | None = None,
+        self, chunks: Sequence[Chunk], tokenizer: Tokenizer, tokens: Sequence[Sequence[str]]
     ) -> None:
-        """``tokens``: each chunk's search tokens, when the caller has them already."""
+        """``tokens``: each chunk's search tokens, as the search segmented them."""
         self.tokenizer = tokenizer
         self.total = max(1, len(chunks))
         self._bigram_df = Counter(b for c in chunks for b in set(bigrams(c.text)))
-        if tokens is None:
-            tokens = [tokenizer.tokens(c.text) for c in chunks]
-        self._word_df = Counter(
-            w for each in tokens for w in set(each) if len(w) > 1 or w.isdigit()
-        )
+        self._word_df = Counter(w for each in tokens for w in set(each) if _counted(w))
 
     def words(self, text: str) -> list[str]:
-        return [w for w in self.tokenizer.tokens(text) if len(w) > 1 or w.isdigit()]
+        return [w for w in self.tokenizer.tokens(text) if _counted(w)]
 
     def bigram_weight(self, bigram: str) -> float:
         return math.log((self.total + 1) / (self._bigram_df.get(bigram, 0) + 1)) + 1
@@ -114,30 +107,34 @@ class Rarities:
     """Word weights within each document, as if it were indexed alone.
 
     A question routed to one report must weigh 「粮食」 as that report does, whatever thirty
-    others say: the same question gets the same answer alone and among many.
+    others say: the same question gets the same answer alone and among many. Built from the
+    search's own chunks and tokens, so nothing is segmented twice.
     """
 
-    def __init__(self, chunks: Sequence[Chunk], tokenizer: Tokenizer, tokens) -> None:
-        self._chunks = chunks
-        self._tokens = tokens
-        self._tokenizer = tokenizer
-        self._rows: dict[str, list[int]] = {}
-        for index, chunk in enumerate(chunks):
-            self._rows.setdefault(chunk.doc_hash, []).append(index)
+    def __init__(self, search: HybridSearch) -> None:
+        self._search = search
         self._each: dict[str, Rarity] = {}
 
     @cached_property
     def whole(self) -> Rarity:
         """Over every chunk of the index (briefings read across documents)."""
-        return Rarity(self._chunks, self._tokenizer, self._tokens)
+        search = self._search
+        return Rarity(search.chunks, search.tokenizer, search.tokens)
 
     def of(self, document: DocumentKnowledge) -> Rarity:
-        key = document.meta.content_hash
+        key = document.meta.doc_id
         if key not in self._each:
-            rows = self._rows.get(key, [])
-            chunks = [self._chunks[i] for i in rows]
-            self._each[key] = Rarity(chunks, self._tokenizer, [self._tokens[i] for i in rows])
+            search = self._search
+            rows = search.rows_of(key)
+            chunks = [search.chunks[i] for i in rows]
+            tokens = [search.tokens[i] for i in rows]
+            self._each[key] = Rarity(chunks, search.tokenizer, tokens)
         return self._each[key]
+
+
+def _counted(word: str) -> bool:
+    """A word worth weighing: two characters or more, or a number."""
+    return len(word) > 1 or word.isdigit()
 
 
 def _content(text: str) -> str:

@@ -143,6 +143,7 @@ class HybridSearch:
         self._rows_of: dict[str, list[int]] = {}
         for index, chunk in enumerate(self.chunks):
             self._rows_of.setdefault(chunk.doc_id, []).append(index)
+        self._hash_of = {d.meta.doc_id: d.meta.content_hash for d in knowledge.documents}
         self._lexical_of: dict[str, LexicalIndex] = {}
         self.degraded = False  # the vector store failed during this question
 
@@ -179,6 +180,10 @@ class HybridSearch:
             Hit(self.chunks[i], fused[i], lexical_rank.get(i), dense_rank.get(i)) for i in ordered
         )
 
+    def rows_of(self, doc_id: str) -> list[int]:
+        """Positions of one document's chunks in ``chunks`` (reading order)."""
+        return self._rows_of.get(doc_id, [])
+
     def lexical_scores(self, query: str) -> list[float]:
         return self._lexical.scores(self.tokenizer.tokens(query)).tolist()
 
@@ -187,7 +192,7 @@ class HybridSearch:
             return None
         mask = np.zeros(len(self.chunks), dtype=bool)
         for doc_id in doc_ids:
-            mask[self._rows_of.get(doc_id, [])] = True
+            mask[self.rows_of(doc_id)] = True
         return mask
 
     def _lexical_ranking(self, query: str, doc_ids: frozenset[str] | None) -> list[int]:
@@ -198,22 +203,19 @@ class HybridSearch:
             return []
         if doc_ids is not None and len(doc_ids) == 1:
             (doc_id,) = doc_ids
-            rows = self._rows_of.get(doc_id, [])
+            rows = self.rows_of(doc_id)
             return [rows[i] for i in self._own_lexical(doc_id).top(tokens, None, CANDIDATES)]
         return self._lexical.top(tokens, self._allowed(doc_ids), CANDIDATES)
 
     def _own_lexical(self, doc_id: str) -> LexicalIndex:
         if doc_id not in self._lexical_of:
-            rows = self._rows_of.get(doc_id, [])
+            rows = self.rows_of(doc_id)
             self._lexical_of[doc_id] = LexicalIndex([self.tokens[i] or ["∅"] for i in rows])
         return self._lexical_of[doc_id]
 
     def _dense_ranking(self, query: str, doc_ids: Collection[str] | None) -> list[int]:
-        hashes = {
-            d.meta.content_hash
-            for d in self.knowledge.documents
-            if doc_ids is None or d.meta.doc_id in doc_ids
-        }
+        asked = self._hash_of if doc_ids is None else doc_ids
+        hashes = {self._hash_of[d] for d in asked if d in self._hash_of}
         vector = self._query_vector(query)
         try:
             hits = self.knowledge.store.query(vector, k=CANDIDATES, doc_hashes=hashes)
