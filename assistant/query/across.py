@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from assistant.indicators import indicator_matches
+from assistant.ingest.figures import JOINED
 from assistant.knowledge import DocumentKnowledge, Figure, Indicator
 from assistant.query.draft import Computation, Draft, Evidence
 from assistant.query.intent import read_intent
@@ -150,10 +151,9 @@ def _states(value: str, number: Decimal, unit: str, qualifier: str) -> bool:
     for found in TYPED_FIGURE.finditer(value):
         if Decimal(found.group(1)) != number or found.group(2) != unit:
             continue
-        if (found.group(3) or "") == qualifier:
-            after = value[found.end() : found.end() + 1]
-            if not after or after not in "—-~～至":
-                return True
+        # The same qualifier, and not the first end of a range (「5%—5.5%」).
+        if (found.group(3) or "") == qualifier and not JOINED.match(value, found.end()):
+            return True
     return False
 
 

@@ -80,7 +80,7 @@ class TableAnswers:
     def entity_chunk(self, entity: Entity) -> Chunk | None:
         if isinstance(entity, Figure):
             return self._figure_chunks.get(entity.stated)
-        return self._chunk_by_quote[(entity.doc.content_hash, entity.row.raw)]
+        return self.row_evidence(entity).chunk
 
     # --- which rows the question names -----------------------------------------------------
 
@@ -192,7 +192,7 @@ class TableAnswers:
             chunk = self._figure_chunks[entity.stated]
             # 「持续打好“三北”工程攻坚战。…完成治沙2000万亩以上」: the lead names the topic.
             return topic_of(chunk, entity.stated.clause) + entity.name + entity.stated.clause
-        return self._chunk_by_quote[(entity.doc.content_hash, entity.row.raw)].text
+        return self.row_evidence(entity).chunk.text
 
     def _say_figures(
         self, draft: Draft, figure: Figure, document: DocumentKnowledge, wanted: set[int]
