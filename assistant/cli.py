@@ -142,6 +142,9 @@ def _format_index_report(report) -> str:
         lines.extend(f"  - {problem}" for problem in report.problems)
     if not report.documents:
         lines.append("没有可用的文档：请把计划文件（.txt/.md/.pdf/.docx）放入文档目录。")
+    if report.problems or report.withheld:
+        held = f"，未移除 {len(report.withheld)} 个" if report.withheld else ""
+        lines.append(f"未全部完成：跳过 {len(report.problems)} 个文件{held}（见上），退出码 1。")
     return "\n".join(lines)
 
 

@@ -1,9 +1,10 @@
 """Build and update the index: incremental by content hash, and safe to interrupt.
 
 Chunks are stored under ids derived from their document's content hash, and only the manifest
-(replaced atomically at the very end) says which documents are live. A build that fails or is
-killed leaves the old manifest in force; readers ignore any chunk whose document it does not list,
-and the next build removes such leftovers.
+(replaced atomically) says which documents are live. It is rewritten after each document is fully
+stored, so a build that fails or is killed keeps every document finished so far, and the next run
+embeds only the rest. Readers ignore any chunk whose document the manifest does not list, and the
+build that completes removes such leftovers (and files that are really gone) at the very end.
 """
 
 from __future__ import annotations
@@ -140,7 +141,10 @@ def build_index(
         embedder = embedder_id(settings)
         reusable = _stored(settings, _reusable(previous, embedder), report)
         plan = _plan(settings.corpus_dir, paths, reusable, report)
-        documents = _index_changed(settings, plan, reusable, report, progress, embeddings)
+        checkpoint = _Checkpoint(settings, embedder, reusable, _resumable(previous, embedder))
+        documents = _index_changed(
+            settings, plan, reusable, report, progress, embeddings, checkpoint
+        )
         indexed = previous.by_hash() if previous and previous.embedder == embedder else {}
         documents += _kept_out_of_sight(settings.corpus_dir, indexed, documents, report, prune)
         documents.sort(key=lambda d: d.meta.source)
@@ -225,6 +229,41 @@ def _open_or_set_aside(settings: Settings, report: IndexReport):
         return ChunkStore.open(settings)
 
 
+def _resumable(previous: Manifest | None, embedder: str) -> bool:
+    """Checkpoints only when the manifest's documents stay valid as they are: a first build, or
+    the same embedder and pipeline. A rebuild for a new pipeline keeps the old manifest in force
+    until it completes, so an interrupted one still serves every document (the embedding cache
+    makes its next run quick)."""
+    return previous is None or (
+        previous.embedder == embedder and previous.pipeline_version == PIPELINE_VERSION
+    )
+
+
+class _Checkpoint:
+    """The manifest after each stored document: what was live, with each finished document
+    added or replacing its older version of the same file. Nothing is removed here."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: str,
+        live: dict[str, IndexedDocument],
+        resumable: bool,
+    ) -> None:
+        self._settings = settings
+        self._embedder = embedder
+        self._by_source = {d.meta.source: d for d in live.values()}
+        self._resumable = resumable
+
+    def save(self, document: IndexedDocument) -> None:
+        if not self._resumable:
+            return
+        self._by_source[document.meta.source] = document
+        documents = tuple(sorted(self._by_source.values(), key=lambda d: d.meta.source))
+        manifest = Manifest(self._embedder, PIPELINE_VERSION, documents)
+        _write_json_atomically(manifest_path(self._settings), asdict(manifest))
+
+
 def _reusable(previous: Manifest | None, embedder: str) -> dict[str, IndexedDocument]:
     if previous is None or previous.embedder != embedder:
         return {}
@@ -270,6 +309,7 @@ def _index_changed(
     report: IndexReport,
     progress: ProgressFactory,
     embeddings: Embeddings | None,
+    checkpoint: _Checkpoint,
 ) -> list[IndexedDocument]:
     documents: list[IndexedDocument] = []
     fresh: list[ParsedDocument] = []
@@ -279,21 +319,25 @@ def _index_changed(
             documents.append(known)
             report.unchanged.append(item.source)
             continue
-        parsed = _parse(item, report)
+        parsed = _parse(item, report, settings)
         if parsed:
             fresh.append(parsed)
     if fresh:
-        documents.extend(_embed_and_store(settings, fresh, report, progress, embeddings))
+        for document in _embed_and_store(settings, fresh, report, progress, embeddings):
+            checkpoint.save(document)
+            documents.append(document)
     return documents
 
 
-def _parse(item: _Planned, report: IndexReport) -> ParsedDocument | None:
+def _parse(item: _Planned, report: IndexReport, settings: Settings) -> ParsedDocument | None:
     from assistant.ingest.load import load_document
     from assistant.ingest.structure import parse_document
     from assistant.ingest.tables import project_sum_problems
 
     try:
-        loaded = load_document(item.path, source=item.source)
+        loaded = load_document(
+            item.path, source=item.source, max_bytes=settings.max_file_mb * 1_000_000
+        )
         parsed = parse_document(loaded)
     except DocumentError as exc:
         report.problems.append(exc)
@@ -319,7 +363,11 @@ def _embed_and_store(
 
     embeddings = embeddings or make_passage_embeddings(settings)
     store = ChunkStore.open(settings)
-    chunked = [(doc, build_chunks(doc, settings.chunk_tokens)) for doc in parsed]
+    chunked = _within_limit(
+        [(doc, build_chunks(doc, settings.chunk_tokens)) for doc in parsed], settings, report
+    )
+    if not chunked:
+        return
     bar = progress(sum(len(chunks) for _, chunks in chunked), "向量化")
     try:
         for done, (document, chunks) in enumerate(chunked):
@@ -342,6 +390,27 @@ def _embed_and_store(
             )
     finally:
         bar.close()
+
+
+def _within_limit(
+    chunked: list[tuple[ParsedDocument, list]], settings: Settings, report: IndexReport
+) -> list[tuple[ParsedDocument, list]]:
+    """A document longer than the limit is skipped with a message before any embedding: one
+    pasted data dump must not hold the build for an hour."""
+    limit = settings.max_document_chunks
+    kept = []
+    for document, chunks in chunked:
+        if len(chunks) > limit:
+            report.problems.append(
+                DocumentError(
+                    document.meta.source,
+                    f"文件过长（{len(chunks)} 个片段，上限 {limit}），未索引；"
+                    "如确需索引，请调大 ASSISTANT_MAX_DOCUMENT_CHUNKS",
+                )
+            )
+        else:
+            kept.append((document, chunks))
+    return kept
 
 
 def _save_tables(settings: Settings, document: ParsedDocument) -> None:

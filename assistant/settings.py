@@ -23,6 +23,11 @@ class Settings:
     embedding_model: str = ""
     chroma_url: str = ""
     chunk_tokens: int = 320
+    # Document size limits: a larger file is skipped with a message, and `index` exits non-zero.
+    # 50 MB covers any scanned-free plan or report; 2000 passages is about 600,000 characters,
+    # roughly ten times a provincial work report, and some 15 minutes of embedding on 2 cores.
+    max_file_mb: int = 50
+    max_document_chunks: int = 2000
     # Passage vectors by content (assistant/embed_cache.py); "" turns the cache off.
     embedding_cache: str = str(Path.home() / ".cache" / "plan-assistant" / "embeddings.sqlite3")
     host: str = "127.0.0.1"
@@ -51,6 +56,10 @@ class Settings:
             raise ConfigurationError(
                 f"未知的生成方式 ASSISTANT_GENERATOR={self.generator!r}，"
                 f"可选：{', '.join(GENERATORS)}"
+            )
+        if self.max_file_mb < 1 or self.max_document_chunks < 1:
+            raise ConfigurationError(
+                "ASSISTANT_MAX_FILE_MB 和 ASSISTANT_MAX_DOCUMENT_CHUNKS 至少为 1"
             )
         if self.llm_threads < 1:
             raise ConfigurationError("ASSISTANT_LLM_THREADS 至少为 1")

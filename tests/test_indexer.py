@@ -141,7 +141,9 @@ def test_bad_files_are_reported_by_name_and_the_rest_indexed(settings, corpus):
     assert report.documents == 3
 
 
-def test_failed_build_leaves_the_previous_index_usable(settings, corpus, monkeypatch):
+def test_failed_build_keeps_what_was_finished_and_the_next_run_embeds_only_the_rest(
+    settings, corpus, monkeypatch
+):
     build_index(settings)
     before = read_manifest(settings)
     changed = corpus / "jiangbei-2026-plan.txt"
@@ -149,29 +151,52 @@ def test_failed_build_leaves_the_previous_index_usable(settings, corpus, monkeyp
     (corpus / "new-plan.txt").write_bytes(SYNTHETIC.read_bytes() + "另一段。\n".encode())
 
     real_add = ChunkStore.add
-    calls = {"n": 0}
+    stored: list[set[str]] = []
 
     def add_then_die(self, chunks, vectors):
-        calls["n"] += 1
-        if calls["n"] > 1:
-            raise RuntimeError("killed half-way")
+        if stored:
+            raise KeyboardInterrupt  # Ctrl-C during the second document
         real_add(self, chunks, vectors)
+        stored.append({c.doc_hash for c in chunks})
 
     monkeypatch.setattr(ChunkStore, "add", add_then_die)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(KeyboardInterrupt):
         build_index(settings)
-    assert read_manifest(settings) == before
+    during = read_manifest(settings)
+    # The first changed document is live in its new version; nothing indexed before is lost.
+    assert {d.meta.source for d in during.documents} == {
+        d.meta.source for d in before.documents
+    }
+    assert stored[0] <= set(during.by_hash())
     store = ChunkStore.open(settings)
-    old_live = set(before.by_hash())
-    assert store.doc_hashes() > old_live  # half-written chunks exist ...
-    assert {
-        c.doc_hash for c in store.chunks(old_live)
-    } == old_live  # ... but readers never see them
+    live = set(during.by_hash())
+    assert {c.doc_hash for c in store.chunks(live)} == live  # readers see whole documents only
 
     monkeypatch.setattr(ChunkStore, "add", real_add)
     report = build_index(settings)
+    assert report.added == ["new-plan.txt"]  # the finished one is not embedded again
     assert report.documents == 3
     assert ChunkStore.open(settings).doc_hashes() == live_hashes(settings)
+
+
+def test_a_document_over_the_size_limits_is_skipped_with_a_message(
+    corpus, tmp_path, capsys, monkeypatch
+):
+    (corpus / "dump.txt").write_text("第一段。" * 30000, encoding="utf-8")
+    monkeypatch.setenv("ASSISTANT_EMBEDDER", "fake")
+    monkeypatch.setenv("ASSISTANT_MAX_DOCUMENT_CHUNKS", "300")
+    index = tmp_path / "index"
+    code = main(["index", "--corpus", str(corpus), "--index", str(index)])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "dump.txt" in out and "上限 300" in out and "ASSISTANT_MAX_DOCUMENT_CHUNKS" in out
+    sources = {d.meta.source for d in read_manifest(Settings.from_env(index_dir=index)).documents}
+    assert sources == {"baoshan-2024-plan.txt", "jiangbei-2026-plan.txt"}
+
+    monkeypatch.setenv("ASSISTANT_MAX_FILE_MB", "1")
+    (corpus / "dump.txt").write_bytes(b"x" * 1_500_000)
+    assert main(["index", "--corpus", str(corpus), "--index", str(index)]) == 1
+    assert "ASSISTANT_MAX_FILE_MB" in capsys.readouterr().out
 
 
 def test_a_second_build_at_the_same_time_is_refused(settings):

@@ -124,7 +124,9 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
             raise DocumentError(str(path), "不是普通文件")
         if size > max_bytes:
             raise DocumentError(
-                str(path), f"文件过大（{_megabytes(size)} MB，上限 {_megabytes(max_bytes)} MB）"
+                str(path),
+                f"文件过大（{_megabytes(size)} MB，上限 {_megabytes(max_bytes)} MB；"
+                "可调 ASSISTANT_MAX_FILE_MB）",
             )
         return path.read_bytes()
     except FileNotFoundError as exc:
