@@ -156,6 +156,8 @@ class AssistantService:
             return self._refusal("refuse_district", districts=places), resolved
         if scope.days:
             return self._refusal("refuse_days", days="、".join(scope.days)), resolved
+        if scope.personal:
+            return self._refusal("refuse_personal", words="、".join(scope.personal)), resolved
         if scope.missing_years:
             years = "、".join(str(y) for y in scope.missing_years)
             return self._refusal("refuse_year", years=years), resolved

@@ -110,3 +110,18 @@ def test_a_place_name_running_on_into_a_name_the_documents_use():
 
     assert not places("中山公园今年改造吗", [BAOSHAN], mentioned).named
     assert places("中山今年GDP目标", [BAOSHAN], mentioned).elsewhere == ("中山",)
+
+
+@pytest.mark.parametrize(
+    ("question", "personal"),
+    [
+        ("北京市长的籍贯和简历", ("籍贯", "简历")),
+        ("内蒙古主席住在哪、电话号码多少", ("住在哪", "电话号码")),
+    ],
+)
+def test_personal_details_are_asked_of_no_document(question, personal):
+    assert analyse(question, [BEIJING, INNER_MONGOLIA], never).personal == personal
+
+
+def test_a_personal_word_the_documents_use_is_their_content():
+    assert analyse("北京今年最低工资标准和籍贯", [BEIJING], lambda p: p == "籍贯").personal == ()

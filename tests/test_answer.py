@@ -481,3 +481,56 @@ def test_the_live_service_follows_a_rebuilt_index(tmp_path):
 def test_a_table_value_and_the_texts_value_are_given_together(service, question, expected):
     answer = service.ask(question)
     assert all(value in answer.answer for value in expected), answer.answer
+
+
+REPORT = """2025年政府工作报告
+各位代表：
+一、2024年工作回顾
+过去一年，全省地区生产总值增长5.3%。跨江大桥主体完工，滨海机场建成试飞。新设高职院校2所，全省高校增至120所。
+二、2025年工作安排
+今年主要预期目标是：地区生产总值增长5%左右，R&D经费支出占GDP比重达到2.5%。
+扩大有效投资。安排省重点项目1500个以上，完成投资1.5万亿元左右。推进跨江大桥通车运营，加快滨海机场航站区建设。
+培育未来产业。到2030年，建成10个左右未来产业园，集聚300家以上领军企业。
+"""
+
+
+@pytest.fixture(scope="module")
+def a_report(tmp_path_factory):
+    from assistant.indexer import build_index
+    from assistant.service import AssistantService
+    from assistant.settings import Settings
+
+    root = tmp_path_factory.mktemp("report")
+    (root / "corpus").mkdir()
+    (root / "corpus" / "report.txt").write_text(REPORT, encoding="utf-8")
+    settings = Settings(corpus_dir=root / "corpus", index_dir=root / "index", embedder="fake")
+    build_index(settings)
+    return AssistantService(settings)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected", "not_expected"),
+    [
+        # A horizon the question and the text both set is covered, though no plan year.
+        ("到2030年要建成几个未来产业园", "10个左右", ""),
+        # A named indicator in another wording and letter case (研发投入强度 = R&D…占GDP比重).
+        ("今年研发投入强度的目标", "2.5%", ""),
+        # 「完成多少投资」 asks for an amount; 1.5万亿元 is one, and 1500个 is not.
+        ("省重点项目今年完成多少投资", "1.5万亿元左右", "1500个"),
+        # 「目前」 asks how things stand: the review's figure, the time word no topic.
+        ("目前全省一共多少所高校", "120所", ""),
+        # 「进展」 with no year asks what has been done, not what is planned.
+        ("跨江大桥什么进展", "主体完工", "通车运营"),
+        ("滨海机场的建设情况如何", "建成试飞", "航站区"),
+    ],
+)
+def test_report_wordings_of_time_measure_and_indicator(a_report, question, expected, not_expected):
+    answer = a_report.ask(question)
+    assert not answer.refused, answer.answer
+    assert expected in answer.answer
+    assert not not_expected or not_expected not in answer.answer
+
+
+def test_a_personal_question_is_refused_as_such(a_report):
+    answer = a_report.ask("省长的籍贯和履历")
+    assert answer.refused and "个人" in answer.answer

@@ -164,9 +164,7 @@ def test_failed_build_keeps_what_was_finished_and_the_next_run_embeds_only_the_r
         build_index(settings)
     during = read_manifest(settings)
     # The first changed document is live in its new version; nothing indexed before is lost.
-    assert {d.meta.source for d in during.documents} == {
-        d.meta.source for d in before.documents
-    }
+    assert {d.meta.source for d in during.documents} == {d.meta.source for d in before.documents}
     assert stored[0] <= set(during.by_hash())
     store = ChunkStore.open(settings)
     live = set(during.by_hash())

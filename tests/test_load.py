@@ -107,7 +107,8 @@ def test_file_over_the_limit(tmp_path: Path) -> None:
 
 def test_file_over_the_default_limit_names_sizes_in_mb(tmp_path: Path) -> None:
     path = write(tmp_path / "big.txt", b"a" * 2_500_000)
-    assert reason_of(path, max_bytes=2_000_000) == "文件过大（2.5 MB，上限 2 MB；可调 ASSISTANT_MAX_FILE_MB）"
+    reason = reason_of(path, max_bytes=2_000_000)
+    assert reason == "文件过大（2.5 MB，上限 2 MB；可调 ASSISTANT_MAX_FILE_MB）"
 
 
 def test_missing_file(tmp_path: Path) -> None:

@@ -145,3 +145,21 @@ def test_one_indicator_across_documents_as_csv(tmp_path, capsys):
     assert found[("宝山区", "2024", "目标")] == "可比增长5%左右，与全市保持同步"
     assert all(row[5].endswith("生产总值") for row in rows[1:])  # not 单位地区生产总值能耗
     assert main(["tables", "--indicator", "人均寿命指数", *where]) == 1
+
+
+def test_each_item_of_a_respectively_list_is_its_own_figure():
+    text = "全年城镇、农村居民人均可支配收入分别增长4.8%、7%左右，进出口、出口分别增长3%、5%以上。"
+    paragraph = Paragraph(text, ("二、2025年主要任务",), Span(0, len(text)), (), PLAN)
+    found = {(f.name, f.value, f.qualifier) for f in read_figures([paragraph], YEARS)}
+    assert ("城镇居民人均可支配收入", "4.8%", "") in found
+    assert ("农村居民人均可支配收入", "7%左右", "左右") in found
+    assert ("出口", "5%以上", "以上") in found
+    assert ("城镇、农村居民人均可支配收入", "分别增长4.8%、7%左右") in {f[:2] for f in found}
+
+
+def test_a_bare_measure_after_a_verb_takes_the_subject_before_it():
+    text = "实施市重点项目800个以上，完成投资2600亿元左右。"
+    paragraph = Paragraph(text, ("二、2025年主要任务",), Span(0, len(text)), (), PLAN)
+    found = {f.name: f.value for f in read_figures([paragraph], YEARS)}
+    assert found["市重点项目"] == "800个以上"
+    assert found["市重点项目投资"] == "2600亿元左右"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -76,7 +77,26 @@ def _sentence_figures(
                 name = previous + name  # 「…地区生产总值增长5.8%，总量达到60013亿元」
             previous = name
             span = _span(paragraph, start, end)
-            yield StatedFigure(name, value, time, paragraph.text[start:end], span, qualifier)
+            stated = StatedFigure(name, value, time, paragraph.text[start:end], span, qualifier)
+            yield stated
+            yield from _each_item(stated)
+
+
+def _each_item(stated: StatedFigure) -> Iterator[StatedFigure]:
+    """「城镇、农村居民人均可支配收入分别增长5%、6.5%左右」 also as one figure per item, so a
+    question about 农村居民收入 gets 6.5%左右 alone. The shared tail of the last item's name
+    completes the others (城镇 → 城镇居民人均可支配收入); each value is its own figure as written,
+    with its own qualifier."""
+    names = stated.name.split("、")
+    values = [m for m in figure_pattern().finditer(stated.value)]
+    if len(names) < 2 or len(values) != len(names):
+        return
+    last = names[-1]
+    for index, (name, value) in enumerate(zip(names, values, strict=True)):
+        if index < len(names) - 1 and len(last) > len(name):
+            name += last[len(name) :]
+        qualifier = value.group("after") or value.group("before") or ""
+        yield replace(stated, name=name, value=value.group(), qualifier=qualifier)
 
 
 def _clause_figures(clause: str, listed: bool) -> list[tuple[str, str, str, int, int]]:
@@ -95,7 +115,8 @@ def _clause_figures(clause: str, listed: bool) -> list[tuple[str, str, str, int,
             name, value, qualifier, offset = read
             name_start = item.start() + offset
             if pending is not None:
-                name, name_start = clause[pending:name_start] + name, pending
+                offset, name = _strip_leading(clause[pending:name_start] + name)
+                name_start = pending + offset
             value_start = item.start() + item.group().index(value)
             found.append([name, value_start, item.end(), qualifier, name_start])
             pending = None

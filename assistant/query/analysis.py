@@ -48,6 +48,7 @@ class QuestionAnalysis:
     days: tuple[str, ...]  # 「明天」「下周」: a yearly document says nothing day by day
     places: PlacesAsked
     across: bool = False  # 「各省…」「哪些省份…」: every document in scope, side by side
+    personal: tuple[str, ...] = ()  # 「省长的老家」: no document states anyone's private details
 
 
 def analyse(
@@ -55,14 +56,19 @@ def analyse(
 ) -> QuestionAnalysis:
     """``mentioned``: whether the indexed text has a phrase (a name the documents use)."""
     text = normalise_text(question)
-    days = tuple(
-        day
-        for day in dict.fromkeys(re.findall(_alternation(vocabulary()["days"]), text))
-        if not mentioned(day)
-    )
+    days = _unmentioned("days", text, mentioned)
     across = any(word in text for word in vocabulary()["across_documents"])
     places = places_asked(text, documents, mentioned)
-    return QuestionAnalysis(question, text, days, places, across)
+    personal = _unmentioned("personal", text, mentioned)
+    return QuestionAnalysis(question, text, days, places, across, personal)
+
+
+def _unmentioned(
+    vocabulary_name: str, text: str, mentioned: Callable[[str], bool]
+) -> tuple[str, ...]:
+    """The question's words of one vocabulary list that no indexed text uses."""
+    words = re.findall(_alternation(vocabulary()[vocabulary_name]), text)
+    return tuple(word for word in dict.fromkeys(words) if not mentioned(word))
 
 
 def _alternation(words: Sequence[str]) -> str:

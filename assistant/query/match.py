@@ -175,9 +175,11 @@ def coverage(terms: dict[str, float], text: str, question: Question) -> float:
     text = text.lower()
     found = 0.0
     for term, weight in terms.items():
-        if term in text or any(e in text and _alias_of(term, e) for e in question.expansions):
+        if term in text or any(
+            e.lower() in text and _alias_of(term, e) for e in question.expansions
+        ):
             found += weight
-        elif any(canonical in text for canonical in _canonical(term)):
+        elif any(canonical.lower() in text for canonical in _canonical(term)):
             # A named indicator's wording is the indicator (研发投入强度 = 研究与试验发展经费投入
             # 强度); another alias's is only close (小巨人 → 专精特新).
             found += weight * (1.0 if _is_indicator_name(term) else PARTIAL_CREDIT)
@@ -194,7 +196,9 @@ def misses_a_named_indicator(question: Question, text: str) -> bool:
 
     lowered, asked = text.lower(), question.text.lower()
     return any(
-        name in asked and name not in lowered and not any(c in lowered for c in _canonical(name))
+        name in asked
+        and name not in lowered
+        and not any(c.lower() in lowered for c in _canonical(name))
         for name in required_names()
     )
 

@@ -19,6 +19,7 @@ class Scope:
     missing_years: tuple[int, ...] = ()
     foreign_places: tuple[str, ...] = ()
     days: tuple[str, ...] = ()  # 「明天」「下周」: a yearly plan says nothing day by day
+    personal: tuple[str, ...] = ()  # 「老家」「履历」: nor anything private about a person
     # Other places in a question that names an indexed district too (「嘉定区…跟宝山比」):
     # an answer must be about them, not only about the indexed district.
     other_places: tuple[str, ...] = ()
@@ -42,6 +43,8 @@ def select(
     analysis = analyse(question, documents, mentioned)
     if analysis.days:
         return Scope((), days=analysis.days)
+    if analysis.personal:
+        return Scope((), personal=analysis.personal)
     places = analysis.places
     by_year = {year: normalise(question, year) for year in {d.meta.plan_year for d in documents}}
     normalised = {d.meta.doc_id: by_year[d.meta.plan_year] for d in documents}
@@ -90,9 +93,13 @@ def place_name(place: str) -> str:
 def _covers_years(
     document: DocumentKnowledge, question: Question, mentioned: Callable[[str], bool]
 ) -> bool:
-    """A year outside the plan's two is fine only inside a name the text has (「2022年…百强」)."""
+    """A year outside the plan's two is fine only inside a name the text has (「2022年…百强」),
+    or as a horizon both the question and the text set (「到2030年」)."""
     own = {document.meta.results_year, document.meta.plan_year} - {None}
     for year in set(question.years) - own:
+        horizon = f"到{year}年"
+        if horizon in question.text and mentioned(horizon):
+            continue
         at = question.text.find(f"{year}年")
         phrase = question.text[at : at + 7] if at >= 0 else ""
         if not (len(phrase) == 7 and mentioned(phrase)):

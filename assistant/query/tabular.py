@@ -24,7 +24,7 @@ from assistant.query.normalise import Question, normalise
 from assistant.query.retrieve import HybridSearch
 from assistant.query.sentences import sentences, topic_of
 from assistant.query.when import asked_years, fits, sentence_fits
-from assistant.records import Chunk, ChunkKind, DocumentMeta, StatedFigure, TimeKind
+from assistant.records import Chunk, ChunkKind, DocumentMeta, Span, StatedFigure, TimeKind
 
 NAME_COVERAGE = 0.3
 QUESTION_SHARE = 0.7  # a long name mentioned by its distinctive part (「上钢一厂控污调蓄池」)
@@ -401,8 +401,13 @@ class TableAnswers:
     ) -> Draft | None:
         """This year's target against last year's result, both stated in prose."""
         figures = [e for e in ranked if isinstance(e, Figure)]
-        targets = [f for f in figures if f.stated.time.kind is TimeKind.PLAN][:3]
-        results = [f for f in figures if f.stated.time.kind is TimeKind.RESULT][:3]
+        rarity = self.rarities.of(document)
+        targets, results = (
+            _best_item_of_each_clause(
+                [f for f in figures if f.stated.time.kind is kind][:3], rarity, question
+            )
+            for kind in (TimeKind.PLAN, TimeKind.RESULT)
+        )
         found = next(
             (
                 (target, result, pair)
@@ -850,3 +855,18 @@ def _say_difference(
         unit=unit,
         formula=f"{first[0]} − {second[0]} = {_trimmed(a - b)}",
     )
+
+
+def _best_item_of_each_clause(
+    figures: list[Figure], rarity: Rarity, question: Question
+) -> list[Figure]:
+    """One figure per clause: of 「城镇、农村居民人均可支配收入分别增长5%、6.5%左右」 and its
+    items, the name the question covers most (「农村居民收入」 → the 农村 item)."""
+    best: dict[Span, Figure] = {}
+    for figure in figures:
+        span = figure.stated.span
+        if span not in best or rarity.asked_coverage(figure.name, question) > rarity.asked_coverage(
+            best[span].name, question
+        ):
+            best[span] = figure
+    return list(best.values())
