@@ -39,3 +39,17 @@ def test_top_keeps_to_the_allowed_chunks_best_first():
 def test_an_empty_index_scores_nothing():
     index = LexicalIndex([])
     assert index.top(["a"], None, limit=3) == []
+
+
+def test_the_first_of_either_ranking_is_always_read():
+    from assistant.query.retrieve import Hit, with_leading
+    from assistant.records import Chunk, ChunkKind, Span
+
+    def hit(n: int, lexical: int | None, dense: int | None) -> Hit:
+        chunk = Chunk(f"c{n}", "d", "h", ChunkKind.PARAGRAPH, str(n), str(n), (), Span(0, 1))
+        return Hit(chunk, 1.0 / (n + 1), lexical, dense)
+
+    # Fused order: two passages found by both rankings, then one first by keywords only (a rare
+    # name), then one found by neither near the top.
+    hits = [hit(0, 3, 4), hit(1, 5, 2), hit(2, 0, None), hit(3, 9, 12)]
+    assert [h.chunk.chunk_id for h in with_leading(hits, 2)] == ["c0", "c1", "c2"]

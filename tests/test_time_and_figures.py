@@ -163,3 +163,11 @@ def test_a_bare_measure_after_a_verb_takes_the_subject_before_it():
     found = {f.name: f.value for f in read_figures([paragraph], YEARS)}
     assert found["市重点项目"] == "800个以上"
     assert found["市重点项目投资"] == "2600亿元左右"
+
+
+def test_a_bare_measure_replaces_the_measure_of_the_name_before_it():
+    text = "全年油料种植面积500万亩、产量80万吨以上，一般公共预算收入增长3%、支出增长4%。"
+    paragraph = Paragraph(text, ("二、2025年主要任务",), Span(0, len(text)), (), PLAN)
+    found = {f.name: f.value for f in read_figures([paragraph], YEARS)}
+    assert found["油料产量"] == "80万吨以上"
+    assert found["一般公共预算支出"] == "增长4%"

@@ -74,7 +74,8 @@ def _sentence_figures(
             start = sentence.start() + clause.start() + first
             end = sentence.start() + clause.start() + last
             if name in vocabulary()["generic_names"] and previous:
-                name = previous + name  # 「…地区生产总值增长5.8%，总量达到60013亿元」
+                # 「…地区生产总值增长5.8%，总量达到60013亿元」; 「粮食播种面积…、产量…」 is 粮食产量
+                name = _without_measure(previous) + name
             previous = name
             span = _span(paragraph, start, end)
             stated = StatedFigure(name, value, time, paragraph.text[start:end], span, qualifier)
@@ -97,6 +98,15 @@ def _each_item(stated: StatedFigure) -> Iterator[StatedFigure]:
             name += last[len(name) :]
         qualifier = value.group("after") or value.group("before") or ""
         yield replace(stated, name=name, value=value.group(), qualifier=qualifier)
+
+
+def _without_measure(name: str) -> str:
+    """The subject a bare measure after it (「产量」「支出」) belongs to:
+    「粮食播种面积」 → 「粮食」, 「一般公共预算收入」 → 「一般公共预算」."""
+    words = vocabulary()
+    endings = sorted((*words["generic_names"], *words["measure_endings"]), key=len, reverse=True)
+    ending = next((e for e in endings if name.endswith(e) and len(name) - len(e) >= 2), "")
+    return name[: len(name) - len(ending)]
 
 
 def _clause_figures(clause: str, listed: bool) -> list[tuple[str, str, str, int, int]]:

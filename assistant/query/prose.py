@@ -18,7 +18,7 @@ from assistant.query.match import (
     misses_a_named_indicator,
 )
 from assistant.query.normalise import Question
-from assistant.query.retrieve import Hit, HybridSearch
+from assistant.query.retrieve import Hit, HybridSearch, with_leading
 from assistant.query.sentences import is_lead, sentences, topic_of
 from assistant.query.tabular import AMOUNT, plain
 from assistant.query.when import asked_years, sentence_fits
@@ -60,7 +60,7 @@ class ProseAnswers:
             years=question.years,
             limit=limit + 4,
         )
-        return [h for h in found if h.chunk.quote not in self.structured][:limit]
+        return with_leading([h for h in found if h.chunk.quote not in self.structured], limit)
 
     def fact(
         self, question: Question, document: DocumentKnowledge, intent: Intent

@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 RRF_K = 60
 CANDIDATES = 30
 YEAR_BONUS = 1.15
+ALWAYS_READ = 2  # the first this many of each ranking are read whatever their fused rank
 RECENT_SEARCHES = 256
 STOPWORDS = frozenset(
     [
@@ -103,6 +104,18 @@ class Hit:
     lexical_rank: int | None
     dense_rank: int | None
 
+    @property
+    def leading(self) -> bool:
+        """Among the very first of either ranking: read whatever its fused rank, since a rare
+        name (「裕龙岛」) may put its one passage first by keywords and nowhere by vectors."""
+        ranks = [r for r in (self.lexical_rank, self.dense_rank) if r is not None]
+        return min(ranks, default=CANDIDATES) < ALWAYS_READ
+
+
+def with_leading(hits: Sequence[Hit], limit: int) -> list[Hit]:
+    """The first ``limit`` hits, and any leading hit after them."""
+    return [*hits[:limit], *(h for h in hits[limit:] if h.leading)]
+
 
 class Tokenizer:
     """jieba with the index's own names in its dictionary, so 「高新技术企业」 stays one token."""
@@ -156,7 +169,7 @@ class HybridSearch:
         limit: int = 10,
     ) -> list[Hit]:
         scope = frozenset(doc_ids) if doc_ids is not None else None
-        return list(self._ranked(query, scope, tuple(years))[:limit])
+        return with_leading(self._ranked(query, scope, tuple(years)), limit)
 
     @lru_cache(maxsize=RECENT_SEARCHES)  # noqa: B019 - one search object per loaded index
     def _ranked(
