@@ -486,7 +486,7 @@ def test_a_table_value_and_the_texts_value_are_given_together(service, question,
 REPORT = """2025年政府工作报告
 各位代表：
 一、2024年工作回顾
-过去一年，全省地区生产总值增长5.3%。跨江大桥主体完工，滨海机场建成试飞。新设高职院校2所，全省高校增至120所。
+过去一年，全省地区生产总值增长5.3%。跨江大桥主体完工，滨海机场建成试飞。新设高职院校2所，全省高校增至120所。全年新建5G基站1.2万个、公共充电桩3.5万个。
 二、2025年工作安排
 今年主要预期目标是：地区生产总值增长5%左右，R&D经费支出占GDP比重达到2.5%。
 扩大有效投资。安排省重点项目1500个以上，完成投资1.5万亿元左右。推进跨江大桥通车运营，加快滨海机场航站区建设。
@@ -522,6 +522,9 @@ def a_report(tmp_path_factory):
         # 「进展」 with no year asks what has been done, not what is planned.
         ("跨江大桥什么进展", "主体完工", "通车运营"),
         ("滨海机场的建设情况如何", "建成试飞", "航站区"),
+        # Two names joined by 和 share the question: each gets its own figure.
+        ("去年新建公共充电桩和5G基站多少个", "1.2万个", ""),
+        ("去年新建公共充电桩和5G基站多少个", "3.5万个", ""),
     ],
 )
 def test_report_wordings_of_time_measure_and_indicator(a_report, question, expected, not_expected):

@@ -13,6 +13,7 @@ from assistant.query.across import AcrossDocuments
 from assistant.query.define import Definitions
 from assistant.query.draft import Candidate, Draft, merge
 from assistant.query.intent import Intent, read_intent
+from assistant.query.joined import joined_names
 from assistant.query.match import QUESTION_WORDS, Rarities, key_terms
 from assistant.query.normalise import Question, normalise
 from assistant.query.prose import STATED_QUANTITY, ProseAnswers
@@ -22,6 +23,7 @@ from assistant.query.tabular import TableAnswers
 TABLE_COVERAGE = 0.5
 FACT_COVERAGE = 0.6
 TABLE_PREFERENCE = 0.1
+NAME_PRESENT = 0.6  # share of a joined name's weighted bigrams its evidence must carry
 OWN_SUBJECT_WEIGHT = 4.0  # a rare word of its own: 「跨国公司地区总部又有几家」
 PART_SEPARATOR = re.compile(r"[，,？?；;。！!\s]+|(?:，|,)?(?:另外|以及|还有|同时)")
 ASKING = re.compile(
@@ -43,6 +45,7 @@ class Composer:
             )
         )
         self.rarities = rarities
+        self.tokenizer = search.tokenizer
         self.tables = TableAnswers(search, rarities)
         self.across = AcrossDocuments(self.tables)
         self.definitions = Definitions(search.chunks)
@@ -53,7 +56,7 @@ class Composer:
         whole = self._compose_one(question, document)
         parts = question_parts(question.original)
         if len(parts) < 2:
-            return whole
+            return self._completed(whole, question, document)
         context = QUESTION_WORDS.sub("", parts[0])
         drafts = [whole] if whole else []
         plan_year = document.meta.plan_year
@@ -71,6 +74,32 @@ class Composer:
         if answered and len(answered) < len(drafts):
             drafts = answered  # 「未给出2025年目标」 for the whole, yet its parts are there
         return merge(drafts) if drafts else None
+
+    def _completed(
+        self, whole: Draft | None, question: Question, document: DocumentKnowledge
+    ) -> Draft | None:
+        """「燃气管网和供热管网改造了多少公里」 answered for one name only: the other is asked on
+        its own, and its answer is added only if its evidence names it."""
+        joined = joined_names(question.original, self.tokenizer)
+        if whole is None or whole.refused or joined is None:
+            return whole
+        rarity = self.rarities.of(document)
+        drafts = [whole]
+        for name, asked in (
+            (joined.first, joined.question_about_first),
+            (joined.second, joined.question_about_second),
+        ):
+            if rarity.name_likeness(name, _quoted(whole)) >= NAME_PRESENT:
+                continue
+            said = frozenset(e.quote for d in drafts for e in d.evidence)
+            found = self._compose_one(normalise(asked, document.meta.plan_year), document, said)
+            if (
+                found
+                and not found.refused
+                and rarity.name_likeness(name, _quoted(found)) >= NAME_PRESENT
+            ):
+                drafts.append(found)
+        return merge(drafts) if len(drafts) > 1 else whole
 
     def _has_own_subject(self, question: Question, document: DocumentKnowledge) -> bool:
         terms = key_terms(question, self.rarities.of(document), ignore=document.own_names)
@@ -128,6 +157,10 @@ def question_parts(text: str) -> list[str]:
     if each and ASKING.search(each.group(4)):
         return [each.group(1) + each.group(4), each.group(2) + each.group(4)]
     return [text]
+
+
+def _quoted(draft: Draft) -> str:
+    return "".join(item.quote for item in draft.evidence)
 
 
 def _acceptable(candidate: Candidate | None, threshold: float, intent: Intent) -> Candidate | None:

@@ -129,6 +129,10 @@ class Tokenizer:
             if 2 <= len(word) <= 20:
                 self._jieba.add_word(word, freq=20000)
 
+    def segment(self, text: str) -> list[str]:
+        """Every piece of the text in order, punctuation included: they join back into it."""
+        return self._jieba.lcut(unicodedata.normalize("NFKC", text))
+
     def words(self, text: str) -> list[str]:
         """Precise segmentation (no overlapping sub-words), for weighing a question's terms."""
         text = unicodedata.normalize("NFKC", text).lower()
