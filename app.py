@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -28,8 +29,15 @@ def main() -> int:
     except AssistantError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
+    # A service manager stops the app with SIGTERM: shut down as on Ctrl-C, so temporary files
+    # (briefings, table exports, Gradio's copies) are removed.
+    signal.signal(signal.SIGTERM, _interrupt)
     demo.launch(server_name=settings.host, server_port=settings.port)
     return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

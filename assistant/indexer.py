@@ -137,7 +137,7 @@ def build_index(
     with _exclusive(settings.index_dir):
         paths, problems = discover_documents(settings.corpus_dir)
         report = IndexReport(problems=list(problems))
-        previous = read_manifest(settings)
+        previous = _manifest_or_set_aside(settings, report)
         embedder = embedder_id(settings)
         reusable = _stored(settings, _reusable(previous, embedder), report)
         plan = _plan(settings.corpus_dir, paths, reusable, report)
@@ -210,6 +210,19 @@ def _stored(
     if repaired:
         report.warnings.append(f"索引中缺少这些文件的内容，已重新建立：{'、'.join(repaired)}")
     return kept
+
+
+def _manifest_or_set_aside(settings: Settings, report: IndexReport) -> Manifest | None:
+    """The previous manifest; a corrupt one is moved aside (kept for inspection) and the index
+    is rebuilt from the corpus, reusing every passage still in the store."""
+    try:
+        return read_manifest(settings)
+    except IndexMissingError:
+        path = manifest_path(settings)
+        aside = path.with_name(f"{MANIFEST}.broken-{time.strftime('%Y%m%d-%H%M%S')}")
+        os.replace(path, aside)
+        report.warnings.append(f"索引清单已损坏，已移到 {aside.name} 保存，并按文档目录重新建立")
+        return None
 
 
 def _open_or_set_aside(settings: Settings, report: IndexReport):

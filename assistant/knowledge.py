@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from assistant.errors import IndexMissingError
-from assistant.indexer import load_tables, read_manifest
+from assistant.indexer import IndexedDocument, load_tables, read_manifest
 from assistant.ingest.timing import DocumentYears
 from assistant.records import (
     Chunk,
@@ -129,6 +131,21 @@ def _whole(row: IndicatorRow) -> IndicatorPart:
     )
 
 
+def _check_complete(
+    documents: Sequence[IndexedDocument], chunks: Sequence[Chunk], settings: Settings
+) -> None:
+    """Every listed document has all its passages in the store: a deleted ``index/chroma`` or an
+    empty Chroma server is said plainly, instead of failing later on a missing passage."""
+    stored = Counter(chunk.doc_hash for chunk in chunks)
+    short = [d.meta.source for d in documents if stored[d.meta.content_hash] < d.chunk_count]
+    if short:
+        names = "、".join(short[:3]) + (f"等{len(short)}个文件" if len(short) > 3 else "")
+        raise IndexMissingError(
+            f"向量库（{settings.chroma_url or settings.index_dir / 'chroma'}）缺少{names}的内容，"
+            "可能已被删除或换了服务器。请运行 python -m assistant index 修复。"
+        )
+
+
 class Knowledge:
     """The index as the read path sees it: documents, typed tables, chunks, vectors."""
 
@@ -145,6 +162,7 @@ class Knowledge:
         )
         self.live_hashes = frozenset(d.meta.content_hash for d in manifest.documents)
         self.chunks: tuple[Chunk, ...] = tuple(self.store.chunks(self.live_hashes))
+        _check_complete(manifest.documents, self.chunks, settings)
 
     @cached_property
     def store(self) -> ChunkStore:

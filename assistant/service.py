@@ -99,7 +99,7 @@ class AssistantService:
         if self.search.degraded:
             draft.lines.append(templates()["degraded"])
         answer = Answer(
-            question=question,
+            question=printable(question),
             answer=draft.text,
             refused=draft.refused,
             citations=citations(draft.evidence, self.document_years),
@@ -297,11 +297,15 @@ def _coverage_of(meta) -> str:
     )
 
 
+# CSI (「ESC [ 2 J」) and OSC (「ESC ] 0 ; title BEL」) sequences, as a terminal would act on them.
+TERMINAL_ESCAPE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b.?")
+
+
 def check_question(question: object) -> str:
     """Reject what cannot be a question, with a message a resident understands."""
     if question is not None and not isinstance(question, str):
         raise InvalidQuestionError("问题应为文字，例如：今年GDP目标是多少？")
-    text = (question or "").strip()
+    text = printable(question or "").strip()
     if not text:
         raise InvalidQuestionError("请输入问题，例如：今年GDP目标是多少？")
     if len(text) > MAX_QUESTION_CHARS:
@@ -318,7 +322,19 @@ def check_previous(previous: object) -> str | None:
     a string of question size is read (anything else starts the conversation afresh)."""
     if not isinstance(previous, str) or len(previous) > MAX_QUESTION_CHARS:
         return None
-    return previous.strip() or None
+    return printable(previous).strip() or None
+
+
+def printable(text: str) -> str:
+    """Text without terminal escape sequences, control characters or lone surrogates: they
+    would be echoed into answers, logs and terminals, and a surrogate cannot even be sent back
+    as JSON. Line breaks and tabs become spaces."""
+    text = TERMINAL_ESCAPE.sub("", text)
+    return "".join(
+        " " if ch in "\t\n\r" else ch
+        for ch in text
+        if ch in "\t\n\r" or unicodedata.category(ch) not in ("Cc", "Cs")
+    )
 
 
 def _unverified(draft: Draft) -> Draft:

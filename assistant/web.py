@@ -798,7 +798,11 @@ def build_app(service: AssistantService, settings: Settings) -> gr.Blocks:
     def show_section(key: str) -> str:
         return render_section(chunks, key)
 
-    with PlanApp(title=TITLE, analytics_enabled=False, fill_width=False) as demo:
+    # delete_cache: Gradio's copies of downloads older than an hour go hourly, and all of them
+    # when the app stops.
+    with PlanApp(
+        title=TITLE, analytics_enabled=False, fill_width=False, delete_cache=(3600, 3600)
+    ) as demo:
         turns = gr.State([])
         gr.HTML(intro_html(documents))
         with gr.Tab("问答", id="chat"):

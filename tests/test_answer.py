@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 
@@ -169,6 +170,18 @@ def test_a_year_before_a_word_ending_in_qu_is_no_place(service):
 def test_a_year_inside_a_name_is_not_a_year_asked(service):
     answer = service.ask("宝山几家企业入选2022年全国工业机器人百强？")
     assert "5家" in answer.answer
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["\x1b[2J\x1b]0;title\x07今年GDP目标\x00是多少？", "今年GDP目标\ud800是多少？\b"],
+)
+def test_escape_sequences_control_characters_and_surrogates_are_dropped(service, typed):
+    answer = service.ask(typed)
+    assert "5%左右" in answer.answer
+    shown = answer.question + answer.answer
+    assert not any(ch in shown for ch in "\x1b\x07\x00\b\ud800")
+    json.dumps(answer.to_dict(), ensure_ascii=False).encode("utf-8")  # sendable as it is
 
 
 @pytest.mark.parametrize("bad", ["", "   ", "？？！！。。", "问" * 5000])

@@ -358,3 +358,29 @@ def test_a_damaged_store_is_set_aside_and_rebuilt(settings):
     assert list(settings.index_dir.glob("chroma.broken-*"))  # kept, not deleted
     assert ChunkStore.open(settings).count() == first.chunks
     assert not AssistantService(settings).ask("18号线宝山段投资多少？").refused
+
+
+def test_ask_over_a_store_that_lost_its_chunks_says_how_to_repair(settings, capsys, monkeypatch):
+    build_index(settings)
+    shutil.rmtree(settings.index_dir / "chroma")
+    SharedSystemClient.clear_system_cache()
+    monkeypatch.setenv("ASSISTANT_EMBEDDER", "fake")
+    args = ["--corpus", str(settings.corpus_dir), "--index", str(settings.index_dir)]
+    assert main(["ask", *args, "18号线宝山段投资多少"]) == 2
+    err = capsys.readouterr().err
+    assert "缺少" in err and "python -m assistant index" in err and "Traceback" not in err
+    assert main(["index", "--quiet", *args]) == 0
+    capsys.readouterr()
+    assert main(["ask", *args, "18号线宝山段投资多少"]) == 0
+    assert "15.65" in capsys.readouterr().out
+
+
+def test_a_corrupt_manifest_is_set_aside_and_rebuilt(settings):
+    build_index(settings)
+    path = indexer.manifest_path(settings)
+    path.write_text(path.read_text(encoding="utf-8")[:300], encoding="utf-8")
+    report = build_index(settings)
+    assert report.documents == 2
+    assert any("索引清单已损坏" in w for w in report.warnings)
+    assert list(settings.index_dir.glob("manifest.json.broken-*"))
+    assert read_manifest(settings).documents

@@ -392,6 +392,18 @@ def test_discover_documents_splits_supported_and_unsupported(tmp_path: Path) -> 
     ]
 
 
+def test_broken_and_looping_links_are_reported_by_name(tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text("正文", encoding="utf-8")
+    (tmp_path / "loop.txt").symlink_to(tmp_path / "loop.txt")
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    found, problems = discover_documents(tmp_path)
+    assert found == [tmp_path / "good.txt"]
+    assert {Path(p.path).name: p.reason for p in problems} == {
+        "gone.txt": "链接指向的文件不存在，或链接形成循环",
+        "loop.txt": "链接指向的文件不存在，或链接形成循环",
+    }
+
+
 def test_discover_documents_missing_folder(tmp_path: Path) -> None:
     missing = tmp_path / "no-corpus"
     with pytest.raises(CorpusError, match="找不到文档目录") as caught:

@@ -98,7 +98,8 @@ def unsupported_reason(suffix: str) -> str:
 
 
 def _walk_visible_files(corpus_dir: Path, problems: list[DocumentError]) -> Iterator[Path]:
-    """Regular files below ``corpus_dir``; unreadable sub-folders become problems."""
+    """Regular files below ``corpus_dir``; unreadable sub-folders, broken or looping links and
+    special files become problems."""
 
     def on_error(error: OSError) -> None:
         problems.append(DocumentError(str(error.filename), "无法读取文件夹"))
@@ -107,9 +108,14 @@ def _walk_visible_files(corpus_dir: Path, problems: list[DocumentError]) -> Iter
         dirnames[:] = sorted(name for name in dirnames if not name.startswith("."))
         for name in sorted(filenames):
             path = Path(folder) / name
-            if _is_ignorable_name(name) or not path.is_file():
+            if _is_ignorable_name(name):
                 continue
-            yield path
+            if path.is_file():
+                yield path
+            elif path.is_symlink():
+                problems.append(DocumentError(str(path), "链接指向的文件不存在，或链接形成循环"))
+            else:
+                problems.append(DocumentError(str(path), "不是普通文件（设备、管道或套接字）"))
 
 
 def _is_ignorable_name(name: str) -> bool:
