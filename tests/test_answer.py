@@ -499,11 +499,12 @@ def test_a_table_value_and_the_texts_value_are_given_together(service, question,
 REPORT = """2025年政府工作报告
 各位代表：
 一、2024年工作回顾
-过去一年，全省地区生产总值增长5.3%。跨江大桥主体完工，滨海机场建成试飞。新设高职院校2所，全省高校增至120所。全年新建5G基站1.2万个、公共充电桩3.5万个。
+过去一年，全省地区生产总值增长5.3%。跨江大桥主体完工，滨海机场建成试飞。新设高职院校2所，全省高校增至120所。全年新建5G基站1.2万个、公共充电桩3.5万个。产业投资占全部投资比重达55%。
 二、2025年工作安排
 今年主要预期目标是：地区生产总值增长5%左右，R&D经费支出占GDP比重达到2.5%。
 扩大有效投资。安排省重点项目1500个以上，完成投资1.5万亿元左右。推进跨江大桥通车运营，加快滨海机场航站区建设。
 培育未来产业。到2030年，建成10个左右未来产业园，集聚300家以上领军企业。
+实施青年人才计划。用3年时间，引进青年人才5万名。年度目标：引进青年人才1.8万名。
 """
 
 
@@ -535,6 +536,8 @@ def a_report(tmp_path_factory):
         # 「进展」 with no year asks what has been done, not what is planned.
         ("跨江大桥什么进展", "主体完工", "通车运营"),
         ("滨海机场的建设情况如何", "建成试飞", "航站区"),
+        # 「用3年时间」 is a horizon, not this year: the year's own figure answers 今年.
+        ("今年青年人才计划要引进多少人", "1.8万名", "5万名"),
         # Two names joined by 和 share the question: each gets its own figure.
         ("去年新建公共充电桩和5G基站多少个", "1.2万个", ""),
         ("去年新建公共充电桩和5G基站多少个", "3.5万个", ""),
@@ -545,6 +548,10 @@ def test_report_wordings_of_time_measure_and_indicator(a_report, question, expec
     assert not answer.refused, answer.answer
     assert expected in answer.answer
     assert not not_expected or not_expected not in answer.answer
+
+
+def test_a_growth_question_is_not_answered_by_a_share(a_report):
+    assert a_report.ask("去年产业投资增长了多少").refused
 
 
 def test_a_personal_question_is_refused_as_such(a_report):

@@ -150,7 +150,17 @@ def _horizon(sentence: str, years: DocumentYears, words: dict) -> PassageTime | 
     for name, (first, last) in words["five_year_plans"].items():
         if name in sentence and first > years.plan and _has_figure_after(sentence, name):
             return PassageTime(TimeKind.HORIZON, last)
+    duration = re.search(words["horizon_duration"], sentence)
+    if duration:
+        return PassageTime(TimeKind.HORIZON, years.plan + _count(duration.group(1)) - 1)
     return None
+
+
+def _count(digit: str) -> int:
+    """「3」「三」「两」 as a number of years."""
+    if digit.isdigit():
+        return int(digit)
+    return "一两三四五六七八九".index(digit.replace("二", "两")) + 1
 
 
 def _span(sentence: str, years: DocumentYears, words: dict) -> PassageTime | None:

@@ -111,8 +111,14 @@ def asked_measure(text: str) -> str:
         match = pattern.search(text)
         if match:
             unit = match.group(1) if match.groups() and match.group(1) else ""
-            return required.replace("{unit}", re.escape(unit))
+            return required.replace("{unit}", _unit_pattern(unit))
     return ""
+
+
+def _unit_pattern(unit: str) -> str:
+    """The unit asked and the ones a text may write instead: 「多少人」 by 「3600名」."""
+    same = analysis_vocabulary()["intent"]["measure_parts"]["same_units"].get(unit, [unit])
+    return "(?:" + "|".join(re.escape(u) for u in same) + ")"
 
 
 def preferred_year(intent: Intent, document: DocumentKnowledge) -> int | None:
