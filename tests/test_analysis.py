@@ -125,3 +125,12 @@ def test_personal_details_are_asked_of_no_document(question, personal):
 
 def test_a_personal_word_the_documents_use_is_their_content():
     assert analyse("北京今年最低工资标准和籍贯", [BEIJING], lambda p: p == "籍贯").personal == ()
+
+
+def test_a_place_inside_a_longer_name_yields_to_the_place_named_on_its_own():
+    hebei = document("河北省", "130000", "省")
+    used = lambda phrase: phrase.startswith("北京大兴")  # noqa: E731 - the indexed texts say so
+    asked = places("北京大兴机场临空经济区（河北）去年建得怎样", [BEIJING, hebei], used)
+    assert asked.documents == (hebei,)
+    alone = places("北京大兴机场今年旅客吞吐量", [BEIJING, hebei], used)
+    assert alone.documents == (BEIJING,)

@@ -505,6 +505,7 @@ REPORT = """2025年政府工作报告
 扩大有效投资。安排省重点项目1500个以上，完成投资1.5万亿元左右。推进跨江大桥通车运营，加快滨海机场航站区建设。
 培育未来产业。到2030年，建成10个左右未来产业园，集聚300家以上领军企业。
 实施青年人才计划。用3年时间，引进青年人才5万名。年度目标：引进青年人才1.8万名。
+推进和美乡村建设，实施两个“两年行动”：第一个“两年行动”（2025—2026年），建成示范村100个；第二个“两年行动”（2027—2028年），建成示范村300个。
 """
 
 
@@ -538,6 +539,8 @@ def a_report(tmp_path_factory):
         ("滨海机场的建设情况如何", "建成试飞", "航站区"),
         # 「用3年时间」 is a horizon, not this year: the year's own figure answers 今年.
         ("今年青年人才计划要引进多少人", "1.8万名", "5万名"),
+        # An ordinal names one of several alike items after a colon (第二个, not 第一个).
+        ("和美乡村第二个“两年行动”哪几年建成多少个示范村", "到2028年：建成示范村300个", ""),
         # Two names joined by 和 share the question: each gets its own figure.
         ("去年新建公共充电桩和5G基站多少个", "1.2万个", ""),
         ("去年新建公共充电桩和5G基站多少个", "3.5万个", ""),
@@ -548,6 +551,13 @@ def test_report_wordings_of_time_measure_and_indicator(a_report, question, expec
     assert not answer.refused, answer.answer
     assert expected in answer.answer
     assert not not_expected or not_expected not in answer.answer
+
+
+def test_a_thing_the_plan_names_is_not_answered_with_a_look_alike_rows_figures(service):
+    # 美兰湖中央公园 is in the plan's text with no investment; 南大中央公园 has a row with one.
+    answer = service.ask("美兰湖中央公园（一期）要花多少钱")
+    assert answer.refused and "3.4" not in answer.answer
+    assert "3.4" in service.ask("南大中央公园要花多少钱").answer
 
 
 def test_a_growth_question_is_not_answered_by_a_share(a_report):

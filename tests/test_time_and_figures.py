@@ -171,3 +171,15 @@ def test_a_bare_measure_replaces_the_measure_of_the_name_before_it():
     found = {f.name: f.value for f in read_figures([paragraph], YEARS)}
     assert found["油料产量"] == "80万吨以上"
     assert found["一般公共预算支出"] == "增长4%"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "year"),
+    [
+        ("第三个“两年行动”（2029—2030年），全面建成示范区；", 2030),
+        ("用两年时间，建成数据中心5个。", 2026),
+    ],
+)
+def test_a_later_range_or_a_duration_is_a_horizon(sentence, year):
+    time = sentence_time(sentence, PLAN, YEARS)
+    assert (time.kind, time.year) == (TimeKind.HORIZON, year)

@@ -18,6 +18,7 @@ from assistant.records import PassageTime, TimeKind
 
 TIME_VOCABULARY = Path(__file__).resolve().parent.parent / "resources" / "time.toml"
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年)")
+YEAR_RANGE = re.compile(r"((?:19|20)\d{2})年?\s*[—–\-~～至到]\s*((?:19|20)\d{2})年")
 LEADING_YEAR = re.compile(r"^(?:[一二三四五六七八九十]+、)?((?:19|20)\d{2})年")
 
 
@@ -150,6 +151,9 @@ def _horizon(sentence: str, years: DocumentYears, words: dict) -> PassageTime | 
     for name, (first, last) in words["five_year_plans"].items():
         if name in sentence and first > years.plan and _has_figure_after(sentence, name):
             return PassageTime(TimeKind.HORIZON, last)
+    for start, end in YEAR_RANGE.findall(sentence):
+        if int(start) > years.plan:
+            return PassageTime(TimeKind.HORIZON, int(end))  # 「第2个“三年行动”（2028—2030年）」
     duration = re.search(words["horizon_duration"], sentence)
     if duration:
         return PassageTime(TimeKind.HORIZON, years.plan + _count(duration.group(1)) - 1)

@@ -89,14 +89,18 @@ def places_asked(
     context = [p for p in own.values() if p is not None]
     reader = _reader(tuple(context))
     places: list[tuple[str, Place]] = []
+    run_on: list[tuple[str, Place]] = []
     for mention in reader.mentions(text):
         place = resolve(mention, context)
-        if not _named(place, mention.text, documents, own) and _a_name_used(
-            text, mention.start, mention.text, mentioned
-        ):
-            continue  # 「中山公园」 in a question about a park the documents name
+        if _a_name_used(text, mention.start, mention.text, mentioned):
+            if not _named(place, mention.text, documents, own):
+                continue  # 「中山公园」 in a question about a park the documents name
+            run_on.append((mention.text, place))
+            continue
         places.append((mention.text, place))
-    return _relate(places, documents, own)
+    # 「北京大兴国际机场综保区（河北）」: the place named on its own is the one asked about; one
+    # inside a longer name counts only when no other is named.
+    return _relate(places or run_on, documents, own)
 
 
 @cache

@@ -31,6 +31,8 @@ QUESTION_WORDS = re.compile(
 # they count for little when deciding whether a passage answers the question.
 SOFT_WEIGHT = 0.3
 PARTIAL_CREDIT = 0.5
+MIN_ATTESTED = 4  # characters of a question's phrase the text must have to name a thing
+NAME_CARRIED = 0.6  # weighted share of a named thing's bigrams an answer's text must carry
 CONTRASTS = (
     ("收入", "支出"),
     ("进口", "出口"),
@@ -64,9 +66,37 @@ class Rarity:
         self.total = max(1, len(chunks))
         self._bigram_df = Counter(b for c in chunks for b in set(bigrams(c.text)))
         self._word_df = Counter(w for each in tokens for w in set(each) if _counted(w))
+        self._text = "\n".join(c.text for c in chunks)
 
     def words(self, text: str) -> list[str]:
         return [w for w in self.tokenizer.tokens(text) if _counted(w)]
+
+    def names_another(self, question: Question, text: str) -> bool:
+        """The question names a thing the document has (「美兰湖中央公园」), and ``text`` carries
+        little of it: it is about a look-alike (南大中央公园), however close."""
+        named = self.attested_name(question)
+        return bool(named) and self.name_likeness(named, text) < NAME_CARRIED
+
+    def attested_name(self, question: Question) -> str:
+        """The longest run of the question's own words (no question, time or measure word) that
+        the text has verbatim, 4 characters or more: 「美兰湖中央公园」 in
+        「美兰湖中央公园一期总投资是多少」. A row named otherwise (南大中央公园) is another
+        thing."""
+        best = ""
+        for span in _name_spans(question.text):
+            for size in range(len(span), max(len(best), MIN_ATTESTED - 1), -1):
+                found = next(
+                    (
+                        span[i : i + size]
+                        for i in range(len(span) - size + 1)
+                        if span[i : i + size] in self._text
+                    ),
+                    "",
+                )
+                if found:
+                    best = found
+                    break
+        return best
 
     def bigram_weight(self, bigram: str) -> float:
         return math.log((self.total + 1) / (self._bigram_df.get(bigram, 0) + 1)) + 1
@@ -190,6 +220,17 @@ def coverage(terms: dict[str, float], text: str, question: Question) -> float:
     return found / sum(terms.values())
 
 
+def _name_spans(text: str) -> list[str]:
+    """The question cut at its question, time and measure words: what is left names things."""
+    from assistant.query.analysis import vocabulary
+
+    words = vocabulary()
+    stops = (*words["joined_name_stops"], *words["name_span_stops"])
+    words_pattern = "|".join(re.escape(w) for w in sorted(stops, key=len, reverse=True))
+    pattern = rf"(?:19|20)\d{{2}}年|{words_pattern}"  # a normalised 今年 is 「2024年」
+    return [span for span in re.split(pattern, text) if len(span) >= MIN_ATTESTED]
+
+
 def misses_a_named_indicator(question: Question, text: str) -> bool:
     """The question names an indicator (「社零」) that ``text`` states in no wording."""
     from assistant.query.normalise import required_names
@@ -213,23 +254,45 @@ def contradicts(question: Question, text: str) -> bool:
 
 
 def _other_number(question: str, text: str) -> bool:
-    """The question names 「19号线」; the text has another number with that word and not 19."""
-    numbered = _numbered()
-    stated = {(n, word) for n, word in numbered.findall(text)}
-    for number, word in numbered.findall(question):
+    """The question names 「19号线」 (or 「第2个」); the text has another number with that word
+    and not 19."""
+    stated = _numbers_named(text)
+    for number, word in _numbers_named(question):
         if (number, word) not in stated and any(w == word for _, w in stated):
             return True
     return False
 
 
+def _numbers_named(text: str) -> set[tuple[str, str]]:
+    """(number, counter) of every numbered name and ordinal: 「19号线」, 「第2个」 as 第个."""
+    from assistant.query.normalise import chinese_number, well_formed
+
+    def value(number: str) -> str:  # 「第二批」 in the text is 「第2批」 in a normalised question
+        if number.isdigit():
+            return str(int(number))
+        return str(chinese_number(number)) if well_formed(number) else number
+
+    numbered, ordinal = _numbered()
+    return {
+        *((value(n), w) for n, w in numbered.findall(text)),
+        *((value(n), f"第{w}") for n, w in ordinal.findall(text)),
+    }
+
+
 @cache
-def _numbered() -> re.Pattern[str]:
-    """A numbered name (「19号线」「三期」「07-08地块」); the counters are data."""
+def _numbered() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A numbered name (「19号线」「三期」「07-08地块」) and an ordinal (「第2个“三年行动”」); the
+    counters are data."""
     from assistant.query.analysis import vocabulary
 
-    counters = sorted(vocabulary()["name_counters"], key=len, reverse=True)
-    alternatives = "|".join(map(re.escape, counters))
-    return re.compile(rf"([\d一二三四五六七八九十]+)\s*({alternatives})")
+    def alternatives(name: str) -> str:
+        return "|".join(map(re.escape, sorted(vocabulary()[name], key=len, reverse=True)))
+
+    number = "[\\d一二三四五六七八九十]+"
+    return (
+        re.compile(rf"({number})\s*({alternatives('name_counters')})"),
+        re.compile(rf"第({number})({alternatives('ordinal_counters')})"),
+    )
 
 
 def is_soft(word: str) -> bool:

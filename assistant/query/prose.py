@@ -11,6 +11,7 @@ from assistant.query.analysis import vocabulary as analysis_vocabulary
 from assistant.query.draft import Candidate, Computation, Draft, Evidence
 from assistant.query.intent import Intent, preferred_year
 from assistant.query.match import (
+    NAME_CARRIED,
     Rarities,
     contradicts,
     coverage,
@@ -21,8 +22,8 @@ from assistant.query.normalise import Question
 from assistant.query.retrieve import Hit, HybridSearch, with_leading
 from assistant.query.sentences import is_lead, sentences, topic_of
 from assistant.query.tabular import AMOUNT, plain
-from assistant.query.when import asked_years, sentence_fits
-from assistant.records import Chunk, ChunkKind
+from assistant.query.when import asked_years, passage_time, sentence_fits
+from assistant.records import Chunk, ChunkKind, TimeKind
 
 CLAUSE = re.compile(r"[^，。；]+[，。；]?")
 ENUMERATION = re.compile(
@@ -69,6 +70,8 @@ class ProseAnswers:
         if not terms:
             return None
         wanted = asked_years(question, document, intent)
+        rarity = self.rarities.of(document)
+        project = _project_named(rarity.attested_name(question), document)
         best: tuple[float, float, Chunk, str] | None = None
         for hit in self.hits(question, document, limit=FACT_HITS):
             for sentence in sentences(hit.chunk.quote):
@@ -79,10 +82,16 @@ class ProseAnswers:
                 if contradicts(question, sentence):
                     continue
                 context = "".join(hit.chunk.section[-1:]) + sentence
+                if (
+                    project
+                    and rarity.name_likeness(project, topic_of(hit.chunk, sentence) + context)
+                    < NAME_CARRIED
+                ):
+                    continue  # 「吴淞创新新城配套道路」 asked, another thing in its chapter said
                 if misses_a_named_indicator(question, context):
                     continue
                 if intent.quantity and not self._measured_clause_on_topic(
-                    sentence, terms, question, intent
+                    sentence, topic_of(hit.chunk, sentence), terms, question, intent
                 ):
                     continue
                 covered = coverage(terms, topic_of(hit.chunk, sentence) + context, question)
@@ -96,7 +105,7 @@ class ProseAnswers:
         draft = Draft()
         evidence = Evidence(chunk, sentence)
         draft.say(
-            _fact_template(chunk, document),
+            _fact_template(chunk, sentence, document),
             evidence,
             sentence=readable(shown).rstrip("。；，"),
             results_year=document.meta.results_year or "",
@@ -108,16 +117,17 @@ class ProseAnswers:
 
     @staticmethod
     def _measured_clause_on_topic(
-        sentence: str, terms: dict[str, float], question: Question, intent: Intent
+        sentence: str, lead: str, terms: dict[str, float], question: Question, intent: Intent
     ) -> bool:
         """「位居全市第1」 answers 「排第几」 only in a clause about what was asked, and
-        「数字经济核心产业增加值超过6000亿元」 does not answer for 高技术制造业."""
+        「数字经济核心产业增加值超过6000亿元」 does not answer for 高技术制造业. ``lead``: what the
+        sentence falls under (its paragraph's lead sentence, or the words before a colon)."""
         # The unit asked for (美元 in 「多少亿美元」) says nothing about the topic.
         topic = {t: w for t, w in terms.items() if t not in intent.measure}
         clauses = CLAUSE.findall(sentence)
         measure = intent.measure or STATED_QUANTITY
         return any(
-            coverage(topic, "".join(clauses[max(0, i - 1) : i + 1]), question)
+            coverage(topic, lead + "".join(clauses[max(0, i - 1) : i + 1]), question)
             >= MEASURED_CLAUSE_COVERAGE
             for i, clause in enumerate(clauses)
             if re.search(measure, clause)
@@ -229,7 +239,18 @@ def _add_up(draft: Draft, shown: str) -> None:
     draft.say("fact_sum", total=total, unit=units.pop(), formula="+".join(values))
 
 
-def _fact_template(chunk: Chunk, document: DocumentKnowledge) -> str:
+def _project_named(named: str, document: DocumentKnowledge) -> str:
+    """The question's named thing, if it is one of the document's projects: a sentence must
+    then be about it, not about another project of the same chapter."""
+    return named if named and any(named in p.row.name for p in document.projects) else ""
+
+
+def _fact_template(chunk: Chunk, sentence: str, document: DocumentKnowledge) -> str:
+    """Labelled by the sentence's own time: 「第2个“三年行动”（2028—2030年）」 in a chapter on
+    this year is no 「2025年安排」."""
+    time = passage_time(chunk, sentence, document)
+    if time.kind in (TimeKind.HORIZON, TimeKind.SPAN):
+        return "fact"
     if chunk.years == (document.meta.results_year,):
         return "fact_results"
     if chunk.years == (document.meta.plan_year,):

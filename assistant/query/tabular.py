@@ -120,6 +120,8 @@ class TableAnswers:
                 question, entity.name + entity.stated.clause
             ):
                 continue  # 「研发投入强度」 is not answered by 「投入567亿元」
+            if isinstance(entity, Project) and self._another_thing(entity, question, document):
+                continue  # 「美兰湖中央公园」 is not 南大中央公园, however alike
             text = self._entity_text(entity)
             worded = coverage(terms, text, question) if terms else 1.0
             covered = worded
@@ -185,6 +187,13 @@ class TableAnswers:
             _, chunk, sentence = best
             shown = _clauses_about(sentence, name, rarity) if figured else sentence
             draft.say("project_text", Evidence(chunk, sentence), sentence=shown.rstrip("。；，"))
+
+    def _another_thing(
+        self, project: Project, question: Question, document: DocumentKnowledge
+    ) -> bool:
+        """The question names something the document has (「美兰湖中央公园」) and this row's name
+        carries little of it."""
+        return self.rarities.of(document).names_another(question, project.row.name)
 
     def _entity_text(self, entity: Entity) -> str:
         """What a row's words are checked against: its chunk, or a figure's name and clause."""

@@ -42,6 +42,13 @@ def problems(draft: Draft, live_chunk_ids: Collection[str], known: Collection[st
             supported.add(computation.result)
             supported.update(computation.operands)
     supported.update(known)
+    # The year a passage's own words give it (「（2027—2028年）」 → 到2028年), named in the label
+    # of a clause quoted from that passage.
+    supported.update(
+        str(item.time.year)
+        for item in draft.evidence
+        if item.time and item.time.year and str(item.time.year) in item.chunk.quote
+    )
     for number in numbers(draft.text):
         if not any(_same(number, s) for s in supported):
             found.append(f"数字没有出处：{number}")
