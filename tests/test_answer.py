@@ -567,3 +567,9 @@ def test_a_growth_question_is_not_answered_by_a_share(a_report):
 def test_a_personal_question_is_refused_as_such(a_report):
     answer = a_report.ask("省长的籍贯和履历")
     assert answer.refused and "个人" in answer.answer
+
+
+def test_a_measures_question_names_its_topic_not_the_verb_of_improving(service):
+    # 「优化」 says how, not what; 「出行」 is written 交通/公交 in plans.
+    answer = service.ask("今年市民出行要怎么优化")
+    assert not answer.refused and "精品示范路" in answer.answer
