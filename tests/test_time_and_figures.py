@@ -183,3 +183,11 @@ def test_a_bare_measure_replaces_the_measure_of_the_name_before_it():
 def test_a_later_range_or_a_duration_is_a_horizon(sentence, year):
     time = sentence_time(sentence, PLAN, YEARS)
     assert (time.kind, time.year) == (TimeKind.HORIZON, year)
+
+
+def test_a_rank_after_a_figure_belongs_to_its_value():
+    text = "全年新增高新技术企业3200家、居全国第4位，技术合同成交额增长12%。"
+    paragraph = Paragraph(text, ("一、2024年工作回顾",), Span(0, len(text)), (), RESULT)
+    found = {f.name: f.value for f in read_figures([paragraph], YEARS)}
+    assert found["新增高新技术企业"] == "3200家、居全国第4位"
+    assert found["技术合同成交额"] == "增长12%"

@@ -132,6 +132,8 @@ def _clause_figures(clause: str, listed: bool) -> list[tuple[str, str, str, int,
             pending = None
         elif has_figure and found:
             found[-1][2] = item.end()  # a figure without its own name continues the value
+        elif found and found[-1][2] == item.start() - 1 and _remarks_on_value(item.group()):
+            found[-1][2] = item.end()  # 「…1221.9亿元、居全国首位」
         elif not has_figure and not _first_verb(item.group()):
             pending = item.start() if pending is None else pending
         else:
@@ -140,6 +142,10 @@ def _clause_figures(clause: str, listed: bool) -> list[tuple[str, str, str, int,
         (name, clause[start:end].strip(), qualifier, name_start, end)
         for name, start, end, qualifier, name_start in found
     ]
+
+
+def _remarks_on_value(item: str) -> bool:
+    return item.startswith(tuple(vocabulary()["value_remarks"]))
 
 
 def _read_clause(clause: str, *, listed: bool) -> tuple[str, str, str, int] | None:
