@@ -505,6 +505,7 @@ REPORT = """2025年政府工作报告
 扩大有效投资。安排省重点项目1500个以上，完成投资1.5万亿元左右。推进跨江大桥通车运营，加快滨海机场航站区建设。
 培育未来产业。到2030年，建成10个左右未来产业园，集聚300家以上领军企业。
 实施青年人才计划。用3年时间，引进青年人才5万名。年度目标：引进青年人才1.8万名。
+激发市场活力。开展文旅消费季活动，发放文旅消费券1亿元。推出精品旅游线路50条，新建智慧景区20家。
 推进和美乡村建设，实施两个“两年行动”：第一个“两年行动”（2025—2026年），建成示范村100个；第二个“两年行动”（2027—2028年），建成示范村300个。
 """
 
@@ -558,6 +559,11 @@ def test_a_thing_the_plan_names_is_not_answered_with_a_look_alike_rows_figures(s
     answer = service.ask("美兰湖中央公园（一期）要花多少钱")
     assert answer.refused and "3.4" not in answer.answer
     assert "3.4" in service.ask("南大中央公园要花多少钱").answer
+
+
+def test_the_measures_after_a_lead_sentence_follow_the_one_that_matched(a_report):
+    answer = a_report.ask("今年打算如何促进文旅消费")
+    assert "文旅消费券" in answer.answer and "精品旅游线路" in answer.answer
 
 
 def test_a_growth_question_is_not_answered_by_a_share(a_report):

@@ -217,8 +217,8 @@ class ProseAnswers:
                     # After a paragraph's topic sentence, its sentences are the measures, up to
                     # the next topic (「精准发力扩大有效投资。扎实开展…。着眼工业…。」).
                     topic = hit.chunk.kind is ChunkKind.PARAGRAPH and (
-                        not index or is_lead(sentence)
-                    )
+                        not index or is_lead(sentence) or is_lead(found[index - 1])
+                    )  # 「激发消费潜能。开展提振消费专项行动…。加力扩围实施…」
                     for following in found[index + 1 :]:
                         if topic and is_lead(following):
                             break
