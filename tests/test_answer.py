@@ -579,3 +579,14 @@ def test_a_measures_question_names_its_topic_not_the_verb_of_improving(service):
     # 「优化」 says how, not what; 「出行」 is written 交通/公交 in plans.
     answer = service.ask("今年市民出行要怎么优化")
     assert not answer.refused and "精品示范路" in answer.answer
+
+
+def test_a_list_never_quotes_a_sentence_on_another_numbered_line(service):
+    answer = service.ask("轨交21号线今年有哪些工作安排")
+    assert "18号线" not in answer.answer and "19号线" not in answer.answer
+
+
+def test_a_group_row_is_named_by_its_head_not_its_members(service):
+    answer = service.ask("城市公园这个项目要投多少钱")
+    assert "2.00亿元" in answer.answer and "逸仙公园" in answer.answer
+

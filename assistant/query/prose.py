@@ -179,7 +179,8 @@ class ProseAnswers:
         # One line per sentence, even when two chunks (a long row cut in pieces) both hold it.
         first_seen: dict[str, tuple[Chunk, str]] = {}
         for chunk, sentence in self._list_items(question, document, terms, wanted):
-            first_seen.setdefault(sentence, (chunk, sentence))
+            if not contradicts(question, sentence):  # 「15号线」 asked: no sentence on 18号线
+                first_seen.setdefault(sentence, (chunk, sentence))
         chosen = list(first_seen.values())
         if not chosen:
             return None

@@ -63,6 +63,9 @@ PROJECT_WORDS = ("项目", "投资", "总投资", "投资总额", "重大")
 Entity = Indicator | Project | Figure
 
 
+PARENTHETICAL = re.compile(r"[（(][^）)]*[）)]")
+
+
 class TableAnswers:
     def __init__(self, search: HybridSearch, rarities: Rarities) -> None:
         self.search = search
@@ -703,7 +706,12 @@ def _states_typed_value(value: str, text: str) -> bool:
 
 
 def _entity_name(entity: Entity) -> str:
-    return entity.row.name if isinstance(entity, Project) else entity.name
+    """The name a question uses: 「城市公园（逸仙公园、国阅绿地、美兰西湖公园）」 is 城市公园; its
+    members are not each the whole row."""
+    if isinstance(entity, Project):
+        head = PARENTHETICAL.sub("", entity.row.name).strip()
+        return head if len(head) >= 2 else entity.row.name
+    return entity.name
 
 
 FIGURE_TEMPLATES = {
