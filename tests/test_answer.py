@@ -589,4 +589,3 @@ def test_a_list_never_quotes_a_sentence_on_another_numbered_line(service):
 def test_a_group_row_is_named_by_its_head_not_its_members(service):
     answer = service.ask("城市公园这个项目要投多少钱")
     assert "2.00亿元" in answer.answer and "逸仙公园" in answer.answer
-
