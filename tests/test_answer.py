@@ -589,3 +589,14 @@ def test_a_list_never_quotes_a_sentence_on_another_numbered_line(service):
 def test_a_group_row_is_named_by_its_head_not_its_members(service):
     answer = service.ask("城市公园这个项目要投多少钱")
     assert "2.00亿元" in answer.answer and "逸仙公园" in answer.answer
+
+
+def test_a_second_part_without_subject_asks_the_first_parts_thing_in_its_own_year(service):
+    answer = service.ask("轨交18号线二期今年要干到哪一步，去年进展怎样")
+    assert "推进建设" in answer.answer and "全面开工建设" in answer.answer
+    assert answer.answer.count("投资总额15.65亿元") == 1  # the same row said once
+
+
+def test_done_in_the_past_tense_asks_for_results(a_report):
+    answer = a_report.ask("滨海机场建成了吗")
+    assert "建成试飞" in answer.answer and "航站区" not in answer.answer

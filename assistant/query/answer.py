@@ -10,6 +10,7 @@ import re
 
 from assistant.knowledge import DocumentKnowledge
 from assistant.query.across import AcrossDocuments
+from assistant.query.analysis import vocabulary as analysis_vocabulary
 from assistant.query.define import Definitions
 from assistant.query.draft import Candidate, Draft, merge
 from assistant.query.intent import Intent, read_intent
@@ -26,9 +27,9 @@ TABLE_PREFERENCE = 0.1
 NAME_PRESENT = 0.6  # share of a joined name's weighted bigrams its evidence must carry
 OWN_SUBJECT_WEIGHT = 4.0  # a rare word of its own: 「跨国公司地区总部又有几家」
 PART_SEPARATOR = re.compile(r"[，,？?；;。！!\s]+|(?:，|,)?(?:另外|以及|还有|同时)")
-ASKING = re.compile(
-    r"多少|几|哪|什么|啥|怎么|如何|是否|吗|呢$"
-)  # a typed row wins a near tie against a sentence
+TIME_WORDS = re.compile(r"(?:19|20)\d{2}年|今年|去年|明年|前年|本年|上年")
+# What makes a piece of a question ask something (analysis.toml): 「…，去年怎样」 is a part.
+ASKING = re.compile(analysis_vocabulary()["asking"])
 # 「整车和新能源车产量目标各是多少」: two subjects sharing one question.
 EACH = re.compile(r"^(.+?)(?:和|与|及|、)([^和与及、]{2,16}?)(分别|各)(.+)$")
 
@@ -57,9 +58,11 @@ class Composer:
         parts = question_parts(question.original)
         if len(parts) < 2:
             return self._completed(whole, question, document)
-        context = QUESTION_WORDS.sub("", parts[0])
-        drafts = [whole] if whole else []
         plan_year = document.meta.plan_year
+        # A part without its own subject (「去年怎样」) is about the first part's, not its year:
+        # 「宝钱公路今年的目标是什么，去年怎样」 asks 宝钱公路 in two years.
+        context = TIME_WORDS.sub("", QUESTION_WORDS.sub("", parts[0]))
+        drafts = [whole] if whole else []
         for index, part in enumerate(parts):
             if index and not self._has_own_subject(normalise(part, plan_year), document):
                 part = context + part  # 「一共投资多少」 is about the first part's subject

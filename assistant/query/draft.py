@@ -64,7 +64,8 @@ def merge(drafts: Sequence[Draft], labels: Sequence[str] | None = None) -> Draft
         lines = [MARKER.sub(lambda m, r=renumber: r[m.group(1)], line) for line in draft.lines]
         if labels:
             lines[0] = templates()["per_document"].format(label=labels[index], answer=lines[0])
-        merged.lines.extend(lines)
+        # A part answered with a line already given (the same row, cited alike) says it once.
+        merged.lines.extend(line for line in lines if labels or line not in merged.lines)
         merged.computations.extend(draft.computations)
         merged.restated.extend(draft.restated)
     return merged

@@ -147,7 +147,11 @@ class TableAnswers:
             shown = self._say_figures(draft, entity, document, wanted)
         elif isinstance(entity, Project):
             shown = self._say_project(draft, entity, document)
-            self._say_text_of(draft, entity.row.name, document, question, wanted)
+            # The text names a project as the question does (「宝钱公路」), not by its full row
+            # name (「宝钱公路道路新建工程」).
+            named = self.rarities.of(document).attested_name(question)
+            spoken = named if named and named in entity.row.name else entity.row.name
+            self._say_text_of(draft, spoken, document, question, wanted)
             if entity.row.group and GROUP_ASKED.search(question.text):
                 group = re.sub(r"^（[一二三四五六七八九十]+）|（\d+项）$", "", entity.row.group)
                 draft.say("project_group", name=entity.row.name, group=group)
