@@ -32,6 +32,7 @@ PIPELINE_VERSION = 14
 MANIFEST = "manifest.json"
 EMBED_BATCH = 32  # passages per embedding call: the progress bar moves this often
 TABLES_DIR = "tables"
+LOCK_ATTEMPTS, LOCK_RETRY_SECONDS = 5, 0.05
 
 
 @dataclass(frozen=True)
@@ -450,14 +451,33 @@ def _collect_garbage(settings: Settings, manifest: Manifest) -> None:
             path.unlink(missing_ok=True)
 
 
+def build_running(index_dir: Path) -> bool:
+    """Whether an ``index`` run holds this index directory now."""
+    try:
+        with (index_dir / ".lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
 @contextlib.contextmanager
 def _exclusive(index_dir: Path) -> Iterator[None]:
-    """One build at a time per index directory."""
+    """One build at a time per index directory. A running app peeks at the lock for an instant
+    (``build_running``), so a build waits that long before it calls the index busy."""
     with (index_dir / ".lock").open("w") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise AssistantError(f"另一个索引任务正在写入 {index_dir}，请稍后再试") from exc
+        for attempt in range(LOCK_ATTEMPTS):
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError as exc:
+                if attempt == LOCK_ATTEMPTS - 1:
+                    message = f"另一个索引任务正在写入 {index_dir}，请稍后再试"
+                    raise AssistantError(message) from exc
+                time.sleep(LOCK_RETRY_SECONDS)
         try:
             yield
         finally:

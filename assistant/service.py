@@ -348,8 +348,9 @@ def _unverified(draft: Draft) -> Draft:
 
 class LiveService:
     """The service of the index as it is now: a finished ``index`` run (a new manifest) is
-    picked up by the next question, without restarting the app. Questions in flight finish on
-    the service they started with; an index that cannot be loaded leaves the old one in use."""
+    picked up by the next question once the build is over, without restarting the app.
+    Questions in flight finish on the service they started with; an index that cannot be
+    loaded leaves the old one in use."""
 
     def __init__(self, service: AssistantService) -> None:
         self._service = service
@@ -357,8 +358,14 @@ class LiveService:
         self._seen = self._stamp()
 
     def current(self) -> AssistantService:
+        from assistant.indexer import build_running
+
         stamp = self._stamp()
         if stamp == self._seen:
+            return self._service
+        if build_running(self._service.settings.index_dir):
+            # A build rewrites the manifest after each document: the index it leaves is loaded
+            # once, when it is done, not once per document.
             return self._service
         with self._lock:
             if stamp != self._seen:

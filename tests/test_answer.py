@@ -484,6 +484,26 @@ def test_the_live_service_follows_a_rebuilt_index(tmp_path):
     assert len(live.current().documents) == 2
 
 
+def test_the_live_service_waits_for_a_build_to_finish(tmp_path):
+    from assistant import indexer
+    from assistant.indexer import build_index
+    from assistant.service import AssistantService, LiveService
+    from assistant.settings import Settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(PLAN, corpus / PLAN.name)
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", embedder="fake")
+    build_index(settings)
+    live = LiveService(AssistantService(settings))
+    first = live.current()
+    shutil.copy(SYNTHETIC, corpus / "jiangbei.txt")
+    build_index(settings)  # a new manifest, then a build that is still running
+    with indexer._exclusive(settings.index_dir):
+        assert live.current() is first
+    assert len(live.current().documents) == 2
+
+
 @pytest.mark.parametrize(
     ("question", "expected"),
     [
