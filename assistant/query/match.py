@@ -67,6 +67,7 @@ class Rarity:
         self._bigram_df = Counter(b for c in chunks for b in set(bigrams(c.text)))
         self._word_df = Counter(w for each in tokens for w in set(each) if _counted(w))
         self._text = "\n".join(c.text for c in chunks)
+        self._attested: tuple[str, str] = ("", "")  # the last question's text and its name
 
     def words(self, text: str) -> list[str]:
         return [w for w in self.tokenizer.tokens(text) if _counted(w)]
@@ -81,9 +82,16 @@ class Rarity:
         """The longest run of the question's own words (no question, time or measure word) that
         the text has verbatim, 4 characters or more: 「美兰湖中央公园」 in
         「美兰湖中央公园一期总投资是多少」. A row named otherwise (南大中央公园) is another
-        thing."""
+        thing. Asked by rows, facts and parts of one question: found once per question."""
+        asked, name = self._attested  # one read: another thread may be asking another question
+        if asked != question.text:
+            name = self._longest_attested(question.text)
+            self._attested = (question.text, name)
+        return name
+
+    def _longest_attested(self, text: str) -> str:
         best = ""
-        for span in _name_spans(question.text):
+        for span in _name_spans(text):
             for size in range(len(span), max(len(best), MIN_ATTESTED - 1), -1):
                 found = next(
                     (
@@ -222,13 +230,17 @@ def coverage(terms: dict[str, float], text: str, question: Question) -> float:
 
 def _name_spans(text: str) -> list[str]:
     """The question cut at its question, time and measure words: what is left names things."""
+    return [span for span in _name_stops().split(text) if len(span) >= MIN_ATTESTED]
+
+
+@cache
+def _name_stops() -> re.Pattern[str]:
     from assistant.query.analysis import vocabulary
 
     words = vocabulary()
     stops = (*words["joined_name_stops"], *words["name_span_stops"])
     words_pattern = "|".join(re.escape(w) for w in sorted(stops, key=len, reverse=True))
-    pattern = rf"(?:19|20)\d{{2}}年|{words_pattern}"  # a normalised 今年 is 「2024年」
-    return [span for span in re.split(pattern, text) if len(span) >= MIN_ATTESTED]
+    return re.compile(rf"(?:19|20)\d{{2}}年|{words_pattern}")  # a normalised 今年 is 「2024年」
 
 
 def misses_a_named_indicator(question: Question, text: str) -> bool:

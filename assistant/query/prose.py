@@ -82,19 +82,16 @@ class ProseAnswers:
                 if contradicts(question, sentence):
                     continue
                 context = "".join(hit.chunk.section[-1:]) + sentence
-                if (
-                    project
-                    and rarity.name_likeness(project, topic_of(hit.chunk, sentence) + context)
-                    < NAME_CARRIED
-                ):
+                lead = topic_of(hit.chunk, sentence)
+                if project and rarity.name_likeness(project, lead + context) < NAME_CARRIED:
                     continue  # 「吴淞创新新城配套道路」 asked, another thing in its chapter said
                 if misses_a_named_indicator(question, context):
                     continue
                 if intent.quantity and not self._measured_clause_on_topic(
-                    sentence, topic_of(hit.chunk, sentence), terms, question, intent
+                    sentence, lead, terms, question, intent
                 ):
                     continue
-                covered = coverage(terms, topic_of(hit.chunk, sentence) + context, question)
+                covered = coverage(terms, lead + context, question)
                 rank = covered + (0.15 if intent.quantity and re.search(r"\d", sentence) else 0)
                 if best is None or rank > best[1]:
                     best = (covered, rank, hit.chunk, sentence)
