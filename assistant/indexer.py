@@ -219,10 +219,7 @@ def _manifest_or_set_aside(settings: Settings, report: IndexReport) -> Manifest 
     try:
         return read_manifest(settings)
     except IndexMissingError:
-        path = manifest_path(settings)
-        aside = path.with_name(f"{MANIFEST}.broken-{time.strftime('%Y%m%d-%H%M%S')}")
-        os.replace(path, aside)
-        report.warnings.append(f"索引清单已损坏，已移到 {aside.name} 保存，并按文档目录重新建立")
+        _set_aside(manifest_path(settings), report, "索引清单", "按文档目录重新建立")
         return None
 
 
@@ -235,12 +232,16 @@ def _open_or_set_aside(settings: Settings, report: IndexReport):
     except StoreBrokenError:
         from chromadb.api.client import SharedSystemClient
 
-        folder = settings.index_dir / "chroma"
-        aside = folder.with_name(f"chroma.broken-{time.strftime('%Y%m%d-%H%M%S')}")
-        os.replace(folder, aside)
+        _set_aside(settings.index_dir / "chroma", report, "向量库", "重新建立")
         SharedSystemClient.clear_system_cache()
-        report.warnings.append(f"向量库已损坏，已移到 {aside.name} 保存，并重新建立")
         return ChunkStore.open(settings)
+
+
+def _set_aside(path: Path, report: IndexReport, what: str, then: str) -> None:
+    """A damaged part of the index is renamed, never deleted, so nothing is lost to a repair."""
+    aside = path.with_name(f"{path.name}.broken-{time.strftime('%Y%m%d-%H%M%S')}")
+    os.replace(path, aside)
+    report.warnings.append(f"{what}已损坏，已移到 {aside.name} 保存，并{then}")
 
 
 def _resumable(previous: Manifest | None, embedder: str) -> bool:

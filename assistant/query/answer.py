@@ -16,7 +16,7 @@ from assistant.query.draft import Candidate, Draft, merge
 from assistant.query.intent import Intent, read_intent
 from assistant.query.joined import joined_names
 from assistant.query.match import QUESTION_WORDS, Rarities, key_terms
-from assistant.query.normalise import Question, normalise
+from assistant.query.normalise import RELATIVE, Question, normalise
 from assistant.query.prose import STATED_QUANTITY, ProseAnswers
 from assistant.query.retrieve import HybridSearch
 from assistant.query.tabular import TableAnswers
@@ -27,7 +27,8 @@ TABLE_PREFERENCE = 0.1
 NAME_PRESENT = 0.6  # share of a joined name's weighted bigrams its evidence must carry
 OWN_SUBJECT_WEIGHT = 4.0  # a rare word of its own: 「跨国公司地区总部又有几家」
 PART_SEPARATOR = re.compile(r"[，,？?；;。！!\s]+|(?:，|,)?(?:另外|以及|还有|同时)")
-TIME_WORDS = re.compile(r"(?:19|20)\d{2}年|今年|去年|明年|前年|本年|上年")
+# A year as written, or as 今年/去年… (the normaliser's own list of relative years).
+TIME_WORDS = re.compile(rf"(?:19|20)\d{{2}}年|{RELATIVE.pattern}")
 # What makes a piece of a question ask something (analysis.toml): 「…，去年怎样」 is a part.
 ASKING = re.compile(analysis_vocabulary()["asking"])
 # 「整车和新能源车产量目标各是多少」: two subjects sharing one question.

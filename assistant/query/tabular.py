@@ -123,7 +123,9 @@ class TableAnswers:
                 question, entity.name + entity.stated.clause
             ):
                 continue  # 「研发投入强度」 is not answered by 「投入567亿元」
-            if isinstance(entity, Project) and self._another_thing(entity, question, document):
+            if isinstance(entity, Project) and self.rarities.of(document).names_another(
+                question, entity.row.name
+            ):
                 continue  # 「美兰湖中央公园」 is not 南大中央公园, however alike
             text = self._entity_text(entity)
             worded = coverage(terms, text, question) if terms else 1.0
@@ -194,13 +196,6 @@ class TableAnswers:
             _, chunk, sentence = best
             shown = _clauses_about(sentence, name, rarity) if figured else sentence
             draft.say("project_text", Evidence(chunk, sentence), sentence=shown.rstrip("。；，"))
-
-    def _another_thing(
-        self, project: Project, question: Question, document: DocumentKnowledge
-    ) -> bool:
-        """The question names something the document has (「美兰湖中央公园」) and this row's name
-        carries little of it."""
-        return self.rarities.of(document).names_another(question, project.row.name)
 
     def _entity_text(self, entity: Entity) -> str:
         """What a row's words are checked against: its chunk, or a figure's name and clause."""
@@ -680,7 +675,10 @@ def _say_sum(draft: Draft, projects: Sequence[Project]) -> None:
 
 
 CLAUSE = re.compile(r"[^，；。]+[，；。]?")
-FOLLOWING_FIGURE = re.compile(r"^(?:同比|比上年|较上年|增长|下降|提高|其中)?[^，；。]{0,6}\d")
+# A clause that goes on with the figures of the clause before it: 「，同比增长5%」「，其中…」.
+FOLLOWING_FIGURE = re.compile(
+    rf"^(?:{'|'.join(map(re.escape, figure_vocabulary()['following_figure']))})?[^，；。]{{0,6}}\d"
+)
 
 
 def _clauses_about(sentence: str, name: str, rarity: Rarity) -> str:
