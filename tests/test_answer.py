@@ -466,7 +466,8 @@ def test_a_project_gets_its_row_and_what_the_text_says_of_it(service, question, 
     assert len(answer.citations) >= 2
 
 
-def test_the_live_service_follows_a_rebuilt_index(tmp_path):
+def live_over_the_plan_then_two(tmp_path):
+    """A live service over the bundled plan, then an index rebuilt with a second plan."""
     from assistant.indexer import build_index
     from assistant.service import AssistantService, LiveService
     from assistant.settings import Settings
@@ -481,25 +482,19 @@ def test_the_live_service_follows_a_rebuilt_index(tmp_path):
     assert live.current() is first  # nothing changed: no reload
     shutil.copy(SYNTHETIC, corpus / "jiangbei.txt")
     build_index(settings)
+    return live, first, settings
+
+
+def test_the_live_service_follows_a_rebuilt_index(tmp_path):
+    live, _, _ = live_over_the_plan_then_two(tmp_path)
     assert len(live.current().documents) == 2
 
 
 def test_the_live_service_waits_for_a_build_to_finish(tmp_path):
     from assistant import indexer
-    from assistant.indexer import build_index
-    from assistant.service import AssistantService, LiveService
-    from assistant.settings import Settings
 
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    shutil.copy(PLAN, corpus / PLAN.name)
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", embedder="fake")
-    build_index(settings)
-    live = LiveService(AssistantService(settings))
-    first = live.current()
-    shutil.copy(SYNTHETIC, corpus / "jiangbei.txt")
-    build_index(settings)  # a new manifest, then a build that is still running
-    with indexer._exclusive(settings.index_dir):
+    live, first, settings = live_over_the_plan_then_two(tmp_path)
+    with indexer._exclusive(settings.index_dir):  # a build that is still running
         assert live.current() is first
     assert len(live.current().documents) == 2
 

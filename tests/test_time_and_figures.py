@@ -105,19 +105,26 @@ def test_figures_keep_ranges_lists_and_their_clause(reports):
     assert all(f.clause in paragraph_texts for f in reports["福建省"].tables.figures)
 
 
+def stated(text: str, time: PassageTime) -> tuple:
+    """The figures read from one paragraph of a chapter of that time."""
+    return read_figures([Paragraph(text, ("一、章",), Span(0, len(text)), (), time)], YEARS)
+
+
+def values_of(text: str, time: PassageTime = PLAN) -> dict[str, str]:
+    return {f.name: f.value for f in stated(text, time)}
+
+
 def test_two_indicators_in_one_clause_and_a_generic_name():
     text = (
         "预计全省研发经费支出约5100亿元、研发投入强度3.6%左右，"
         "地区生产总值增长5.8%，总量达到60013亿元。"
     )
-    paragraph = Paragraph(text, ("一、2024年工作回顾",), Span(0, len(text)), (), RESULT)
-    found = {f.name: f.value for f in read_figures([paragraph], YEARS)}
+    found = values_of(text, RESULT)
     assert found["研发经费支出"] == "约5100亿元"
     assert found["研发投入强度"] == "3.6%左右"
     assert found["地区生产总值总量"] == "达到60013亿元"
     # A clause counting objects named after the figure is left to the sentence.
-    counted = Paragraph("建成2个国家级平台。", (), Span(0, 10), (), PLAN)
-    assert read_figures([counted], YEARS) == ()
+    assert stated("建成2个国家级平台。", PLAN) == ()
 
 
 def test_one_indicator_across_documents_as_csv(tmp_path, capsys):
@@ -149,8 +156,7 @@ def test_one_indicator_across_documents_as_csv(tmp_path, capsys):
 
 def test_each_item_of_a_respectively_list_is_its_own_figure():
     text = "全年城镇、农村居民人均可支配收入分别增长4.8%、7%左右，进出口、出口分别增长3%、5%以上。"
-    paragraph = Paragraph(text, ("二、2025年主要任务",), Span(0, len(text)), (), PLAN)
-    found = {(f.name, f.value, f.qualifier) for f in read_figures([paragraph], YEARS)}
+    found = {(f.name, f.value, f.qualifier) for f in stated(text, PLAN)}
     assert ("城镇居民人均可支配收入", "4.8%", "") in found
     assert ("农村居民人均可支配收入", "7%左右", "左右") in found
     assert ("出口", "5%以上", "以上") in found
@@ -159,16 +165,14 @@ def test_each_item_of_a_respectively_list_is_its_own_figure():
 
 def test_a_bare_measure_after_a_verb_takes_the_subject_before_it():
     text = "实施市重点项目800个以上，完成投资2600亿元左右。"
-    paragraph = Paragraph(text, ("二、2025年主要任务",), Span(0, len(text)), (), PLAN)
-    found = {f.name: f.value for f in read_figures([paragraph], YEARS)}
+    found = values_of(text)
     assert found["市重点项目"] == "800个以上"
     assert found["市重点项目投资"] == "2600亿元左右"
 
 
 def test_a_bare_measure_replaces_the_measure_of_the_name_before_it():
     text = "全年油料种植面积500万亩、产量80万吨以上，一般公共预算收入增长3%、支出增长4%。"
-    paragraph = Paragraph(text, ("二、2025年主要任务",), Span(0, len(text)), (), PLAN)
-    found = {f.name: f.value for f in read_figures([paragraph], YEARS)}
+    found = values_of(text)
     assert found["油料产量"] == "80万吨以上"
     assert found["一般公共预算支出"] == "增长4%"
 
@@ -187,7 +191,6 @@ def test_a_later_range_or_a_duration_is_a_horizon(sentence, year):
 
 def test_a_rank_after_a_figure_belongs_to_its_value():
     text = "全年新增高新技术企业3200家、居全国第4位，技术合同成交额增长12%。"
-    paragraph = Paragraph(text, ("一、2024年工作回顾",), Span(0, len(text)), (), RESULT)
-    found = {f.name: f.value for f in read_figures([paragraph], YEARS)}
+    found = values_of(text, RESULT)
     assert found["新增高新技术企业"] == "3200家、居全国第4位"
     assert found["技术合同成交额"] == "增长12%"
