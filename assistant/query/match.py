@@ -188,11 +188,12 @@ def key_terms(question: Question, rarity: Rarity, ignore: Iterable[str] = ()) ->
     """
     ignored = set(ignore) | set(_document_words())
     content = _content(question.text)
-    for name in ignore:
+    for name in sorted(ignore, key=len, reverse=True):
         longer = [o[len(name) :] for o in ignore if o.startswith(name) and o != name]
         ignored.update(longer)  # 「宝山区」 leaves 「区」, but 「宝山区委书记」 keeps 「区委」
-        if not any(name.startswith(other) and other != name for other in ignore):
-            content = content.replace(name, " ")  # 「湖南岳阳」 is not 湖/南岳/阳
+        # 「湖南岳阳」 is not 湖/南岳/阳; 「新疆维吾尔自治区」 goes whole, 「宝山区」 as 「宝山」.
+        if all(len(name) - len(o) >= 2 for o in ignore if name.startswith(o) and o != name):
+            content = content.replace(name, " ")
     terms: dict[str, float] = {}
     for word in rarity.tokenizer.words(content):
         if word in STOPWORDS or word in ignored or re.fullmatch(r"[\d.]+", word) or len(word) < 2:
