@@ -164,3 +164,17 @@ def test_paragraph_years_follow_their_chapter(plan):
     assert jobs.years == (2023,)
     care = next(c for c in chunks if c.quote.startswith("持续推进社会保障工作。"))
     assert care.years == (2024,)
+
+
+@pytest.mark.parametrize("budget", [40, 60, 80])
+def test_a_lead_sentence_opens_the_chunk_of_the_measures_it_leads(budget):
+    """「突出发展冰雪经济。」 at the end of one chunk would part from the measures after it."""
+    from assistant.ingest.chunks import split_to_budget
+
+    text = (
+        "持续打造旅游万亿级产业。坚持四季联动、全域发展，接待国内游客人次、出游总花费均保持两位数增长。"
+        "突出发展冰雪经济。开展景区、度假区质量提升行动，打造雪地越野等新业态。新建1处大型滑雪度假中心。"
+    )
+    pieces = [piece.text for piece in split_to_budget(text, budget)]
+    assert "".join(pieces) == text
+    assert not any(p.endswith("突出发展冰雪经济。") and p != "突出发展冰雪经济。" for p in pieces)

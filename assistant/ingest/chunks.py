@@ -26,6 +26,7 @@ from assistant.records import (
 )
 
 SECTION_SEPARATOR = " › "
+LEAD_CHARS = 24  # a topic sentence: 「深化川渝相互赋能、一体发展。」「持续打好“三北”工程攻坚战。」
 SENTENCE = re.compile(r"[^。！？；!?;]*[。！？；!?;]+[”’」）)]*|[^。！？；!?;]+$")
 CLAUSE = re.compile(r"[^，、,]*[，、,]|[^，、,]+$")
 
@@ -48,16 +49,37 @@ class _Piece:
     end: int
 
 
+def is_lead(sentence: str) -> bool:
+    """「精准发力扩大有效投资。」: short, no figure, a full stop."""
+    short = len(sentence) <= LEAD_CHARS
+    return short and sentence.endswith("。") and not re.search(r"\d", sentence)
+
+
 def split_to_budget(text: str, budget: int) -> list[_Piece]:
-    """Whole sentences packed up to the token budget; an oversized sentence splits at clauses."""
+    """Whole sentences packed up to the token budget; an oversized sentence splits at clauses.
+    A lead sentence opens the piece of the measures it leads (「突出发展冰雪经济。新建…」)."""
     pieces: list[_Piece] = []
+    previous: _Piece | None = None
     for unit in _units(text, budget):
         last = pieces[-1] if pieces else None
         if last and count_tokens(text[last.start : unit.end]) <= budget:
             pieces[-1] = _Piece(text[last.start : unit.end], last.start, unit.end)
+        elif last and previous and _moves_on(text, last, previous, unit, budget):
+            pieces[-1] = _Piece(text[last.start : previous.start], last.start, previous.start)
+            pieces.append(_Piece(text[previous.start : unit.end], previous.start, unit.end))
         else:
             pieces.append(unit)
+        previous = unit
     return pieces
+
+
+def _moves_on(text: str, last: _Piece, lead: _Piece, unit: _Piece, budget: int) -> bool:
+    """The piece so far ends with a lead sentence that can go with the next sentence."""
+    return (
+        last.start < lead.start
+        and is_lead(lead.text.strip())
+        and count_tokens(text[lead.start : unit.end]) <= budget
+    )
 
 
 def _units(text: str, budget: int) -> Iterator[_Piece]:

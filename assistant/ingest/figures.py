@@ -68,9 +68,10 @@ def _sentence_figures(
     text = sentence.group()
     listed = next((cue for cue in vocabulary()["target_lists"] if cue in text), "")
     begin = text.index(listed) + len(listed) if listed else 0
-    previous = ""
+    previous = adjacent = ""
     for clause in CLAUSE.finditer(text, begin):
-        for name, value, qualifier, first, last in _clause_figures(clause.group(), bool(listed)):
+        read = _clause_figures(clause.group(), bool(listed)) or _continued(clause.group(), adjacent)
+        for name, value, qualifier, first, last in read:
             start = sentence.start() + clause.start() + first
             end = sentence.start() + clause.start() + last
             if name in vocabulary()["generic_names"] and previous:
@@ -81,6 +82,19 @@ def _sentence_figures(
             stated = StatedFigure(name, value, time, paragraph.text[start:end], span, qualifier)
             yield stated
             yield from _each_item(stated)
+        adjacent = previous if read else ""
+
+
+def _continued(clause: str, previous: str) -> list[tuple[str, str, str, int, int]]:
+    """A clause that opens with a verb and a figure, right after a named figure, gives that
+    name another figure: 「班列增长14%，达到1.64万列」."""
+    verb = next((v for v in _verbs() if clause.startswith(v)), "") if previous else ""
+    figure = figure_pattern().match(clause, len(verb)) if verb else None
+    if figure is None:
+        return []
+    qualifier = figure.group("after") or figure.group("before") or ""
+    end = _figures_end(clause, figure)
+    return [(previous, clause[:end], qualifier, 0, end)]
 
 
 def _each_item(stated: StatedFigure) -> Iterator[StatedFigure]:
@@ -169,6 +183,8 @@ def _figures_end(clause: str, figure: re.Match[str]) -> int:
     end = figure.end()
     while end < len(clause) and JOINED.match(clause, end):
         start = end + 1
+        striving = next((w for w in vocabulary()["striving"] if clause.startswith(w, start)), "")
+        start += len(striving)  # 「增长7%以上、力争达到8%」: the higher aim is the same target's
         verb = next((v for v in _verbs() if clause.startswith(v, start)), "")
         following = figure_pattern().match(clause, start + len(verb))
         if following is None:
@@ -181,6 +197,8 @@ def _is_indicator_name(name: str) -> bool:
     words = vocabulary()
     if not 2 <= len(name) <= words["max_name_chars"] or not CJK.search(name):
         return False
+    if name in words["leading"]:
+        return False  # 「力争达到8%」「全年增长4.8%」: a figure with no subject of its own
     if name.count("“") != name.count("”"):
         return False
     return not name.endswith(tuple(words["action_endings"]))

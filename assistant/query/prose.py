@@ -176,7 +176,9 @@ class ProseAnswers:
         # One line per sentence, even when two chunks (a long row cut in pieces) both hold it.
         first_seen: dict[str, tuple[Chunk, str]] = {}
         for chunk, sentence in self._list_items(question, document, terms, wanted):
-            if not contradicts(question, sentence):  # 「15号线」 asked: no sentence on 18号线
+            if contradicts(question, sentence):  # 「15号线」 asked: no sentence on 18号线
+                continue
+            if sentence_fits(chunk, sentence, document, wanted, question):  # 「去年…」 inside
                 first_seen.setdefault(sentence, (chunk, sentence))
         chosen = list(first_seen.values())
         if not chosen:
@@ -217,9 +219,10 @@ class ProseAnswers:
                     topic = hit.chunk.kind is ChunkKind.PARAGRAPH and (
                         not index or is_lead(sentence) or is_lead(found[index - 1])
                     )  # 「激发消费潜能。开展提振消费专项行动…。加力扩围实施…」
+                    core = max(terms, key=terms.__getitem__)
                     for following in found[index + 1 :]:
-                        if topic and is_lead(following):
-                            break
+                        if topic and is_lead(following) and core not in following:
+                            break  # the next topic; 「推动冰雪运动进校园。」 is still 冰雪's
                         if not topic and not ENUMERATION.match(following):
                             break
                         yield hit.chunk, following

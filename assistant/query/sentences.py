@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import re
 
+from assistant.ingest.chunks import is_lead
 from assistant.records import Chunk, ChunkKind
 
+__all__ = ["is_lead", "sentences", "topic_of"]
+
 SENTENCE = re.compile(r"[^。；！？]+[。；！？]?")
-LEAD_CHARS = 24  # a topic sentence: 「深化川渝相互赋能、一体发展。」「持续打好“三北”工程攻坚战。」
 
 
 def sentences(text: str) -> list[str]:
     """Verbatim sentences (a table row's cells stay tab-separated, as in the document)."""
     return [s for s in SENTENCE.findall(text) if s.strip()]
-
-
-def is_lead(sentence: str) -> bool:
-    """「精准发力扩大有效投资。」: short, no figure, a full stop."""
-    short = len(sentence) <= LEAD_CHARS
-    return short and sentence.endswith("。") and not re.search(r"\d", sentence)
 
 
 def topic_of(chunk: Chunk, sentence: str) -> str:

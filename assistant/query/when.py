@@ -25,6 +25,8 @@ def asked_years(question: Question, document: DocumentKnowledge, intent: Intent)
     named = set(question.years) & own
     if named:
         return named
+    if _asks(question, "when"):
+        return set()  # 「啥时候完成」: the date is the answer, whichever year it falls in
     year = preferred_year(intent, document)
     if year is None and intent.plans:
         year = document.meta.plan_year  # 「怎么…」「有什么举措」: measures are planned
