@@ -522,6 +522,7 @@ REPORT = """2025年政府工作报告
 实施青年人才计划。用3年时间，引进青年人才5万名。年度目标：引进青年人才1.8万名。
 激发市场活力。开展文旅消费季活动，发放文旅消费券1亿元。推出精品旅游线路50条，新建智慧景区20家。
 推进和美乡村建设，实施两个“两年行动”：第一个“两年行动”（2025—2026年），建成示范村100个；第二个“两年行动”（2027—2028年），建成示范村300个。
+建设海洋强省。突出发展海洋经济。建设海洋装备产业园。推动海洋牧场扩面提质。培育航运服务业。提升港口能级。确保港区铁路专用线9月底完成。
 """
 
 
@@ -615,3 +616,21 @@ def test_a_second_part_without_subject_asks_the_first_parts_thing_in_its_own_yea
 def test_done_in_the_past_tense_asks_for_results(a_report):
     answer = a_report.ask("滨海机场建成了吗")
     assert "建成试飞" in answer.answer and "航站区" not in answer.answer
+
+
+def test_a_topics_measures_run_on_past_short_sentences_on_its_core_word(a_report):
+    answer = a_report.ask("今年发展海洋经济有什么举措")
+    assert "海洋装备产业园" in answer.answer and "海洋牧场" in answer.answer
+    assert "港口能级" not in answer.answer
+
+
+@pytest.mark.parametrize("question", ["港区铁路专用线啥时候完成", "港区铁路专用线什么时候能完成"])
+def test_when_is_answered_by_a_date_whatever_its_year(a_report, question):
+    answer = a_report.ask(question)
+    assert "9月底" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize("question", ["去年固定资产投资增长多少", "去年全省有多少家高新技术企业"])
+def test_a_named_indicator_is_not_answered_by_another_ones_figure(a_report, question):
+    """产业投资 is no 固定资产投资; 新设高职院校2所 gives no count of 高新技术企业."""
+    assert a_report.ask(question).refused

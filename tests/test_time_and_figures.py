@@ -194,3 +194,28 @@ def test_a_rank_after_a_figure_belongs_to_its_value():
     found = values_of(text, RESULT)
     assert found["新增高新技术企业"] == "3200家、居全国第4位"
     assert found["技术合同成交额"] == "增长12%"
+
+
+def test_a_second_figure_aimed_for_belongs_to_the_same_target():
+    text = "主要预期目标是：规上工业增加值增长9%以上、争取达到10%，粮食产量稳定在600亿斤以上。"
+    found = values_of(text)
+    assert found["规上工业增加值"] == "增长9%以上、争取达到10%"
+    assert "争取" not in found and found["粮食产量"] == "稳定在600亿斤以上"
+
+
+def test_a_clause_of_a_verb_and_a_figure_continues_the_figure_before_it():
+    text = "全年开行中欧班列增长9%，达到2300列、创历史新高，港口集装箱吞吐量增长6%。"
+    found = [(f.name, f.value) for f in stated(text, RESULT)]
+    assert ("开行中欧班列", "达到2300列") in found
+    assert ("港口集装箱吞吐量", "增长6%") in found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("年度各项任务圆满完成。", TimeKind.RESULT),
+        ("全面开展验收评估，顺利完成综合试点验收。", TimeKind.PLAN),
+    ],
+)
+def test_completing_with_an_object_is_a_task_and_without_one_a_result(sentence, kind):
+    assert sentence_time(sentence, PLAN, YEARS).kind is kind

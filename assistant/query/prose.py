@@ -31,6 +31,7 @@ ENUMERATION = re.compile(
 )
 LIST_ITEMS = 8
 LIST_COVERAGE = 0.5
+CORE_SHARE = 0.8  # a topic's core words weigh this share of its heaviest one or more
 CLAUSE_WINDOW = 100
 FACT_HITS = 12
 MEASURED_CLAUSE_COVERAGE = 0.5
@@ -219,9 +220,9 @@ class ProseAnswers:
                     topic = hit.chunk.kind is ChunkKind.PARAGRAPH and (
                         not index or is_lead(sentence) or is_lead(found[index - 1])
                     )  # 「激发消费潜能。开展提振消费专项行动…。加力扩围实施…」
-                    core = max(terms, key=terms.__getitem__)
+                    core = [t for t, w in terms.items() if w >= CORE_SHARE * max(terms.values())]
                     for following in found[index + 1 :]:
-                        if topic and is_lead(following) and core not in following:
+                        if topic and is_lead(following) and not any(c in following for c in core):
                             break  # the next topic; 「推动冰雪运动进校园。」 is still 冰雪's
                         if not topic and not ENUMERATION.match(following):
                             break
