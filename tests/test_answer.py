@@ -514,7 +514,7 @@ def test_a_table_value_and_the_texts_value_are_given_together(service, question,
 REPORT = """2025年政府工作报告
 各位代表：
 一、2024年工作回顾
-过去一年，全省地区生产总值增长5.3%。跨江大桥主体完工，滨海机场建成试飞。新设高职院校2所，全省高校增至120所。全年新建5G基站1.2万个、公共充电桩3.5万个。产业投资占全部投资比重达55%。
+过去一年，全省地区生产总值增长5.3%。跨江大桥主体完工，滨海机场建成试飞。新设高职院校2所，全省高校增至120所。全年新建5G基站1.2万个、公共充电桩3.5万个。产业投资占全部投资比重达55%。环岛高铁开通运营，新城到老城车程缩至90分钟，日均客流超5万人次。滨海湿地公园获批列入国际重要湿地名录。青年科学家论坛累计促成人才引进项目120个、招商引资项目300个。
 二、2025年工作安排
 今年主要预期目标是：地区生产总值增长5%左右，R&D经费支出占GDP比重达到2.5%。
 扩大有效投资。安排省重点项目1500个以上，完成投资1.5万亿元左右。推进跨江大桥通车运营，加快滨海机场航站区建设。
@@ -522,7 +522,7 @@ REPORT = """2025年政府工作报告
 实施青年人才计划。用3年时间，引进青年人才5万名。年度目标：引进青年人才1.8万名。
 激发市场活力。开展文旅消费季活动，发放文旅消费券1亿元。推出精品旅游线路50条，新建智慧景区20家。
 推进和美乡村建设，实施两个“两年行动”：第一个“两年行动”（2025—2026年），建成示范村100个；第二个“两年行动”（2027—2028年），建成示范村300个。
-建设海洋强省。突出发展海洋经济。建设海洋装备产业园。推动海洋牧场扩面提质。培育航运服务业。提升港口能级。确保港区铁路专用线9月底完成。
+建设海洋强省。突出发展海洋经济。建设海洋装备产业园。推动海洋牧场扩面提质。培育航运服务业。提升港口能级。确保港区铁路专用线9月底完成。港口集团要提质增效，在稳经营上下功夫，力争营收达到800亿元。
 """
 
 
@@ -634,3 +634,22 @@ def test_when_is_answered_by_a_date_whatever_its_year(a_report, question):
 def test_a_named_indicator_is_not_answered_by_another_ones_figure(a_report, question):
     """产业投资 is no 固定资产投资; 新设高职院校2所 gives no count of 高新技术企业."""
     assert a_report.ask(question).refused
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # 「多久」 asks a duration; 「多长」 opens a question part of its own.
+        ("环岛高铁开通后新城到老城要多久？日均客流多少？", "90分钟"),
+        ("环岛高铁开通后新城到老城要多久？日均客流多少？", "5万人次"),
+        # 「多少人才引进项目」 counts projects, not 人.
+        ("青年科学家论坛累计促成了多少人才引进项目", "120个"),
+        # 「称号」 names the kind of answer, not a word the text must have.
+        ("滨海湿地公园去年获得了什么称号", "国际重要湿地"),
+        # The sentence's first clause, with no figure, is the subject of its figure.
+        ("港口集团今年营收目标是多少", "800亿元"),
+    ],
+)
+def test_what_kind_of_answer_is_asked_for(a_report, question, expected):
+    answer = a_report.ask(question)
+    assert not answer.refused and expected in answer.answer, answer.answer

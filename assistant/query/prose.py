@@ -124,8 +124,11 @@ class ProseAnswers:
         topic = {t: w for t, w in terms.items() if t not in intent.measure}
         clauses = CLAUSE.findall(sentence)
         measure = intent.measure or STATED_QUANTITY
+        # 「包钢集团要全力突围，…，力争营收达到1200亿元」: a first clause with no figure is the
+        # subject of the sentence's figures.
+        subject = clauses[0] if clauses and not re.search(r"\d", clauses[0]) else ""
         return any(
-            coverage(topic, lead + "".join(clauses[max(0, i - 1) : i + 1]), question)
+            coverage(topic, lead + subject + "".join(clauses[max(0, i - 1) : i + 1]), question)
             >= MEASURED_CLAUSE_COVERAGE
             for i, clause in enumerate(clauses)
             if re.search(measure, clause)
