@@ -96,6 +96,12 @@ class DocumentKnowledge:
         """Prose figures, for documents whose targets are not in an indicator table."""
         if self.tables.indicators:
             return ()
+        return self.prose_figures
+
+    @cached_property
+    def prose_figures(self) -> tuple[Figure, ...]:
+        """Every figure stated in prose, also where tables give most targets: a plan's text
+        may state one its tables leave out (「确保基本养老保险覆盖率不低于99%」)."""
         return tuple(Figure(self.meta, stated) for stated in self.tables.figures)
 
     @property

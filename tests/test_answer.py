@@ -653,3 +653,9 @@ def test_a_named_indicator_is_not_answered_by_another_ones_figure(a_report, ques
 def test_what_kind_of_answer_is_asked_for(a_report, question, expected):
     answer = a_report.ask(question)
     assert not answer.refused and expected in answer.answer, answer.answer
+
+
+def test_a_target_and_result_the_tables_leave_to_the_text_still_compare(service):
+    """The plan's tables have no 养老保险覆盖率 row: its text gives 99.3% and 「不低于99%」."""
+    answer = service.ask("今年基本养老保险覆盖率的要求跟去年比差了几个百分点")
+    assert "0.3个百分点" in answer.answer and "不低于99%" in answer.answer, answer.answer

@@ -88,11 +88,24 @@ class TableAnswers:
     # --- which rows the question names -----------------------------------------------------
 
     def entities(
-        self, question: Question, document: DocumentKnowledge
+        self,
+        question: Question,
+        document: DocumentKnowledge,
+        figures: Sequence[Figure] | None = None,
     ) -> list[tuple[float, Entity]]:
+        """The rows and prose figures the question names, best first. ``figures``: only these."""
+        if figures is None:
+            candidates: Sequence[Entity] = (
+                *document.indicators,
+                *document.projects,
+                *document.figures,
+            )
+        else:
+            candidates = figures
         ranked = []
-        figures = (f for f in document.figures if f.stated in self._figure_chunks)
-        for entity in (*document.indicators, *document.projects, *figures):
+        for entity in candidates:
+            if isinstance(entity, Figure) and entity.stated not in self._figure_chunks:
+                continue
             match = self.rarities.of(document).match_name(_entity_name(entity), question)
             if match.coverage >= NAME_COVERAGE or match.question_share >= QUESTION_SHARE:
                 weight = 0.5 + max(match.coverage, match.question_share)
@@ -403,9 +416,11 @@ class TableAnswers:
         if not (intent.wants_target and intent.wants_result):
             return None  # 「比上年提高多少」 asks for the report's own figure, not target − result
         indicators = [e for e in ranked if isinstance(e, Indicator)]
-        if indicators:
-            return self._compare_years(question, indicators[0])
-        return self._compare_figures(question, document, ranked)
+        compared = self._compare_years(question, indicators[0]) if indicators else None
+        if compared is None and not document.figures:
+            # The tables leave it out: the text's own target and result (「不低于99%」, 99.3%)
+            ranked = [e for _, e in self.entities(question, document, document.prose_figures)]
+        return compared or self._compare_figures(question, document, ranked)
 
     def _compare_figures(
         self, question: Question, document: DocumentKnowledge, ranked: list[Entity]
