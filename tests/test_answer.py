@@ -523,6 +523,7 @@ REPORT = """2025年政府工作报告
 激发市场活力。开展文旅消费季活动，发放文旅消费券1亿元。推出精品旅游线路50条，新建智慧景区20家。
 推进和美乡村建设，实施两个“两年行动”：第一个“两年行动”（2025—2026年），建成示范村100个；第二个“两年行动”（2027—2028年），建成示范村300个。
 建设海洋强省。突出发展海洋经济。建设海洋装备产业园。推动海洋牧场扩面提质。培育航运服务业。提升港口能级。确保港区铁路专用线9月底完成。港口集团要提质增效，在稳经营上下功夫，力争营收达到800亿元。
+锚定“东部创新高地”“滨海宜居新城”和“开放合作前沿”的目标定位，加快建设“高地、新城、前沿”。明确打造“一带两核三区”的空间格局。改造沿江老码头、老仓库等“两老”空间。
 """
 
 
@@ -659,3 +660,18 @@ def test_a_target_and_result_the_tables_leave_to_the_text_still_compare(service)
     """The plan's tables have no 养老保险覆盖率 row: its text gives 99.3% and 「不低于99%」."""
     answer = service.ask("今年基本养老保险覆盖率的要求跟去年比差了几个百分点")
     assert "0.3个百分点" in answer.answer and "不低于99%" in answer.answer, answer.answer
+
+
+def test_a_name_of_short_items_is_defined_by_their_long_forms(a_report):
+    answer = a_report.ask("“高地、新城、前沿”分别是什么意思")
+    assert "东部创新高地、滨海宜居新城、开放合作前沿" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "explained"),
+    [("“一带两核三区”具体指什么", False), ("“两老”空间指的是什么", True)],
+)
+def test_a_name_the_text_never_explains_is_refused_as_such(a_report, question, explained):
+    answer = a_report.ask(question)
+    assert answer.refused is not explained, answer.answer
+    assert ("没有说明" in answer.answer) is not explained

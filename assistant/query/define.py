@@ -1,13 +1,18 @@
-"""What a name means: the document's own footnote or table note for it.
+"""What a name means: the document's own footnote or table note for it, or its long form.
 
 Plans explain their coinages in notes: 「“四百”大走访³」 with 「³ 即进百家门、访百家情…」 at the
 foot of the page, or 「备注：产业类投资额：工业用地投资和研发类用地投资的总和。」 under a table. The
 cleaned text keeps each footnote in the section of the passage that referred to it, so the note
-for a name is the footnote of the section where the name is used.
+for a name is the footnote of the section where the name is used. A name made of short items
+(「主阵地、主城区、样板区」) is defined where each item stands in its long form
+(「上海科创中心主阵地」…).
+A name the text uses but never explains (no note, no long form, no list or 「即」 after it) is
+refused as such, with the passage that uses it, rather than answered by that passage.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from assistant.knowledge import DocumentKnowledge
@@ -15,9 +20,12 @@ from assistant.query.analysis import vocabulary
 from assistant.query.draft import Draft, Evidence
 from assistant.query.intent import Intent
 from assistant.query.normalise import Question
+from assistant.query.sentences import sentences
 from assistant.records import Chunk, ChunkKind
 
 MIN_NAME_CHARS = 2
+LONG_FORM = r"[\u4e00-\u9fff]{2,16}"  # the words before an item in its long form
+EXPLAINED_WITHIN = 40  # characters after a name where a list or 「即…」 explains it
 
 
 class Definitions:
@@ -36,11 +44,23 @@ class Definitions:
         if not intent.definition:
             return None
         notes = self._notes.get(document.meta.content_hash, [])
+        paragraphs = self._paragraphs.get(document.meta.content_hash, [])
         for name in quoted_names(question.original):
             note = self._note_for(name, notes, document)
             if note is not None:
                 draft = Draft()
                 draft.say("definition", Evidence(note, note.quote), name=name, note=note.quote)
+                return draft
+            long_form = _long_form(name, paragraphs)
+            if long_form is not None:
+                draft = Draft()
+                chunk, sentence, forms = long_form
+                draft.say("definition_long", Evidence(chunk, sentence), name=name, forms=forms)
+                return draft
+            unexplained = _used_unexplained(name, paragraphs)
+            if unexplained is not None:
+                draft = Draft(refused=True)
+                draft.say("definition_missing", Evidence(*unexplained), name=name)
                 return draft
         return None
 
@@ -58,6 +78,40 @@ class Definitions:
             if len(here) == 1:
                 return here[0]
         return None
+
+
+def _long_form(name: str, paragraphs: Sequence[Chunk]) -> tuple[Chunk, str, str] | None:
+    """「主阵地、主城区、样板区」: a sentence that has every item with words before it, in order
+    (「“上海科创中心主阵地”“国际大都市主城区”和“全市绿色低碳转型样板区”」)."""
+    items = [item for item in re.split(r"[、，,]", name) if item]
+    if len(items) < 2:
+        return None
+    pattern = re.compile(".{0,8}?".join(f"({LONG_FORM}{re.escape(item)})" for item in items))
+    for chunk in paragraphs:
+        for sentence in sentences(chunk.quote):
+            found = pattern.search(sentence)
+            if found:
+                return chunk, sentence, "、".join(found.groups())
+    return None
+
+
+def _used_unexplained(name: str, paragraphs: Sequence[Chunk]) -> tuple[Chunk, str] | None:
+    """The first passage that uses the name, when none explains it: no list (「、」), 「即」,
+    「指」, 「包括」, colon or bracket follows it closely, and no list ends in 「等」 before it."""
+    used: tuple[Chunk, str] | None = None
+    for chunk in paragraphs:
+        for sentence in sentences(chunk.quote):
+            at = sentence.find(name)
+            if at < 0:
+                continue
+            after = sentence[at + len(name) : at + len(name) + EXPLAINED_WITHIN]
+            if re.search("|".join(vocabulary()["explaining"]), after):
+                return None
+            before = sentence[max(0, at - EXPLAINED_WITHIN) : at].rstrip('“「"『')
+            if before.endswith("等") and "、" in before:
+                return None  # 「老仓库、老码头…等“五老”空间」: the list comes first
+            used = used or (chunk, sentence)
+    return used
 
 
 def quoted_names(text: str) -> list[str]:
