@@ -101,25 +101,36 @@ def test_blind_written_questions(heldout_report):
 
 
 # Written blind for the open issue on what residents still ask (definitions, look-ups by value,
-# both ends of a ranking, things the plan does not have). Its first run, recorded before any
-# change for it, is the figure the team reports; the floor only guards against regressions
-# until the issue's target (0.95) is reached.
-HELDOUT4 = load_gold(EVAL_DIR / "heldout4.jsonl")
-HELDOUT4_FIRST_RUN = "overall 54.3%, refusal precision 47.2%, refusal recall 73.9% (872e225)"
+# both ends of a ranking, things the plan does not have). Each first run, recorded before any
+# change for that set, is the figure the team reports; the floor only guards against regressions
+# until the issue's target (0.95) is reached. Set 5 was written after set 4's failures were fixed.
+ISSUE_SETS = {
+    "heldout4.jsonl": (
+        "overall 54.3%, refusal precision 47.2%, refusal recall 73.9% (872e225)",
+        0.90,  # 93.6% today
+    ),
+    "heldout5.jsonl": (
+        "overall 84.0%, refusal precision 73.1%, refusal recall 86.4% (dd387b3)",
+        0.80,
+    ),
+}
 
 
-@pytest.fixture(scope="module")
-def heldout4_report(bundled_service):
-    report = run("blind-written set 4 (heldout4.jsonl)", bundled_service, HELDOUT4)
-    report.first_run = HELDOUT4_FIRST_RUN
-    return report
+@pytest.fixture(scope="module", params=sorted(ISSUE_SETS))
+def issue_set(request, bundled_service):
+    first_run, floor = ISSUE_SETS[request.param]
+    gold = load_gold(EVAL_DIR / request.param)
+    report = run(f"blind-written set ({request.param})", bundled_service, gold)
+    report.first_run = first_run
+    return gold, floor, report
 
 
-def test_fourth_blind_written_set(heldout4_report):
-    assert len(HELDOUT4) >= 80 and sum(item.refuse for item in HELDOUT4) >= 15
-    assert heldout4_report.unverbatim() == []
-    assert heldout4_report.unsupported() == []
-    assert heldout4_report.accuracy() >= 0.80  # 85.1% today; the target is 0.95
+def test_blind_written_sets_for_the_open_issue(issue_set):
+    gold, floor, report = issue_set
+    assert len(gold) >= 80 and sum(item.refuse for item in gold) >= 15
+    assert report.unverbatim() == []
+    assert report.unsupported() == []
+    assert report.accuracy() >= floor, report.name
 
 
 GENERATIVE = Settings.from_env().generator != "extractive"
