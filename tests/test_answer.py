@@ -675,3 +675,26 @@ def test_a_name_the_text_never_explains_is_refused_as_such(a_report, question, e
     answer = a_report.ask(question)
     assert answer.refused is not explained, answer.answer
     assert ("没有说明" in answer.answer) is not explained
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # The name a question quotes is the one it asks about, not a longer run of its words.
+        ("重大项目表中的“城市公园”由哪几个公园组成", "国阅绿地"),
+        # 「前两名」 with no 最-word ranks from the top.
+        ("重大项目里投资排前两名的是哪两个", "14.63"),
+        # A list or a bracket before a quoted name explains it.
+        ("提信心“28条”的全称是什么", "提信心扩需求稳增长促发展行动方案"),
+        ("要打的“三大攻坚战”包括哪三个", "柴油货车"),
+        # 「…各说一下」 asks a second part of its own: the text's amount beside the table's rate.
+        ("今年固投目标是多少，增速和金额各说一下", "650亿元"),
+    ],
+)
+def test_plan_wordings_of_names_rankings_and_parts(service, question, expected):
+    answer = service.ask(question)
+    assert not answer.refused and expected in answer.answer, answer.answer
+
+
+def test_a_count_in_a_rows_name_is_part_of_the_name(service):
+    assert service.ask("罗店新镇新建配套道路9个项目投资多少").refused

@@ -19,6 +19,7 @@ from assistant.places import Place, PlaceReader, by_code, find_place, resolve
 from assistant.query.normalise import normalise_text
 
 ANALYSIS_VOCABULARY = Path(__file__).resolve().parent.parent / "resources" / "analysis.toml"
+MIN_NAME_CHARS = 2  # a quoted name shorter than this is punctuation, not a name
 
 
 @cache
@@ -163,3 +164,20 @@ def _context_of(written: str, document: DocumentKnowledge) -> bool:
     return bool(meta.place) and any(
         written in field and meta.place in field for field in (meta.title, meta.issuer)
     )
+
+
+def quoted_names(text: str) -> list[str]:
+    """The names a question puts in quotes: 「“四百”大走访」 → 四百."""
+    found: list[str] = []
+    for pair in vocabulary()["quotes"]:
+        opening, closing = pair[0], pair[-1]
+        start = text.find(opening)
+        while start >= 0:
+            end = text.find(closing, start + 1)
+            if end < 0:
+                break
+            name = text[start + 1 : end].strip()
+            if len(name) >= MIN_NAME_CHARS:
+                found.append(name)
+            start = text.find(opening, end + 1)
+    return found

@@ -16,14 +16,13 @@ import re
 from collections.abc import Sequence
 
 from assistant.knowledge import DocumentKnowledge
-from assistant.query.analysis import vocabulary
+from assistant.query.analysis import quoted_names, vocabulary
 from assistant.query.draft import Draft, Evidence
 from assistant.query.intent import Intent
 from assistant.query.normalise import Question
 from assistant.query.sentences import sentences
 from assistant.records import Chunk, ChunkKind
 
-MIN_NAME_CHARS = 2
 LONG_FORM = r"[\u4e00-\u9fff]{2,16}"  # the words before an item in its long form
 EXPLAINED_WITHIN = 40  # characters after a name where a list or 「即…」 explains it
 
@@ -97,7 +96,8 @@ def _long_form(name: str, paragraphs: Sequence[Chunk]) -> tuple[Chunk, str, str]
 
 def _used_unexplained(name: str, paragraphs: Sequence[Chunk]) -> tuple[Chunk, str] | None:
     """The first passage that uses the name, when none explains it: no list (「、」), 「即」,
-    「指」, 「包括」, colon or bracket follows it closely, and no list ends in 「等」 before it."""
+    「指」, 「包括」, colon or bracket follows it closely, and no list or bracket comes right
+    before it (the long form first)."""
     used: tuple[Chunk, str] | None = None
     for chunk in paragraphs:
         for sentence in sentences(chunk.quote):
@@ -108,24 +108,7 @@ def _used_unexplained(name: str, paragraphs: Sequence[Chunk]) -> tuple[Chunk, st
             if re.search("|".join(vocabulary()["explaining"]), after):
                 return None
             before = sentence[max(0, at - EXPLAINED_WITHIN) : at].rstrip('“「"『')
-            if before.endswith("等") and "、" in before:
-                return None  # 「老仓库、老码头…等“五老”空间」: the list comes first
+            if "、" in before or "（" in before[-4:]:
+                return None  # 「老仓库、老码头…等“五老”空间」「…行动方案（提信心“28条”）」
             used = used or (chunk, sentence)
     return used
-
-
-def quoted_names(text: str) -> list[str]:
-    """The names a question puts in quotes: 「“四百”大走访」 → 四百."""
-    found: list[str] = []
-    for pair in vocabulary()["quotes"]:
-        opening, closing = pair[0], pair[-1]
-        start = text.find(opening)
-        while start >= 0:
-            end = text.find(closing, start + 1)
-            if end < 0:
-                break
-            name = text[start + 1 : end].strip()
-            if len(name) >= MIN_NAME_CHARS:
-                found.append(name)
-            start = text.find(opening, end + 1)
-    return found

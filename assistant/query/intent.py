@@ -85,7 +85,7 @@ def read_intent(question: Question, document: DocumentKnowledge) -> Intent:
         compare=bool(cue["compare"].search(text)),
         count=bool(cue["count"].search(text)),
         sum=bool(cue["sum"].search(text)),
-        superlative=("max" if superlative.group(1) in "多大高" else "min") if superlative else "",
+        superlative=_direction(superlative, bool(re.search(cues_text["from_the_top"], text))),
         listing=bool(cue["listing"].search(text)) and not cue["count"].search(text),
         quantity=bool(cue["quantity"].search(text)),
         plans=bool(cue["plans_asked"].search(text)),
@@ -100,6 +100,12 @@ def read_intent(question: Question, document: DocumentKnowledge) -> Intent:
         definition=bool(re.search(cues_text["definition"], text)),
         which=bool(re.search(cues_text["which"], text)),
     )
+
+
+def _direction(superlative: re.Match[str] | None, from_the_top: bool) -> str:
+    if superlative:
+        return "max" if superlative.group(1) in "多大高" else "min"
+    return "max" if from_the_top else ""
 
 
 def _count(written: str) -> int:

@@ -90,6 +90,12 @@ class Rarity:
         return name
 
     def _longest_attested(self, text: str) -> str:
+        from assistant.query.analysis import quoted_names
+
+        # A name the question puts in quotes is the one it asks about (「表里“城市公园”」).
+        quoted = [q for q in quoted_names(text) if len(q) >= MIN_ATTESTED and q in self._text]
+        if quoted:
+            return max(quoted, key=len)
         best = ""
         for span in _name_spans(text):
             for size in range(len(span), max(len(best), MIN_ATTESTED - 1), -1):
