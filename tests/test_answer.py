@@ -698,3 +698,13 @@ def test_plan_wordings_of_names_rankings_and_parts(service, question, expected):
 
 def test_a_count_in_a_rows_name_is_part_of_the_name(service):
     assert service.ask("罗店新镇新建配套道路9个项目投资多少").refused
+
+
+def test_rows_picked_by_either_of_two_values(service):
+    answer = service.ask("目标写的是“开工”或者“基本竣工”的项目有哪些")
+    assert "城市公园" in answer.answer and "吴淞创新新城配套道路" in answer.answer, answer.answer
+
+
+def test_what_things_are_to_be_built_is_a_list(service):
+    answer = service.ask("今年健身场地打算新建更新些什么")
+    assert "市民健身步道" in answer.answer and "市民球场" in answer.answer, answer.answer

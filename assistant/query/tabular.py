@@ -543,7 +543,10 @@ class TableAnswers:
         projects = list(document.projects)
         group = self._group(question, document)
         goals = sorted({p.row.goal for p in projects if p.row.goal}, key=len, reverse=True)
-        goal = next((g for g in goals if g in text), "")
+        # 「写“竣工”或“建设完成”的」: every goal named, none inside a longer one named (基本竣工)
+        named_goals = [g for g in goals if g in text]
+        chosen_goals = [g for g in named_goals if not any(g in o and g != o for o in named_goals)]
+        goal = "」或「".join(chosen_goals)
         threshold = THRESHOLD.search(text)
         named = NAME_FILTER.search(text)
         ranged = intent.amount_range
@@ -565,7 +568,7 @@ class TableAnswers:
         if group:
             projects = [p for p in projects if p.row.group == group]
         if goal:
-            projects = [p for p in projects if p.row.goal == goal]
+            projects = [p for p in projects if p.row.goal in chosen_goals]
             scope += f"中目标为「{goal}」的项目"
         if threshold:
             projects = _above_or_below(projects, threshold)
