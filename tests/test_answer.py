@@ -587,8 +587,9 @@ def test_a_growth_question_is_not_answered_by_a_share(a_report):
     assert a_report.ask("去年产业投资增长了多少").refused
 
 
-def test_a_personal_question_is_refused_as_such(a_report):
-    answer = a_report.ask("省长的籍贯和履历")
+@pytest.mark.parametrize("question", ["省长的籍贯和履历", "作报告的省长是哪儿人"])
+def test_a_personal_question_is_refused_as_such(a_report, question):
+    answer = a_report.ask(question)
     assert answer.refused and "个人" in answer.answer
 
 
