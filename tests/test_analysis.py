@@ -134,3 +134,17 @@ def test_a_place_inside_a_longer_name_yields_to_the_place_named_on_its_own():
     assert asked.documents == (hebei,)
     alone = places("北京大兴机场今年旅客吞吐量", [BEIJING, hebei], used)
     assert alone.documents == (BEIJING,)
+
+
+@pytest.mark.parametrize(
+    "question", ["内蒙古的高铁开通后呼和浩特到北京要多久", "内蒙古开往北京的班列今年开几趟"]
+)
+def test_the_far_end_of_a_route_is_no_place_asked_about(question):
+    asked = places(question, [BEIJING, INNER_MONGOLIA])
+    assert INNER_MONGOLIA in (*asked.documents, *asked.containing)
+    assert BEIJING not in (*asked.documents, *asked.containing) and not asked.elsewhere
+
+
+def test_two_places_joined_are_both_asked_about():
+    asked = places("北京和内蒙古今年GDP目标分别是多少", [BEIJING, INNER_MONGOLIA])
+    assert set(asked.documents) == {BEIJING, INNER_MONGOLIA}

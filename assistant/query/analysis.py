@@ -93,6 +93,10 @@ def places_asked(
     run_on: list[tuple[str, Place]] = []
     for mention in reader.mentions(text):
         place = resolve(mention, context)
+        if (places or run_on) and text[: mention.start].endswith(
+            tuple(vocabulary()["route_words"])
+        ):
+            continue  # 「银川到北京要多久」: where a route ends, not a place asked about
         if _a_name_used(text, mention.start, mention.text, mentioned):
             if not _named(place, mention.text, documents, own):
                 continue  # 「中山公园」 in a question about a park the documents name
