@@ -709,3 +709,15 @@ def test_rows_picked_by_either_of_two_values(service):
 def test_what_things_are_to_be_built_is_a_list(service):
     answer = service.ask("今年健身场地打算新建更新些什么")
     assert "市民健身步道" in answer.answer and "市民球场" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "answered"),
+    [
+        ("南泗塘水闸外移工程投资多少", False),  # 北泗塘水闸外移工程 is another sluice
+        ("逸仙路高架长逸路上匝道新建工程投资多少", False),  # the row is the 下匝道
+        ("北泗塘水闸外移工程投资多少", True),
+    ],
+)
+def test_a_name_with_one_character_changed_is_another_thing(service, question, answered):
+    assert service.ask(question).refused is not answered

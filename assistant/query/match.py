@@ -31,6 +31,7 @@ QUESTION_WORDS = re.compile(
 # they count for little when deciding whether a passage answers the question.
 SOFT_WEIGHT = 0.3
 PARTIAL_CREDIT = 0.5
+MIN_APART = 6  # characters of a name a one-character change in makes another thing
 MIN_ATTESTED = 4  # characters of a question's phrase the text must have to name a thing
 NAME_CARRIED = 0.6  # weighted share of a named thing's bigrams an answer's text must carry
 CONTRASTS = (
@@ -74,7 +75,11 @@ class Rarity:
 
     def names_another(self, question: Question, text: str) -> bool:
         """The question names a thing the document has (「美兰湖中央公园」), and ``text`` carries
-        little of it: it is about a look-alike (南大中央公园), however close."""
+        little of it: it is about a look-alike (南大中央公园), however close. Or the question
+        spells ``text``'s name with one character changed inside it (「长逸路上匝道」 for
+        长逸路下匝道): another thing of the same kind."""
+        if one_character_apart(question.text, text):
+            return True
         named = self.attested_name(question)
         return bool(named) and self.name_likeness(named, text) < NAME_CARRIED
 
@@ -233,6 +238,43 @@ def coverage(terms: dict[str, float], text: str, question: Question) -> float:
             pieces = bigrams(term)
             found += weight * PARTIAL_CREDIT * sum(p in text for p in pieces) / len(pieces)
     return found / sum(terms.values())
+
+
+def one_character_apart(question: str, name: str) -> bool:
+    """A stretch of the question (6 characters or more) matches one of the name but for one
+    character of a contrasting pair (上/下, 南/北…), and the question never has that stretch of
+    the name as written. Other one-character differences are left alone: 「到」 for 「-」 or a
+    word left out are the same thing written loosely."""
+    for size in range(min(len(name), len(question)), MIN_APART - 1, -1):
+        for start in range(len(name) - size + 1):
+            piece = name[start : start + size]
+            if piece in question:
+                continue
+            for at in range(len(question) - size + 1):
+                other = question[at : at + size]
+                differ = [i for i in range(size) if other[i] != piece[i]]
+                # An end of the stretch counts only where the name ends too (「南泗塘水闸」 for
+                # 北泗塘水闸); elsewhere the stretch may just run past the name in the question.
+                first = 0 if start == 0 else 1
+                last = size - 1 if start + size == len(name) else size - 2
+                if (
+                    len(differ) == 1
+                    and first <= differ[0] <= last
+                    and _contrasting(other[differ[0]], piece[differ[0]])
+                ):
+                    return True
+    return False
+
+
+@cache
+def _contrasts() -> frozenset[frozenset[str]]:
+    from assistant.query.analysis import vocabulary
+
+    return frozenset(frozenset(pair) for pair in vocabulary()["contrasting_characters"])
+
+
+def _contrasting(one: str, other: str) -> bool:
+    return frozenset((one, other)) in _contrasts()
 
 
 def _name_spans(text: str) -> list[str]:
