@@ -219,3 +219,11 @@ def test_a_clause_of_a_verb_and_a_figure_continues_the_figure_before_it():
 )
 def test_completing_with_an_object_is_a_task_and_without_one_a_result(sentence, kind):
     assert sentence_time(sentence, PLAN, YEARS).kind is kind
+
+
+def test_a_clause_that_opens_with_the_results_year_dates_its_figure_inside_a_span():
+    span = PassageTime(TimeKind.SPAN, 2024, start=2021)
+    text = "“十四五”以来，全市规上工业产值连跨3个千亿台阶，2024年达到9000亿元、增长7%，居全国前列。"
+    found = [(f.name, f.value, f.time.kind) for f in stated(text, span)]
+    assert ("规上工业产值", "达到9000亿元、增长7%", TimeKind.RESULT) in found
+    assert all(kind is TimeKind.RESULT for _, _, kind in found)  # 3个 is over the span

@@ -56,14 +56,26 @@ def read_figures(paragraphs: Sequence[Paragraph], years: DocumentYears) -> tuple
     for paragraph in paragraphs:
         for sentence in SENTENCE.finditer(paragraph.text):
             time = sentence_time(sentence.group(), paragraph.time, years)
-            if time.kind not in TIMED:
-                continue
-            found.extend(_sentence_figures(paragraph, sentence, time))
+            # A sentence over several years may still date a clause: 「“十四五”以来，全省地区
+            # 生产总值连跨4个千亿台阶，2024年达到1.3万亿元、增长5.8%」.
+            if time.kind in TIMED or time.kind is TimeKind.SPAN:
+                found.extend(_sentence_figures(paragraph, sentence, time, years))
     return tuple(found)
 
 
+def _clause_time(clause: str, time: PassageTime, years: DocumentYears) -> PassageTime:
+    """A clause that opens with one of the document's own years speaks of that year."""
+    opening = LEADING_YEAR.match(clause)
+    year = int(opening.group()[:4]) if opening else None
+    if year is not None and year == years.results:
+        return PassageTime(TimeKind.RESULT, year, estimate=time.estimate)
+    if year is not None and year == years.plan:
+        return PassageTime(TimeKind.PLAN, year)
+    return time
+
+
 def _sentence_figures(
-    paragraph: Paragraph, sentence: re.Match[str], time: PassageTime
+    paragraph: Paragraph, sentence: re.Match[str], time: PassageTime, years: DocumentYears
 ) -> Iterator[StatedFigure]:
     text = sentence.group()
     listed = next((cue for cue in vocabulary()["target_lists"] if cue in text), "")
@@ -71,6 +83,7 @@ def _sentence_figures(
     previous = adjacent = ""
     for clause in CLAUSE.finditer(text, begin):
         read = _clause_figures(clause.group(), bool(listed)) or _continued(clause.group(), adjacent)
+        clause_time = _clause_time(clause.group(), time, years)
         for name, value, qualifier, first, last in read:
             start = sentence.start() + clause.start() + first
             end = sentence.start() + clause.start() + last
@@ -78,8 +91,11 @@ def _sentence_figures(
                 # 「…地区生产总值增长5.8%，总量达到60013亿元」; 「粮食播种面积…、产量…」 is 粮食产量
                 name = _without_measure(previous) + name
             previous = name
+            if clause_time.kind not in TIMED:
+                continue  # a total over the span is no figure of one year
             span = _span(paragraph, start, end)
-            stated = StatedFigure(name, value, time, paragraph.text[start:end], span, qualifier)
+            clause_text = paragraph.text[start:end]
+            stated = StatedFigure(name, value, clause_time, clause_text, span, qualifier)
             yield stated
             yield from _each_item(stated)
         adjacent = previous if read else ""
@@ -88,13 +104,21 @@ def _sentence_figures(
 def _continued(clause: str, previous: str) -> list[tuple[str, str, str, int, int]]:
     """A clause that opens with a verb and a figure, right after a named figure, gives that
     name another figure: 「班列增长14%，达到1.64万列」."""
-    verb = next((v for v in _verbs() if clause.startswith(v)), "") if previous else ""
-    figure = figure_pattern().match(clause, len(verb)) if verb else None
+    opening = LEADING_YEAR.match(clause)  # 「，2024年达到1.3万亿元」
+    begin = opening.end() if opening else 0
+    verb = next((v for v in _verbs() if clause.startswith(v, begin)), "") if previous else ""
+    figure = figure_pattern().match(clause, begin + len(verb)) if verb else None
     if figure is None:
         return []
     qualifier = figure.group("after") or figure.group("before") or ""
     end = _figures_end(clause, figure)
-    return [(previous, clause[:end], qualifier, 0, end)]
+    for item in ITEM.finditer(clause, end + 1):  # 「…达到1.3万亿元、增长5.8%」: one value
+        if clause[item.start() - 1] != "、" or not figure_pattern().search(item.group()):
+            break
+        if _read_clause(item.group(), listed=False) is not None:
+            break  # an item with its own name is another figure
+        end = item.end()
+    return [(previous, clause[begin:end], qualifier, begin, end)]
 
 
 def _each_item(stated: StatedFigure) -> Iterator[StatedFigure]:
@@ -197,8 +221,8 @@ def _is_indicator_name(name: str) -> bool:
     words = vocabulary()
     if not 2 <= len(name) <= words["max_name_chars"] or not CJK.search(name):
         return False
-    if name in words["leading"]:
-        return False  # 「力争达到8%」「全年增长4.8%」: a figure with no subject of its own
+    if name in words["leading"] or LEADING_YEAR.fullmatch(name):
+        return False  # 「力争达到8%」「2024年达到1.3万亿元」: a figure with no subject of its own
     if name.count("“") != name.count("”"):
         return False
     return not name.endswith(tuple(words["action_endings"]))
