@@ -143,15 +143,17 @@ def _borrowed(settings: Settings):
 
 
 def _report_questions(path: Path) -> None:
-    """Every blind-set question on the real reports, in one file (they all name a province)."""
-    if path.exists():
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Every blind-set question on the real reports, in one file (they all name a province);
+    rewritten when the sets change, so a new set is timed too."""
     folder = PROJECT_ROOT / "eval" / "reports"
     lines = [
         line for f in sorted(folder.glob("*.jsonl")) for line in f.read_text("utf-8").splitlines()
     ]
-    path.write_text("\n".join(line for line in lines if line.strip()) + "\n", encoding="utf-8")
+    text = "\n".join(line for line in lines if line.strip()) + "\n"
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
 
 
 def _questions(path: Path) -> list[str]:

@@ -202,7 +202,10 @@ class ProseAnswers:
         terms: dict[str, float],
         wanted: set[int],
     ) -> Iterator[tuple[Chunk, str]]:
-        for hit in self.hits(question, document, limit=10):
+        hits = self.hits(question, document, limit=10)
+        # A paragraph whose lead sentence is the topic (「加快实现封关运作。…」) comes first.
+        hits.sort(key=lambda hit: -_lead_coverage(hit.chunk, terms, question))
+        for hit in hits:
             if not sentence_fits(hit.chunk, "", document, wanted, question):
                 continue
             context = "".join(hit.chunk.section[-1:])
@@ -230,6 +233,11 @@ class ProseAnswers:
                         if not topic and not ENUMERATION.match(following):
                             break
                         yield hit.chunk, following
+
+
+def _lead_coverage(chunk: Chunk, terms: dict[str, float], question: Question) -> float:
+    leads = [s for s in sentences(chunk.quote) if is_lead(s)]
+    return max((coverage(terms, lead, question) for lead in leads), default=0.0)
 
 
 def _add_up(draft: Draft, shown: str) -> None:
