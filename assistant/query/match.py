@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import TYPE_CHECKING
@@ -244,37 +244,42 @@ def one_character_apart(question: str, name: str) -> bool:
     """A stretch of the question (6 characters or more) matches one of the name but for one
     character of a contrasting pair (上/下, 南/北…), and the question never has that stretch of
     the name as written. Other one-character differences are left alone: 「到」 for 「-」 or a
-    word left out are the same thing written loosely."""
-    for size in range(min(len(name), len(question)), MIN_APART - 1, -1):
-        for start in range(len(name) - size + 1):
-            piece = name[start : start + size]
-            if piece in question:
-                continue
-            for at in range(len(question) - size + 1):
-                other = question[at : at + size]
-                differ = [i for i in range(size) if other[i] != piece[i]]
-                # An end of the stretch counts only where the name ends too (「南泗塘水闸」 for
-                # 北泗塘水闸); elsewhere the stretch may just run past the name in the question.
-                first = 0 if start == 0 else 1
-                last = size - 1 if start + size == len(name) else size - 2
-                if (
-                    len(differ) == 1
-                    and first <= differ[0] <= last
-                    and _contrasting(other[differ[0]], piece[differ[0]])
-                ):
+    word left out are the same thing written loosely. Only the name's contrasting characters are
+    tried, so a long row name costs little."""
+    for at, char in enumerate(name):
+        for partner in _partners(char):
+            variant = name[:at] + partner + name[at + 1 :]
+            for begin, end in _stretches_around(at, len(name)):
+                if variant[begin:end] in question and name[begin:end] not in question:
                     return True
     return False
 
 
+def _stretches_around(at: int, length: int) -> Iterator[tuple[int, int]]:
+    """Stretches of a name (MIN_APART characters or more) that hold position ``at`` inside them,
+    or at an end only where the name ends too (「南泗塘水闸」 for 北泗塘水闸); elsewhere a stretch
+    may just run past the name in the question."""
+    for size in range(MIN_APART, length + 1):
+        for begin in range(max(0, at - size + 1), min(at, length - size) + 1):
+            end = begin + size
+            if (begin < at or begin == 0) and (at < end - 1 or end == length):
+                yield begin, end
+
+
 @cache
-def _contrasts() -> frozenset[frozenset[str]]:
+def _contrasts() -> dict[str, tuple[str, ...]]:
+    """Each contrasting character and the ones it is told apart from."""
     from assistant.query.analysis import vocabulary
 
-    return frozenset(frozenset(pair) for pair in vocabulary()["contrasting_characters"])
+    partners: dict[str, list[str]] = {}
+    for one, other in vocabulary()["contrasting_characters"]:
+        partners.setdefault(one, []).append(other)
+        partners.setdefault(other, []).append(one)
+    return {char: tuple(others) for char, others in partners.items()}
 
 
-def _contrasting(one: str, other: str) -> bool:
-    return frozenset((one, other)) in _contrasts()
+def _partners(char: str) -> tuple[str, ...]:
+    return _contrasts().get(char, ())
 
 
 def _name_spans(text: str) -> list[str]:
