@@ -15,7 +15,7 @@ from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
-from assistant.ingest.timing import DocumentYears, sentence_time
+from assistant.ingest.timing import WRITTEN_YEAR, DocumentYears, sentence_time
 from assistant.records import Paragraph, PassageTime, Span, StatedFigure, TimeKind
 
 FIGURE_VOCABULARY = Path(__file__).resolve().parent.parent / "resources" / "figures.toml"
@@ -25,7 +25,7 @@ CLAUSE = re.compile(r"[^，；：:。]+")
 JOINED = re.compile(r"[—–~～至\-]")
 ITEM = re.compile(r"[^、]+")
 CJK = re.compile(r"[\u4e00-\u9fff]")
-LEADING_YEAR = re.compile(r"(?:19|20)\d{2}年")
+LEADING_YEAR = re.compile(WRITTEN_YEAR)
 TIMED = (TimeKind.RESULT, TimeKind.PLAN, TimeKind.HORIZON)
 
 
@@ -67,9 +67,9 @@ def _clause_time(clause: str, time: PassageTime, years: DocumentYears) -> Passag
     """A clause that opens with one of the document's own years speaks of that year."""
     opening = LEADING_YEAR.match(clause)
     year = int(opening.group()[:4]) if opening else None
-    if year is not None and year == years.results:
+    if year == years.results:
         return PassageTime(TimeKind.RESULT, year, estimate=time.estimate)
-    if year is not None and year == years.plan:
+    if year == years.plan:
         return PassageTime(TimeKind.PLAN, year)
     return time
 

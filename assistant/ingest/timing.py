@@ -17,6 +17,7 @@ from pathlib import Path
 from assistant.records import PassageTime, TimeKind
 
 TIME_VOCABULARY = Path(__file__).resolve().parent.parent / "resources" / "time.toml"
+WRITTEN_YEAR = r"(?:19|20)\d{2}年"  # 「2024年」, as a text and a normalised question write it
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年)")
 YEAR_RANGE = re.compile(r"((?:19|20)\d{2})年?\s*[—–\-~～至到]\s*((?:19|20)\d{2})年")
 LEADING_YEAR = re.compile(r"^(?:[一二三四五六七八九十]+、)?((?:19|20)\d{2})年")

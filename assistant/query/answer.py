@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.ingest.timing import WRITTEN_YEAR
 from assistant.knowledge import DocumentKnowledge
 from assistant.query.across import AcrossDocuments
 from assistant.query.analysis import vocabulary as analysis_vocabulary
@@ -28,7 +29,7 @@ NAME_PRESENT = 0.6  # share of a joined name's weighted bigrams its evidence mus
 OWN_SUBJECT_WEIGHT = 4.0  # a rare word of its own: 「跨国公司地区总部又有几家」
 PART_SEPARATOR = re.compile(r"[，,？?；;。！!\s]+|(?:，|,)?(?:另外|以及|还有|同时)")
 # A year as written, or as 今年/去年… (the normaliser's own list of relative years).
-TIME_WORDS = re.compile(rf"(?:19|20)\d{{2}}年|{RELATIVE.pattern}")
+TIME_WORDS = re.compile(rf"{WRITTEN_YEAR}|{RELATIVE.pattern}")
 # What makes a piece of a question ask something (analysis.toml): 「…，去年怎样」 is a part.
 ASKING = re.compile(analysis_vocabulary()["asking"])
 # 「整车和新能源车产量目标各是多少」: two subjects sharing one question.

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import TYPE_CHECKING
 
+from assistant.ingest.timing import WRITTEN_YEAR
 from assistant.query.normalise import Question
 from assistant.query.retrieve import STOPWORDS, HybridSearch, Tokenizer
 from assistant.records import Chunk
@@ -294,7 +295,7 @@ def _name_stops() -> re.Pattern[str]:
     words = vocabulary()
     stops = (*words["joined_name_stops"], *words["name_span_stops"])
     words_pattern = "|".join(re.escape(w) for w in sorted(stops, key=len, reverse=True))
-    return re.compile(rf"(?:19|20)\d{{2}}年|{words_pattern}")  # a normalised 今年 is 「2024年」
+    return re.compile(rf"{WRITTEN_YEAR}|{words_pattern}")  # a normalised 今年 is 「2024年」
 
 
 def misses_a_named_indicator(question: Question, text: str) -> bool:
