@@ -205,6 +205,7 @@ class ProseAnswers:
         hits = self.hits(question, document, limit=10)
         # A paragraph whose lead sentence is the topic (「加快实现封关运作。…」) comes first.
         hits.sort(key=lambda hit: -_lead_coverage(hit.chunk, terms, question))
+        core = [t for t, w in terms.items() if w >= CORE_SHARE * max(terms.values())]
         for hit in hits:
             if not sentence_fits(hit.chunk, "", document, wanted, question):
                 continue
@@ -226,7 +227,6 @@ class ProseAnswers:
                     topic = hit.chunk.kind is ChunkKind.PARAGRAPH and (
                         not index or is_lead(sentence) or is_lead(found[index - 1])
                     )  # 「激发消费潜能。开展提振消费专项行动…。加力扩围实施…」
-                    core = [t for t, w in terms.items() if w >= CORE_SHARE * max(terms.values())]
                     for following in found[index + 1 :]:
                         if topic and is_lead(following) and not any(c in following for c in core):
                             break  # the next topic; 「推动冰雪运动进校园。」 is still 冰雪's
