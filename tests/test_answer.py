@@ -22,6 +22,12 @@ def quotes_are_indexed(service, answer: Answer) -> bool:
     return all(c.quote in chunks[c.chunk_id].quote for c in answer.citations)
 
 
+def assert_answered_with(service, question: str, expected: str) -> None:
+    """Answered, not refused, and the answer holds the expected words."""
+    answer = service.ask(question)
+    assert not answer.refused and expected in answer.answer, answer.answer
+
+
 def test_gdp_target_cites_the_indicator_row(service):
     answer = service.ask("今年GDP增长目标是多少？")
     assert "2024年地区生产总值目标：可比增长5%左右，与全市保持同步[1]" in answer.answer
@@ -433,8 +439,7 @@ def test_a_numbered_name_the_plan_does_not_have_is_not_answered_with_another(ser
     ],
 )
 def test_a_quoted_name_is_defined_by_its_note(service, question, expected):
-    answer = service.ask(question)
-    assert not answer.refused and expected in answer.answer, answer.answer
+    assert_answered_with(service, question, expected)
 
 
 @pytest.mark.parametrize(
@@ -653,8 +658,7 @@ def test_a_named_indicator_is_not_answered_by_another_ones_figure(a_report, ques
     ],
 )
 def test_what_kind_of_answer_is_asked_for(a_report, question, expected):
-    answer = a_report.ask(question)
-    assert not answer.refused and expected in answer.answer, answer.answer
+    assert_answered_with(a_report, question, expected)
 
 
 def test_a_target_and_result_the_tables_leave_to_the_text_still_compare(service):
@@ -693,8 +697,7 @@ def test_a_name_the_text_never_explains_is_refused_as_such(a_report, question, e
     ],
 )
 def test_plan_wordings_of_names_rankings_and_parts(service, question, expected):
-    answer = service.ask(question)
-    assert not answer.refused and expected in answer.answer, answer.answer
+    assert_answered_with(service, question, expected)
 
 
 def test_a_count_in_a_rows_name_is_part_of_the_name(service):
