@@ -103,7 +103,8 @@ def test_blind_written_questions(heldout_report):
 # Written blind for the open issue on what residents still ask (definitions, look-ups by value,
 # both ends of a ranking, things the plan does not have). Each first run, recorded before any
 # change for that set, is the figure the team reports; the floor only guards against regressions
-# until the issue's target (0.95) is reached. Set 5 was written after set 4's failures were fixed.
+# until the issue's target (0.95) is reached. Set 5 was written after set 4's failures were fixed,
+# set 6 after set 5's.
 ISSUE_SETS = {
     "heldout4.jsonl": (
         "overall 54.3%, refusal precision 47.2%, refusal recall 73.9% (872e225)",
@@ -112,6 +113,10 @@ ISSUE_SETS = {
     "heldout5.jsonl": (
         "overall 84.0%, refusal precision 73.1%, refusal recall 86.4% (dd387b3)",
         0.80,
+    ),
+    "heldout6.jsonl": (
+        "overall 90.2%, refusal precision 75.0%, refusal recall 81.8% (6e9a0ff)",
+        0.88,
     ),
 }
 
