@@ -97,6 +97,7 @@ class Footnote:
     text: str
     span: Span
     section: tuple[str, ...] = ()
+    annotates: str = ""  # the words its marker follows: 「制定“数字生活100”行动计划」
 
 
 @dataclass(frozen=True)
@@ -302,6 +303,7 @@ class Chunk:
     row: str = ""
     years: tuple[int, ...] = field(default_factory=tuple)
     time: PassageTime = field(default_factory=PassageTime)
+    annotates: str = ""  # a footnote: the words its marker follows in the running text
 
     @property
     def embedded(self) -> str:

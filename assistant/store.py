@@ -248,6 +248,7 @@ def chunk_metadata(chunk: Chunk) -> dict[str, str | int | bool]:
         "time_estimate": chunk.time.estimate,
         "start": chunk.span.start,
         "end": chunk.span.end,
+        "annotates": chunk.annotates,
     }
 
 
@@ -273,4 +274,5 @@ def chunk_from_record(chunk_id: str, text: str, meta: dict) -> Chunk:
             meta.get("time_start") or None,
             bool(meta.get("time_estimate", False)),
         ),
+        annotates=meta.get("annotates", ""),
     )

@@ -163,6 +163,13 @@ def test_each_item_of_a_respectively_list_is_its_own_figure():
     assert ("城镇、农村居民人均可支配收入", "分别增长4.8%、7%左右") in {f[:2] for f in found}
 
 
+def test_items_closed_by_deng_and_an_adverb_before_the_verb():
+    text = "光伏、储能等新兴产业营收分别增长12.5%、30%，粮食、蔬菜产量均增长2%。"
+    found = {(f.name, f.value) for f in stated(text, RESULT)}
+    assert ("光伏", "12.5%") in found and ("储能", "30%") in found  # not 「储能等新兴产业营收」
+    assert ("粮食、蔬菜产量", "均增长2%") in found  # 均 goes with the verb, not the name
+
+
 def test_a_bare_measure_after_a_verb_takes_the_subject_before_it():
     text = "实施市重点项目800个以上，完成投资2600亿元左右。"
     found = values_of(text)

@@ -112,7 +112,13 @@ def build_chunks(document: ParsedDocument, budget: int) -> list[Chunk]:
                 ChunkKind.PARAGRAPH, piece.text, paragraph.section, span, time=paragraph.time
             )
     for footnote in document.footnotes:
-        builder.add(ChunkKind.FOOTNOTE, footnote.text, footnote.section, footnote.span)
+        builder.add(
+            ChunkKind.FOOTNOTE,
+            footnote.text,
+            footnote.section,
+            footnote.span,
+            annotates=footnote.annotates,
+        )
     for table in document.tables.indicators:
         _indicator_chunks(builder, table)
     for table in document.tables.projects:
@@ -145,6 +151,7 @@ class _ChunkBuilder:
         row: str = "",
         years: tuple[int, ...] = (),
         time: PassageTime | None = None,
+        annotates: str = "",
     ) -> None:
         context = SECTION_SEPARATOR.join(section)
         self.chunks.append(
@@ -161,6 +168,7 @@ class _ChunkBuilder:
                 row=row,
                 years=years or self._years(section, quote),
                 time=time or PassageTime(),
+                annotates=annotates,
             )
         )
 

@@ -127,10 +127,13 @@ def _each_item(stated: StatedFigure) -> Iterator[StatedFigure]:
     completes the others (城镇 → 城镇居民人均可支配收入); each value is its own figure as written,
     with its own qualifier."""
     names = stated.name.split("、")
+    closing = next((w for w in vocabulary()["items_close"] if w in names[-1]), "")
+    if closing:  # 「A、B等…产值」: the items are A and B, the rest is their class
+        names[-1] = names[-1][: names[-1].index(closing)]
     values = [m for m in figure_pattern().finditer(stated.value)]
     if len(names) < 2 or len(values) != len(names):
         return
-    last = names[-1]
+    last = "" if closing else names[-1]
     for index, (name, value) in enumerate(zip(names, values, strict=True)):
         if index < len(names) - 1 and len(last) > len(name):
             name += last[len(name) :]
@@ -195,6 +198,7 @@ def _read_clause(clause: str, *, listed: bool) -> tuple[str, str, str, int] | No
         return None  # a clause without a figure is a target only inside the target list
     cut = head.rindex(verb) if figure and verb else (clause.index(verb) if verb else len(head))
     name_start, name = _strip_leading(clause[:cut])
+    name = _without_adverb(name)
     if not _is_indicator_name(name):
         return None
     value = clause[cut : _figures_end(clause, figure)] if figure else clause[cut:]
@@ -240,6 +244,12 @@ def _first_verb(clause: str) -> str:
 @cache
 def _verbs() -> tuple[str, ...]:
     return tuple(sorted(vocabulary()["verbs"], key=len, reverse=True))
+
+
+def _without_adverb(name: str) -> str:
+    """「…产值分别」 → 「…产值」: the adverb before the verb is no part of the name."""
+    adverb = next((a for a in vocabulary()["adverbs"] if name.endswith(a)), "")
+    return name[: len(name) - len(adverb)] if adverb and len(name) - len(adverb) >= 2 else name
 
 
 def _strip_leading(text: str) -> tuple[int, str]:

@@ -35,6 +35,7 @@ LEAD_PHRASE = re.compile(r"^([^，。；：、“”]{2,24})。")
 MAX_HEADING_CHARS = 60
 FRONT_MATTER_BLOCKS = 15
 FRONT_MATTER_CHARS = 80
+ANNOTATED_CHARS = 30  # how far back from a footnote marker its words are looked for
 
 
 @dataclass
@@ -142,8 +143,17 @@ def _place_footnotes(
             ),
             None,
         )
-        placed.append(replace(footnote, section=home.section if home else ()))
+        annotates = _words_before(home, position) if home and position is not None else ""
+        placed.append(replace(footnote, section=home.section if home else (), annotates=annotates))
     return placed
+
+
+def _words_before(paragraph: Paragraph, position: int) -> str:
+    """The clause of the paragraph up to a marker at ``position`` in the original text:
+    「制定“数字生活100”行动计划」 for the ² after it."""
+    end = sum(1 for offset in paragraph.origin if offset < position)
+    before = paragraph.text[max(0, end - ANNOTATED_CHARS) : end]
+    return re.split(r"[，。；：！？,;]", before)[-1]
 
 
 def _marker_position(raw: str, marker: str, body_start: int) -> int | None:

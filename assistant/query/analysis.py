@@ -16,7 +16,7 @@ from pathlib import Path
 
 from assistant.knowledge import DocumentKnowledge
 from assistant.places import Place, PlaceReader, by_code, find_place, resolve
-from assistant.query.normalise import normalise_text
+from assistant.query.normalise import normalise_text, to_simplified
 
 ANALYSIS_VOCABULARY = Path(__file__).resolve().parent.parent / "resources" / "analysis.toml"
 MIN_NAME_CHARS = 2  # a quoted name shorter than this is punctuation, not a name
@@ -171,7 +171,9 @@ def _context_of(written: str, document: DocumentKnowledge) -> bool:
 
 
 def quoted_names(text: str) -> list[str]:
-    """The names a question puts in quotes: 「“四百”大走访」 → 四百."""
+    """The names a question puts in quotes: 「“四百”大走访」 → 四百, in simplified characters as
+    plans are written (「「數字生活100」」 → 数字生活100)."""
+    text = to_simplified(text)
     found: list[str] = []
     for pair in vocabulary()["quotes"]:
         opening, closing = pair[0], pair[-1]

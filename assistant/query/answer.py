@@ -113,11 +113,14 @@ class Composer:
     def _compose_one(
         self, question: Question, document: DocumentKnowledge, said: frozenset[str] = frozenset()
     ) -> Draft | None:
+        if self.rarities.of(document).misnumbered(question):
+            return None  # 「沪通铁路一期」 where the document has only 沪通铁路二期
         intent = read_intent(question, document)
         attempts = [
             self.definitions.define,
             self.tables.aggregate,
             self.tables.indicator_rows,
+            self.tables.table_rows,
             self.tables.comparison,
             self.prose.listing,
         ]

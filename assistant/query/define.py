@@ -66,15 +66,18 @@ class Definitions:
     def _note_for(
         self, name: str, notes: Sequence[Chunk], document: DocumentKnowledge
     ) -> Chunk | None:
-        """A note that names it (「产业类投资额：…」), or the one note of the section using it."""
+        """A note that names it (「产业类投资额：…」) or whose marker follows it, else the one
+        note of the section using it when that note's marker is not placed."""
         named = [note for note in notes if f"{name}：" in note.quote or f"{name}:" in note.quote]
-        if named:
-            return named[0]
+        marked = [note for note in notes if name in note.annotates]  # 「…行动计划²」
+        if named or marked:
+            return (named or marked)[0]
         for paragraph in self._paragraphs.get(document.meta.content_hash, []):
             if name not in paragraph.quote:
                 continue
             here = [note for note in notes if note.section == paragraph.section]
-            if len(here) == 1:
+            # A note whose marker follows other words is theirs, not this name's.
+            if len(here) == 1 and not here[0].annotates:
                 return here[0]
         return None
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 
 from assistant.knowledge import DocumentKnowledge
 from assistant.query.analysis import vocabulary as analysis_vocabulary
-from assistant.query.normalise import Question, chinese_number
+from assistant.query.normalise import Question, chinese_number, to_simplified
 
 
 @cache
@@ -42,6 +43,22 @@ def measures() -> tuple[tuple[re.Pattern[str], str], ...]:
 
 
 @dataclass(frozen=True)
+class AmountLimit:
+    """「投资超过5亿元」「10亿以上」: a limit on amounts in 亿元, as the question wrote it."""
+
+    amount: str
+    above: bool
+    inclusive: bool
+    written: str
+
+    def admits(self, value: Decimal) -> bool:
+        limit = Decimal(self.amount)
+        if value == limit:
+            return self.inclusive
+        return value > limit if self.above else value < limit
+
+
+@dataclass(frozen=True)
 class Intent:
     compare: bool
     count: bool
@@ -56,6 +73,7 @@ class Intent:
     both_ends: bool = False  # 「投资最多和最少的项目」
     top: int = 0  # 「投资最少的3个项目」: how many of a ranking
     amount_range: tuple[str, str] | None = None  # 「5亿到10亿元之间」, as written
+    amount_limit: AmountLimit | None = None  # 「超过5亿元」「10亿以上」
     definition: bool = False  # 「“四百”是指什么」
     which: bool = False  # 「哪几个指标」: the rows holding a value
 
@@ -97,8 +115,28 @@ def read_intent(question: Question, document: DocumentKnowledge) -> Intent:
         amount_range=ranged.groups()
         if (ranged := re.search(cues_text["amount_range"], text))
         else None,
-        definition=bool(re.search(cues_text["definition"], text)),
+        amount_limit=_amount_limit(text),
+        definition=bool(
+            re.search(cues_text["definition"], text)
+            or re.search(cues_text["definition_of_quoted"], to_simplified(question.original))
+        ),
         which=bool(re.search(cues_text["which"], text)),
+    )
+
+
+def _amount_limit(text: str) -> AmountLimit | None:
+    cues = analysis_vocabulary()["intent"]
+    found = re.search(cues["amount_limit"], text)
+    if not found:
+        return None
+    before, amount, after = found.group("before") or "", found.group("amount"), found.group("after")
+    word = before or after
+    words = cues["amount_limit_words"]
+    return AmountLimit(
+        amount=amount,
+        above=word in words["above"],
+        inclusive=word in words["inclusive"],
+        written=f"{before}{amount}亿元{after or ''}",
     )
 
 

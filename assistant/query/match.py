@@ -32,6 +32,9 @@ QUESTION_WORDS = re.compile(
 # they count for little when deciding whether a passage answers the question.
 SOFT_WEIGHT = 0.3
 PARTIAL_CREDIT = 0.5
+NUMBERED_STEM = 4  # characters before a number that name what is numbered: 「沪通铁路」一期
+MIN_NUMBERED_STEM = 2
+ATTESTED_APART = 4  # the same, when the changed character makes a word the document has
 MIN_APART = 6  # characters of a name a one-character change in makes another thing
 MIN_ATTESTED = 4  # characters of a question's phrase the text must have to name a thing
 NAME_CARRIED = 0.6  # weighted share of a named thing's bigrams an answer's text must carry
@@ -78,11 +81,35 @@ class Rarity:
         """The question names a thing the document has (「美兰湖中央公园」), and ``text`` carries
         little of it: it is about a look-alike (南大中央公园), however close. Or the question
         spells ``text``'s name with one character changed inside it (「长逸路上匝道」 for
-        长逸路下匝道): another thing of the same kind."""
+        长逸路下匝道, or 「罗泾新镇」 for 罗店新镇 where the document has 罗泾 too): another thing
+        of the same kind."""
         if one_character_apart(question.text, text):
+            return True
+        if one_attested_character_apart(question.text, text, self._text):
             return True
         named = self.attested_name(question)
         return bool(named) and self.name_likeness(named, text) < NAME_CARRIED
+
+    def misnumbered(self, question: Question) -> str:
+        """A numbered name the question asks for that the document has only with other numbers:
+        「沪通铁路一期」 where it names 沪通铁路二期 alone. Returns the name as asked, or ""."""
+        numbered, _ = _numbered()
+        for asked in numbered.finditer(question.text):
+            number, counter = _number_value(asked.group(1)), asked.group(2)
+            before = question.text[max(0, asked.start() - NUMBERED_STEM) : asked.start()]
+            stem = re.split(r"[^\u4e00-\u9fff]", before)[-1]
+            if len(stem) < MIN_NUMBERED_STEM:
+                continue
+            stated = {
+                _number_value(found.group(1))
+                for found in re.finditer(
+                    re.escape(stem) + r"([\d一二三四五六七八九十]+)\s*" + re.escape(counter),
+                    self._text,
+                )
+            }
+            if stated and number not in stated:
+                return stem + asked.group()
+        return ""
 
     def attested_name(self, question: Question) -> str:
         """The longest run of the question's own words (no question, time or measure word) that
@@ -256,11 +283,34 @@ def one_character_apart(question: str, name: str) -> bool:
     return False
 
 
-def _stretches_around(at: int, length: int) -> Iterator[tuple[int, int]]:
-    """Stretches of a name (MIN_APART characters or more) that hold position ``at`` inside them,
-    or at an end only where the name ends too (「南泗塘水闸」 for 北泗塘水闸); elsewhere a stretch
-    may just run past the name in the question."""
-    for size in range(MIN_APART, length + 1):
+def one_attested_character_apart(question: str, name: str, document: str) -> bool:
+    """A stretch of the question matches one of the name but for one character, and that
+    character with a neighbour is a word the document has elsewhere: 「罗泾新镇新建配套道路」
+    against 罗店新镇新建配套道路, in a document that names 罗泾镇. A slip of the pen
+    (「南大智慧成」) makes no word the document has, and is still the same thing."""
+    size = min(ATTESTED_APART, len(name))
+    for at, char in enumerate(name):
+        for begin, end in _stretches_around(at, len(name), range(size, size + 1)):
+            pattern = (
+                re.escape(name[begin:at]) + "([\u4e00-\u9fff])" + re.escape(name[at + 1 : end])
+            )
+            for found in re.finditer(pattern, question):
+                k = found.start(1)
+                if found.group(1) == char:
+                    continue
+                words = (question[max(0, k - 1) : k + 1], question[k : k + 2])
+                if any(len(w) == 2 and w in document and w not in name for w in words):
+                    return True
+    return False
+
+
+def _stretches_around(
+    at: int, length: int, sizes: range | None = None
+) -> Iterator[tuple[int, int]]:
+    """Stretches of a name (MIN_APART characters or more, or of ``sizes``) that hold position
+    ``at`` inside them, or at an end only where the name ends too (「南泗塘水闸」 for 北泗塘水闸);
+    elsewhere a stretch may just run past the name in the question."""
+    for size in sizes or range(MIN_APART, length + 1):
         for begin in range(max(0, at - size + 1), min(at, length - size) + 1):
             end = begin + size
             if (begin < at or begin == 0) and (at < end - 1 or end == length):
@@ -332,18 +382,20 @@ def _other_number(question: str, text: str) -> bool:
 
 def _numbers_named(text: str) -> set[tuple[str, str]]:
     """(number, counter) of every numbered name and ordinal: 「19号线」, 「第2个」 as 第个."""
-    from assistant.query.normalise import chinese_number, well_formed
-
-    def value(number: str) -> str:  # 「第二批」 in the text is 「第2批」 in a normalised question
-        if number.isdigit():
-            return str(int(number))
-        return str(chinese_number(number)) if well_formed(number) else number
-
     numbered, ordinal = _numbered()
     return {
-        *((value(n), w) for n, w in numbered.findall(text)),
-        *((value(n), f"第{w}") for n, w in ordinal.findall(text)),
+        *((_number_value(n), w) for n, w in numbered.findall(text)),
+        *((_number_value(n), f"第{w}") for n, w in ordinal.findall(text)),
     }
+
+
+def _number_value(number: str) -> str:
+    """「第二批」 in the text is 「第2批」 in a normalised question."""
+    from assistant.query.normalise import chinese_number, well_formed
+
+    if number.isdigit():
+        return str(int(number))
+    return str(chinese_number(number)) if well_formed(number) else number
 
 
 @cache

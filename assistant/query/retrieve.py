@@ -17,6 +17,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.knowledge import Knowledge
+from assistant.query.analysis import vocabulary
 from assistant.query.lexical import LexicalIndex
 from assistant.query.normalise import lexicon
 from assistant.records import Chunk
@@ -28,74 +29,7 @@ CANDIDATES = 30
 YEAR_BONUS = 1.15
 ALWAYS_READ = 2  # the first this many of each ranking are read whatever their fused rank
 RECENT_SEARCHES = 256
-STOPWORDS = frozenset(
-    [
-        "的",
-        "了",
-        "是",
-        "在",
-        "和",
-        "与",
-        "及",
-        "等",
-        "有",
-        "为",
-        "对",
-        "将",
-        "把",
-        "被",
-        "也",
-        "都",
-        "就",
-        "要",
-        "吗",
-        "呢",
-        "吧",
-        "啊",
-        "么",
-        "呀",
-        "个",
-        "年",
-        "多少",
-        "什么",
-        "哪些",
-        "怎么",
-        "怎么样",
-        "如何",
-        "几",
-        "请问",
-        "一下",
-        "情况",
-        "目标",
-        "完成",
-        "计划",
-        "是否",
-        "还",
-        "又",
-        "能",
-        "或",
-        "或者",
-        "会",
-        "可以",
-        "我",
-        "我们",
-        "你",
-        "大概",
-        "具体",
-        "一共",
-        "总共",
-        "哪个",
-        "哪里",
-        "多",
-        "少",
-        "吗",
-        "今年",
-        "去年",
-        "明年",
-        "今后",
-        "关于",
-    ]
-)
+STOPWORDS = frozenset(vocabulary()["stopwords"])
 TOKEN = re.compile(r"[\w%.]+")
 
 

@@ -36,6 +36,7 @@ ADDING = re.compile(r"一共|总共|合计|共计|总计|加起来|加一块|加
 GROUP_ASKED = re.compile(r"哪一?类|什么类|类别|属于")
 NAME_JOINERS = re.compile(r"以及|[和与及、跟，,]")
 GROUP_COVERAGE = 0.45
+TITLE_COVERAGE = 0.7  # a text table named by most of its title
 PROJECT_HITS = 8  # passages searched for what the text says of a project
 PROJECT_LIKENESS = 0.45  # share of a project name's weighted bigrams a sentence must carry
 INDICATOR_LIKENESS = 0.9  # an indicator's name is generic: the sentence must carry all of it
@@ -46,17 +47,7 @@ AMOUNT = re.compile(
     + "|".join(re.escape(u) for u in sorted(set(AMOUNT_UNITS), key=len, reverse=True))
     + ")"
 )
-THRESHOLD = re.compile(
-    r"(超过|大于|高于|多于|不低于|不少于|低于|小于|少于|不足|不到)(\d+(?:\.\d+)?)个?亿"
-)
-NAME_FILTER = re.compile(
-    r"(?:名字|名称|项目名)?(?:带|含|包含|叫)[「“\"]?([\u4e00-\u9fff\w]{1,8}?)[」”\"]?(?:的|字)"
-)
-TABLE_ANCHORS = tuple(
-    "重大 政府投资 表2 项目表 表里 表中 所有项目 全部项目 这些项目 项目一共 项目共".split()
-)
 GROWTH_WORDS = ("增速", "增长", "百分点", "增幅")
-SUPERLATIVE_PROJECT = re.compile(r"投资(额)?最(多|大|高|少|小|低)|最(多|大|高|少|小|低)的项目")
 PROJECT_WORDS = ("项目", "投资", "总投资", "投资总额", "重大")
 
 
@@ -72,6 +63,14 @@ class TableAnswers:
         self.rarities = rarities
         # By document and quote: two years of one plan may share a row word for word.
         self._chunk_by_quote = {(c.doc_hash, c.quote): c for c in search.chunks}
+        # Rows by table and number; two tables of a document may share a number (附件1's 表1 and
+        # 附件2's), and a long row of a text table is cut into pieces.
+        self._row_chunks: dict[tuple[str, str, str], list[Chunk]] = {}
+        for chunk in search.chunks:
+            if chunk.row:
+                self._row_chunks.setdefault((chunk.doc_hash, chunk.table, chunk.row), []).append(
+                    chunk
+                )
         self._figure_chunks = _figure_chunks(search)
 
     def evidence(self, document: DocumentMeta, raw: str) -> Evidence:
@@ -103,10 +102,14 @@ class TableAnswers:
         else:
             candidates = figures
         ranked = []
+        rarity = self.rarities.of(document)
+        named = rarity.attested_name(question)
         for entity in candidates:
             if isinstance(entity, Figure) and entity.stated not in self._figure_chunks:
                 continue
-            match = self.rarities.of(document).match_name(_entity_name(entity), question)
+            # 「国阅绿地」 is named by the row that lists it: 「城市公园（逸仙公园、国阅绿地…）」.
+            item = _listed_item(named, entity) if isinstance(entity, Project) else ""
+            match = rarity.match_name(item or _entity_name(entity), question)
             if match.coverage >= NAME_COVERAGE or match.question_share >= QUESTION_SHARE:
                 weight = 0.5 + max(match.coverage, match.question_share)
                 ranked.append((match.score * weight, entity))
@@ -161,6 +164,11 @@ class TableAnswers:
         if isinstance(entity, Figure):
             shown = self._say_figures(draft, entity, document, wanted)
         elif isinstance(entity, Project):
+            item = _listed_item(self.rarities.of(document).attested_name(question), entity)
+            whole = _entity_name(entity) in question.text  # 「美兰西湖公园那个城市公园项目」
+            if item and intent.quantity and not whole:  # 「逸仙公园投资多少」: three parks' sum
+                shown = f"{entity.row.investment}{entity.unit}"
+                return Candidate(self._project_item(item, entity, document), covered, shown)
             shown = self._say_project(draft, entity, document)
             # The text names a project as the question does (「宝钱公路」), not by its full row
             # name (「宝钱公路道路新建工程」).
@@ -314,6 +322,21 @@ class TableAnswers:
         )
         return f"{project.row.investment}{project.unit} {project.row.goal}"
 
+    def _project_item(self, item: str, project: Project, document: DocumentKnowledge) -> Draft:
+        """The row gives one amount for several things: none of them has a figure of its own."""
+        draft = Draft(refused=True)
+        draft.say(
+            "project_item",
+            self.row_evidence(project),
+            item=item,
+            name=project.row.name,
+            investment=project.row.investment,
+            unit=project.unit,
+            plan_year=document.meta.plan_year or "",
+            goal=project.row.goal,
+        )
+        return draft
+
     def _say_indicator(self, draft: Draft, indicator: Indicator, intent: Intent) -> str:
         part = indicator.part
         result, target = part.result, part.target
@@ -404,6 +427,34 @@ class TableAnswers:
             )
         return draft
 
+    def table_rows(
+        self, question: Question, document: DocumentKnowledge, intent: Intent
+    ) -> Draft | None:
+        """A text table named by its title, counted (「主导产业进展情况那张表列了几个产业」):
+        one line per row, by its first cell."""
+        if not intent.count or not document.tables.others:
+            return None
+        rarity = self.rarities.of(document)
+        scored = [
+            (rarity.match_name(_untitled(t.title), question).coverage, t)
+            for t in document.tables.others
+            if t.rows
+        ]
+        coverage, table = max(scored, key=lambda pair: pair[0], default=(0.0, None))
+        if table is None or coverage < TITLE_COVERAGE:
+            return None
+        draft = Draft()
+        draft.computations.append(Computation(str(len(table.rows)), ()))
+        draft.say("table_row_count", table=table.title, count=len(table.rows))
+        for row in table.rows:
+            key = row.cells[0] if row.cells else row.raw
+            pieces = self._row_chunks.get((document.meta.content_hash, table.table, str(row.seq)))
+            chunk = next((c for c in pieces or () if c.quote.startswith(key)), None)
+            if chunk is None:
+                return None
+            draft.say("indicator_row", Evidence(chunk, chunk.quote), name=key, value="")
+        return draft
+
     def comparison(
         self, question: Question, document: DocumentKnowledge, intent: Intent
     ) -> Draft | None:
@@ -414,13 +465,47 @@ class TableAnswers:
         if len(projects) >= 2:
             return self._compare_projects(question, projects[0], projects[1])
         if not (intent.wants_target and intent.wants_result):
-            return None  # 「比上年提高多少」 asks for the report's own figure, not target − result
+            # 「比上年提高多少」 asks for the report's own figure, not target − result; two things
+            # of one year (「A产值增速比B高多少」) are compared.
+            return self._compare_subjects(question, document)
         indicators = [e for e in ranked if isinstance(e, Indicator)]
         compared = self._compare_years(question, indicators[0]) if indicators else None
         if compared is None and not document.figures:
             # The tables leave it out: the text's own target and result (「不低于99%」, 99.3%)
             ranked = [e for _, e in self.entities(question, document, document.prose_figures)]
         return compared or self._compare_figures(question, document, ranked)
+
+    def _compare_subjects(self, question: Question, document: DocumentKnowledge) -> Draft | None:
+        """Two prose figures of one year, one named on each side of 「比」: 「去年新一代信息技术
+        产值增速比新能源汽车高多少」 → 28.2% − 26.5%."""
+        sides = re.search(analysis_vocabulary()["intent"]["compared_sides"], question.text)
+        if sides is None:
+            return None
+        chosen: list[Figure] = []
+        for side in (sides.group("first"), sides.group("second")):
+            asked = normalise(side, document.meta.plan_year)
+            ranked = [e for _, e in self.entities(asked, document, document.prose_figures)]
+            figures = [e for e in ranked if isinstance(e, Figure) and e not in chosen]
+            best = _best_item_of_each_clause(figures, self.rarities.of(document), asked)
+            figure = best[0] if best else None
+            if figure is None:
+                return None
+            chosen.append(figure)
+        first, second = chosen
+        if first.name == second.name or first.stated.time != second.stated.time:
+            return None
+        pair = _same_unit(first.stated.value, second.stated.value, question)
+        if pair is None:
+            return None
+        draft = Draft()
+        evidence = [self.figure_evidence(first)]
+        if second.stated.clause != first.stated.clause:  # two items of one 「分别」 list
+            evidence.append(self.figure_evidence(second))
+        year = f"{first.stated.time.year}年" if first.stated.time.year else ""
+        labels = (f"{year}{first.name}", f"{year}{second.name}")
+        cells = (first.stated.value, second.stated.value)
+        _say_difference(draft, evidence, labels, cells, *pair)
+        return draft
 
     def _compare_figures(
         self, question: Question, document: DocumentKnowledge, ranked: list[Entity]
@@ -476,16 +561,14 @@ class TableAnswers:
                     labels = (f"{indicator.plan_year}年目标", f"{indicator.results_year}年完成")
                     cells = (target_cell, result_cell)
                     _say_difference(
-                        draft, [self.row_evidence(indicator)], labels, cells, target, result
+                        draft,
+                        [self.row_evidence(indicator)],
+                        labels,
+                        cells,
+                        target,
+                        result,
+                        added={total.result: total.operands for total in sums},
                     )
-                    for total in sums:  # show what was added: 「160 − (80+105) = -25」
-                        shown = "(" + "+".join(total.operands) + ")"
-                        draft.lines[-1] = re.sub(
-                            rf"(?<=[（−] ){re.escape(total.result)}(?= [−=])|"
-                            rf"(?<=（){re.escape(total.result)}(?= −)",
-                            shown,
-                            draft.lines[-1],
-                        )
                     return draft
         return None
 
@@ -529,9 +612,8 @@ class TableAnswers:
         if intent.superlative and projects:
             return self._extreme(projects, intent)
         draft = self._count_and_sum(document, projects, scope, intent)
-        threshold = THRESHOLD.search(question.text)
-        if threshold:  # the filter the user gave, said back: 「投资超过5亿元的项目」
-            draft.restated.append(threshold.group(2))
+        if intent.amount_limit:  # the filter the user gave, said back: 「投资超过5亿元的项目」
+            draft.restated.append(intent.amount_limit.amount)
         draft.restated.extend(intent.amount_range or ())
         return draft
 
@@ -547,15 +629,20 @@ class TableAnswers:
         named_goals = [g for g in goals if g in text]
         chosen_goals = [g for g in named_goals if not any(g in o and g != o for o in named_goals)]
         goal = "」或「".join(chosen_goals)
-        threshold = THRESHOLD.search(text)
-        named = NAME_FILTER.search(text)
+        cues = analysis_vocabulary()["intent"]
+        threshold = intent.amount_limit
+        named = re.search(cues["name_filter"], text)
         ranged = intent.amount_range
         filtered = group or goal or threshold or named or ranged
         if not filtered and self.strong_match(question, document):
             return None  # 「南大中央公园这个重大项目投资多少」 is about one row
         # 「投资不到2亿元的项目」: an amount filter is about the projects table.
-        anchored = group or threshold or ranged or any(anchor in text for anchor in TABLE_ANCHORS)
-        anchored = anchored or bool(SUPERLATIVE_PROJECT.search(text))
+        # 「名字里有“道路”的项目」 picks rows by their names: that is about the table too. An
+        # amount limit is, when it is on projects (「产值十亿元以上的企业」 is not).
+        on_projects = any(word in text for word in PROJECT_WORDS)
+        anchored = group or (threshold and on_projects) or ranged or named
+        anchored = anchored or any(a in text for a in cues["project_table"])
+        anchored = anchored or bool(re.search(cues["project_superlative"], text))
         if not anchored and goal:
             # 「要基本竣工的项目有几个」 is about the table; 「多少个教育项目要开工」 is not.
             others = key_terms(
@@ -571,8 +658,12 @@ class TableAnswers:
             projects = [p for p in projects if p.row.goal in chosen_goals]
             scope += f"中目标为「{goal}」的项目"
         if threshold:
-            projects = _above_or_below(projects, threshold)
-            scope += f"中投资{threshold.group(1)}{threshold.group(2)}亿元的项目"
+            projects = [
+                p
+                for p in projects
+                if p.row.investment_value is not None and threshold.admits(p.row.investment_value)
+            ]
+            scope += f"中投资{threshold.written}的项目"
         if ranged:
             low, high = sorted((Decimal(ranged[0]), Decimal(ranged[1])))
             projects = [
@@ -720,6 +811,22 @@ def _value_pieces(value: str) -> list[str]:
     return [p for p in (piece.replace(" ", "") for piece in VALUE_PIECES.split(value)) if p]
 
 
+def _listed_item(named: str, project: Project) -> str:
+    """The one thing of a row's bracketed list the question names: 「逸仙公园」 in
+    「城市公园（逸仙公园、国阅绿地、美兰西湖公园）」."""
+    for listed in PARENTHETICAL.findall(project.row.name):
+        items = re.split(r"[、，,]", listed[1:-1])
+        if len(items) >= 2 and named in items:
+            return named
+    return ""
+
+
+def _untitled(title: str) -> str:
+    """「表1：2023年部分主导产业进展情况」 → 「部分主导产业进展情况」: a question's years are not
+    part of its words either."""
+    return re.sub(r"^表\s*\d+\s*[：:]?\s*|(?:19|20)\d{2}\s*年?", "", title)
+
+
 def _states_typed_value(value: str, text: str) -> bool:
     """The question types one of the cell's statements: 「完成市下达指标」, 「增长15%」."""
     return any(len(p) >= MIN_TYPED_VALUE and p in text for p in _value_pieces(value))
@@ -793,8 +900,10 @@ def _amount(text: str, question: Question) -> tuple[str, str] | None:
 
     best = max(matches, key=relevance)
     same_unit = [m for m in matches if m.group(2) == best.group(2)]
-    if relevance(best) == 0 and len(same_unit) > 1:
-        # 「市级80个、区级105个」 against 「160个」: the question means them together.
+    adding = re.search(analysis_vocabulary()["intent"]["sum"], question.text)
+    if (relevance(best) == 0 or adding) and len(same_unit) > 1:
+        # 「市级80个、区级105个」 against 「160个」, or 「市级区级加起来」: the question means them
+        # together.
         return plain(sum(Decimal(m.group(1)) for m in same_unit)), best.group(2)
     return best.group(1), best.group(2)
 
@@ -839,22 +948,6 @@ def _sums(*cells_and_question: object) -> list[Computation]:
     return found
 
 
-def _above_or_below(projects: list[Project], threshold: re.Match[str]) -> list[Project]:
-    limit = Decimal(threshold.group(2))
-    above = threshold.group(1) in ("超过", "大于", "高于", "多于", "不低于", "不少于")
-    inclusive = threshold.group(1).startswith("不") and above
-    kept = []
-    for project in projects:
-        value = project.row.investment_value
-        if value is None:
-            continue
-        if (above and (value > limit or (inclusive and value == limit))) or (
-            not above and value < limit
-        ):
-            kept.append(project)
-    return kept
-
-
 def _trimmed(value: Decimal) -> str:
     """A difference as people write it: 15.65 − 6.65 = 9, not 9.00."""
     text = format(value, "f")
@@ -873,9 +966,16 @@ def _say_difference(
     cells: tuple[str, str],
     first: tuple[str, str],
     second: tuple[str, str],
+    added: dict[str, tuple[str, ...]] | None = None,
 ) -> None:
+    """``added``: a value that is a sum of the cell's figures, by its operands; the addition
+    is said first: 「2023年完成合计185个（80+105）」."""
     a, b = Decimal(first[0]), Decimal(second[0])
     unit = "个百分点" if first[1] in ("%", "％") else first[1]
+    for label, (total, unit_of) in zip(labels, (first, second), strict=True):
+        if total in (added or {}):  # 「2023年完成合计185个（80+105）」
+            formula = "+".join((added or {})[total])
+            draft.say("added_up", label=label, total=total, unit=unit_of, formula=formula)
     values = {"first_label": labels[0], "second_label": labels[1], "first": cells[0]}
     values["second"] = cells[1]
     if a == b:
