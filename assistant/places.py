@@ -21,6 +21,8 @@ from assistant.errors import ConfigurationError
 RESOURCES = Path(__file__).resolve().parent / "resources"
 MUNICIPALITIES = frozenset({"11", "12", "31", "50"})  # 北京, 天津, 上海, 重庆
 # Filler rows of the dataset that group divisions without being one: never read in a text.
+CJK = re.compile(r"[\u4e00-\u9fff]")
+ABBREVIATION_AFTER = "和与及跟同、问"  # characters a one-character place name may follow
 PLACEHOLDER_NAMES = frozenset({"市辖区", "省直辖县级行政区划", "自治区直辖县级行政区划"})
 # Suffixes that name a level, longest first; what is left is the short form (「浦东新区」→「浦东」).
 SUFFIXES = (
@@ -225,9 +227,13 @@ class PlaceReader:
 
 
 def _stands_alone(text: str, position: int) -> bool:
-    """A one-character abbreviation (沪, 京) names a place only before a year or a digit:
-    「沪今年…」, not 「京津冀」 or 「粤港澳」."""
+    """A one-character abbreviation (沪, 京) names a place only before a year or a digit, and
+    after no other character of a word: 「沪今年…」「苏和浙今年…」, not 「京津冀」, 「粤港澳」 or
+    「全省新3个…」."""
     after = text[position + 1 : position + 3]
+    before = text[position - 1] if position else ""
+    if before and CJK.match(before) and before not in ABBREVIATION_AFTER:
+        return False
     return bool(re.match(r"\d|今年|去年|明年|前年", after)) or not after
 
 

@@ -183,6 +183,10 @@ class AssistantService:
             return drafts[0][1], resolved
         labels = [document.label for document, _ in drafts]
         merged = merge([draft for _, draft in drafts], labels)
+        compared = self.composer.places_compared(targets[0][1], drafts)
+        if compared:
+            merged.lines.extend(compared.lines)
+            merged.computations.extend(compared.computations)
         if elsewhere:
             example = short_name(drafts[0][0].meta.place or "") or drafts[0][0].label
             note = templates()["also_elsewhere"].format(count=elsewhere, example=example)

@@ -116,7 +116,7 @@ ACROSS_FIRST_RUN = (
     "overall 75.0%, refusal precision 94.7%, refusal recall 90.0%, 6 citations of another year, "
     "10 of a province not asked (5c11d34)"
 )
-ACROSS_FLOOR = 0.72
+ACROSS_FLOOR = 0.95  # 98.1% today
 
 
 def test_questions_across_reports(all_reports_service):
@@ -141,7 +141,7 @@ def test_questions_across_reports(all_reports_service):
         for citation in outcome.answer.citations
         if citation.doc not in asked[outcome.gold.id]
     ]
-    print("citations of a province not asked:", foreign)
+    assert foreign == [], "an answer cites a province the question does not name"
     assert len(gold) >= 60 and sum(item.refuse for item in gold) >= 15
     assert report.unverbatim() == []
     assert report.unsupported() == []

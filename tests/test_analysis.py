@@ -7,6 +7,8 @@ import pytest
 from assistant.knowledge import DocumentKnowledge
 from assistant.places import all_places, find_place, short_name
 from assistant.query.analysis import analyse
+from assistant.query.match import coverage
+from assistant.query.normalise import normalise
 from assistant.records import DocumentKind, DocumentMeta, TableSet
 
 
@@ -148,3 +150,9 @@ def test_the_far_end_of_a_route_is_no_place_asked_about(question):
 def test_two_places_joined_are_both_asked_about():
     asked = places("北京和内蒙古今年GDP目标分别是多少", [BEIJING, INNER_MONGOLIA])
     assert set(asked.documents) == {BEIJING, INNER_MONGOLIA}
+
+
+def test_a_term_matches_its_words_with_one_or_two_characters_between():
+    question = normalise("去年粮食产量多少", 2025)
+    assert coverage({"粮食产量": 1.0}, "粮食总产量1344亿斤", question) == 1.0
+    assert coverage({"粮食产量": 1.0}, "粮食播种面积的产量", question) < 1.0  # too far apart

@@ -249,3 +249,19 @@ def test_placeholder_rows_of_the_dataset_are_not_places():
 def test_document_id():
     assert document_id("2025年北京市政府工作报告.docx") == "2025年北京市政府工作报告"
     assert document_id("a b/c.txt") == "a-b-c"
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("苏今年社零目标", "江苏省"),
+        ("请问豫2024年粮食产量", "河南省"),
+        ("北京和桂今年GDP目标", "广西壮族自治区"),
+        ("苏州今年GDP目标", "苏州市"),  # a word, not 苏 + 州
+        ("全省新3个项目", ""),  # 新 after another character is no 新疆
+        ("川渝合作", ""),  # 川 before another character is no 四川
+    ],
+)
+def test_a_one_character_province_name_counts_only_where_it_stands_alone(text, place):
+    names = {m.candidates[0].name for m in PlaceReader().mentions(text)}
+    assert (place in names) if place else not names & {"新疆维吾尔自治区", "四川省"}

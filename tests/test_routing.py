@@ -111,3 +111,27 @@ def test_which_places_state_a_figure(service):
     answer = service.ask("哪些省份今年GDP增长目标是5%左右？")
     assert _places_cited(service, answer) == {"北京市", "广西壮族自治区"}
     assert "内蒙古" not in answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("北京和内蒙古今年GDP增长目标哪个高", "北京比内蒙古低1个百分点（5 − 6 = -1）"),
+        ("内蒙古今年GDP目标比广西高多少", "内蒙古比广西高1个百分点（6 − 5 = 1）"),
+    ],
+)
+def test_two_places_compared_get_each_figure_and_the_difference(service, question, said):
+    answer = service.ask(question)
+    assert said in answer.answer, answer.answer
+    assert len(_places_cited(service, answer)) == 2
+
+
+def test_each_of_two_places_answers_only_for_itself(service):
+    answer = service.ask("北京与广西去年城镇新增就业分别多少")
+    assert "29.9万人" in answer.answer and "40.5万人" in answer.answer, answer.answer
+    assert len(answer.answer.splitlines()) == 2  # one line each, nothing of the other place
+
+
+def test_a_one_character_province_name(service):
+    answer = service.ask("桂2025年GDP增长目标是多少")
+    assert _places_cited(service, answer) == {"广西壮族自治区"}

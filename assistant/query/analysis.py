@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 
 from assistant.knowledge import DocumentKnowledge
-from assistant.places import Place, PlaceReader, by_code, find_place, resolve
+from assistant.places import Place, PlaceMention, PlaceReader, by_code, find_place, resolve
 from assistant.query.normalise import normalise_text, to_simplified
 
 ANALYSIS_VOCABULARY = Path(__file__).resolve().parent.parent / "resources" / "analysis.toml"
@@ -106,6 +106,61 @@ def places_asked(
     # 「北京大兴国际机场综保区（河北）」: the place named on its own is the one asked about; one
     # inside a longer name counts only when no other is named.
     return _relate(places or run_on, documents, own)
+
+
+def own_place_question(text: str, document: DocumentKnowledge) -> str:
+    """「江苏和粤今年GDP目标分别是多少」 asked of 广东's report is 「粤今年GDP目标分别是多少」: the
+    other places of a run of places joined by 和/与/、 are left out. "" when the text names no
+    such run with the document's place in it."""
+    own = document_place(document)
+    mentions = _reader(()).mentions(text)
+    compared = _compared_with(text, mentions, own)
+    if compared:
+        return compared
+    run = [mentions[0]] if mentions else []
+    for mention in mentions[1:]:
+        between = text[run[-1].start + len(run[-1].text) : mention.start]
+        if between not in vocabulary()["place_joiners"]:
+            break
+        run.append(mention)
+    if own is None or len(run) < 2:
+        return ""
+    mine = next((m for m in run if own in m.candidates), None)
+    if mine is None:
+        return ""
+    start, end = run[0].start, run[-1].start + len(run[-1].text)
+    return text[:start] + mine.text + text[end:]
+
+
+def _compared_with(text: str, mentions: Sequence[PlaceMention], own: Place | None) -> str:
+    """「新疆今年GDP目标比北京高多少」: what is asked of each place is the part before 「比」,
+    for 北京's report with 北京 in 新疆's stead (「北京今年GDP目标」)."""
+    if own is None or len(mentions) != 2:
+        return ""
+    first, second = mentions
+    word = next(
+        (w for w in vocabulary()["place_comparers"] if text[: second.start].endswith(w)), ""
+    )
+    if not word or first.start + len(first.text) > second.start - len(word):
+        return ""
+    subject = text[: second.start - len(word)]
+    if own in first.candidates:
+        return subject
+    if own in second.candidates:
+        return subject[: first.start] + second.text + subject[first.start + len(first.text) :]
+    return ""
+
+
+def place_position(text: str, document: DocumentKnowledge) -> int:
+    """Where the text first names the document's place (len(text) when it does not)."""
+    own = document_place(document)
+    found = (m.start for m in _reader(()).mentions(text) if own is not None and own in m.candidates)
+    return next(found, len(text))
+
+
+def is_a_place(name: str) -> bool:
+    """The whole name is a division's name or short form: 「江苏」「粤」「内蒙古自治区」."""
+    return any(m.start == 0 and m.text == name for m in _reader(()).mentions(name))
 
 
 @cache

@@ -7,10 +7,13 @@ cite, any arithmetic done) so that ``verify`` can check every number before anyt
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from assistant.ingest.timing import WRITTEN_YEAR
 from assistant.knowledge import DocumentKnowledge
+from assistant.places import short_name
 from assistant.query.across import AcrossDocuments
+from assistant.query.analysis import is_a_place, own_place_question, place_position
 from assistant.query.analysis import vocabulary as analysis_vocabulary
 from assistant.query.define import Definitions
 from assistant.query.draft import Candidate, Draft, merge
@@ -20,7 +23,7 @@ from assistant.query.match import QUESTION_WORDS, Rarities, key_terms
 from assistant.query.normalise import RELATIVE, Question, normalise
 from assistant.query.prose import STATED_QUANTITY, ProseAnswers
 from assistant.query.retrieve import HybridSearch
-from assistant.query.tabular import TableAnswers
+from assistant.query.tabular import TableAnswers, compare_between
 
 TABLE_COVERAGE = 0.5
 FACT_COVERAGE = 0.6
@@ -56,6 +59,7 @@ class Composer:
 
     def compose(self, question: Question, document: DocumentKnowledge) -> Draft | None:
         """The whole question; failing that, each of its parts (「多少场，多少人次参与」)."""
+        question = self._own_place_part(question, document)
         whole = self._compose_one(question, document)
         parts = question_parts(question.original)
         if len(parts) < 2:
@@ -80,6 +84,23 @@ class Composer:
             drafts = answered  # 「未给出2025年目标」 for the whole, yet its parts are there
         return merge(drafts) if drafts else None
 
+    def places_compared(
+        self, question: Question, answered: Sequence[tuple[DocumentKnowledge, Draft]]
+    ) -> Draft | None:
+        """「四川和广西今年GDP增长目标谁高」: two places' answers, compared in the order asked."""
+        if len(answered) != 2 or not re.search(
+            analysis_vocabulary()["intent"]["compare"], question.text
+        ):
+            return None
+        ordered = sorted(answered, key=lambda pair: place_position(question.original, pair[0]))
+        labelled = [(short_name(d.meta.place or "") or d.label, draft) for d, draft in ordered]
+        return compare_between(question, labelled)
+
+    def _own_place_part(self, question: Question, document: DocumentKnowledge) -> Question:
+        """「江苏和内蒙古去年粮食产量各是多少」 asked of 江苏's report is 「江苏去年粮食产量…」."""
+        own = own_place_question(question.original, document)
+        return normalise(own, document.meta.plan_year) if own else question
+
     def _completed(
         self, whole: Draft | None, question: Question, document: DocumentKnowledge
     ) -> Draft | None:
@@ -88,6 +109,8 @@ class Composer:
         joined = joined_names(question.original, self.tokenizer)
         if whole is None or whole.refused or joined is None:
             return whole
+        if is_a_place(joined.first) or is_a_place(joined.second):
+            return whole  # 「江苏和广东…」: each place's document answers for its own place
         rarity = self.rarities.of(document)
         drafts = [whole]
         for name, asked in (

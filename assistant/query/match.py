@@ -35,6 +35,8 @@ PARTIAL_CREDIT = 0.5
 NUMBERED_STEM = 4  # characters before a number that name what is numbered: 「沪通铁路」一期
 MIN_NUMBERED_STEM = 2
 ATTESTED_APART = 4  # the same, when the changed character makes a word the document has
+GAPPED_MIN = 4  # a term this long still matches with characters inserted…
+GAP_CHARS = 2  # …this many at most
 MIN_APART = 6  # characters of a name a one-character change in makes another thing
 MIN_ATTESTED = 4  # characters of a question's phrase the text must have to name a thing
 NAME_CARRIED = 0.6  # weighted share of a named thing's bigrams an answer's text must carry
@@ -261,11 +263,22 @@ def coverage(terms: dict[str, float], text: str, question: Question) -> float:
             # A named indicator's wording is the indicator (研发投入强度 = 研究与试验发展经费投入
             # 强度); another alias's is only close (小巨人 → 专精特新).
             found += weight * (1.0 if _is_indicator_name(term) else PARTIAL_CREDIT)
+        elif len(term) >= GAPPED_MIN and _gapped(term, text):
+            found += weight  # 「粮食产量」 written 「粮食总产量」: the same words, one more between
         elif len(term) >= 3:
             # 「科技成果转化」 against 「成果转化」: part of a long word is half a match.
             pieces = bigrams(term)
             found += weight * PARTIAL_CREDIT * sum(p in text for p in pieces) / len(pieces)
     return found / sum(terms.values())
+
+
+def _gapped(term: str, text: str) -> bool:
+    """The term's two parts in order with a character or two between: 「粮食产量」 in
+    「粮食总产量」, 「研发投入」 in 「研发经费投入」."""
+    return any(
+        re.search(f"{re.escape(term[:cut])}.{{1,{GAP_CHARS}}}{re.escape(term[cut:])}", text)
+        for cut in range(2, len(term) - 1)
+    )
 
 
 def one_character_apart(question: str, name: str) -> bool:
@@ -357,6 +370,17 @@ def misses_a_named_indicator(question: Question, text: str) -> bool:
         name in asked
         and name not in lowered
         and not any(c.lower() in lowered for c in _canonical(name))
+        for name in required_names()
+    )
+
+
+def states_another_indicator(question: Question, text: str) -> bool:
+    """``text`` states a named indicator (社会消费品零售总额) that the question does not ask."""
+    from assistant.query.normalise import required_names
+
+    lowered, asked = text.lower(), question.text.lower()
+    return any(
+        name not in asked and any(w.lower() in lowered for w in (name, *_canonical(name)))
         for name in required_names()
     )
 

@@ -17,6 +17,7 @@ from assistant.query.match import (
     coverage,
     key_terms,
     misses_a_named_indicator,
+    states_another_indicator,
 )
 from assistant.query.normalise import Question
 from assistant.query.retrieve import Hit, HybridSearch, with_leading
@@ -100,6 +101,11 @@ class ProseAnswers:
             return None
         covered, _, chunk, sentence = best
         shown = self._clauses(sentence, terms, question, intent) if intent.quantity else sentence
+        context = "".join(chunk.section[-1:]) + shown
+        if misses_a_named_indicator(question, context) and states_another_indicator(
+            question, shown
+        ):
+            return None  # 「外贸目标」 answered by the clause on 社零 of a sentence naming both
         draft = Draft()
         evidence = Evidence(chunk, sentence)
         draft.say(

@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 
+from assistant.ingest.figures import figure_pattern
 from assistant.ingest.figures import vocabulary as figure_vocabulary
 from assistant.knowledge import DocumentKnowledge, Figure, Indicator, Project
 from assistant.query.analysis import vocabulary as analysis_vocabulary
@@ -809,6 +810,49 @@ MIN_TYPED_VALUE = 3  # 「增长15%」「在全市保持较好水平」; not a b
 
 def _value_pieces(value: str) -> list[str]:
     return [p for p in (piece.replace(" ", "") for piece in VALUE_PIECES.split(value)) if p]
+
+
+def compare_between(question: Question, labelled: Sequence[tuple[str, Draft]]) -> Draft | None:
+    """Two places' answers to one question set side by side (「四川和广西今年GDP增长目标谁定得
+    高」): the first figure each cites, in one unit, and the difference from the first's side."""
+    (first_label, first_draft), (second_label, second_draft) = labelled
+    if first_draft.refused or second_draft.refused:
+        return None
+    if not first_draft.evidence or not second_draft.evidence:
+        return None
+    quotes = (first_draft.evidence[0].quote, second_draft.evidence[0].quote)
+    pair = _same_unit(*quotes, question)
+    if pair is None:
+        return None
+    (a, unit), (b, _) = pair
+    difference = _trimmed(abs(Decimal(a) - Decimal(b)))
+    shown = "个百分点" if unit in ("%", "％") else unit
+    values = {
+        "first_label": first_label,
+        "second_label": second_label,
+        "first": _as_written(quotes[0], a, unit),
+        "second": _as_written(quotes[1], b, unit),
+        "unit": shown,
+    }
+    draft = Draft()
+    draft.computations.append(Computation(difference, (a, b)))
+    formula = f"{a} − {b} = {_trimmed(Decimal(a) - Decimal(b))}"
+    if Decimal(a) == Decimal(b):
+        draft.say("compare_places_same", **values, formula=formula)
+        return draft
+    direction = "高" if Decimal(a) > Decimal(b) else "低"
+    draft.say(
+        "compare_places", **values, direction=direction, difference=difference, formula=formula
+    )
+    return draft
+
+
+def _as_written(quote: str, number: str, unit: str) -> str:
+    """「5.5%以上」 for 5.5 and %: the figure with its qualifiers, as the quote writes it."""
+    for figure in figure_pattern().finditer(quote):
+        if figure.group("number") == number and figure.group("unit").endswith(unit):
+            return figure.group()
+    return number + unit
 
 
 def _listed_item(named: str, project: Project) -> str:
