@@ -74,7 +74,8 @@ def test_sets_are_big_enough():
     assert len(SETS) >= 8
     for entry in SETS.values():
         gold = load_gold(EVAL_DIR / "reports" / entry["file"])
-        assert len(gold) >= 30 and sum(item.refuse for item in gold) >= 4, entry["file"]
+        # Round 7's sets add 26 harder questions each to reports that already have a set.
+        assert len(gold) >= 25 and sum(item.refuse for item in gold) >= 4, entry["file"]
 
 
 def test_report_answers(report_set):
