@@ -113,9 +113,10 @@ class DocumentKnowledge:
         """How a question may name this document's place: 「宝山区」, 「宝山」, 「内蒙古」."""
         if not self.meta.place:
             return ()
-        from assistant.places import short_name
+        from assistant.places import aliases_of, short_name
 
-        return tuple(dict.fromkeys((self.meta.place, short_name(self.meta.place))))
+        place = self.meta.place
+        return tuple(dict.fromkeys((place, short_name(place), *aliases_of(place))))
 
     @property
     def label(self) -> str:

@@ -182,6 +182,11 @@ def _names() -> dict[str, tuple[Place, ...]]:
     return {form: tuple(places) for form, places in table.items()}
 
 
+def aliases_of(name: str) -> tuple[str, ...]:
+    """The common names of a division beside its own (「龙江」「黑」 for 黑龙江省)."""
+    return tuple(a for a, full in _vocabulary().get("aliases", {}).items() if full == name)
+
+
 def not_place_phrases() -> tuple[str, ...]:
     """Phrases in which a place name is an ordinary word: 「长治久安」, 「朝阳产业」."""
     return tuple(_vocabulary().get("not_places", {}).get("phrases", ()))

@@ -173,8 +173,16 @@ class AssistantService:
                 drafts.append((document, draft))
         if not drafts:
             return self._not_found(targets, question), resolved
+        # A city inside the place is answered only by evidence that names it, in lines that name
+        # it too: 「武汉在副省级城市中增速靠前，襄阳、宜昌经济总量突破6000亿元」 quoted for 襄阳's
+        # figure is no answer on 武汉.
         quoted = "".join(item.quote for _, draft in drafts for item in draft.evidence)
-        unanswered = [p for p in scope.other_places if place_name(p) not in quoted]
+        shown = "".join(line for _, draft in drafts for line in draft.lines)
+        unanswered = [
+            p
+            for p in scope.other_places
+            if place_name(p) not in quoted or place_name(p) not in shown
+        ]
         if unanswered:
             searched = [d for d, _ in targets]
             refusal = self._refusal("refuse_district", searched, districts="、".join(unanswered))

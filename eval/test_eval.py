@@ -116,7 +116,7 @@ ISSUE_SETS = {
     ),
     "heldout6.jsonl": (
         "overall 90.2%, refusal precision 75.0%, refusal recall 81.8% (6e9a0ff)",
-        0.88,
+        0.95,  # 100% today
     ),
 }
 

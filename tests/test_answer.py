@@ -11,7 +11,9 @@ import pytest
 from assistant.errors import InvalidQuestionError
 from assistant.query import verify
 from assistant.query.answer import question_parts
+from assistant.query.define import _explained
 from assistant.query.draft import Computation, Draft, Evidence
+from assistant.query.scope import _horizon_forms
 from assistant.query.sentences import topic_of
 from assistant.records import Answer, Chunk, ChunkKind, Span
 from tests.conftest import PLAN, SYNTHETIC
@@ -798,3 +800,20 @@ def test_a_note_belongs_to_the_words_its_marker_follows(service):
     answer = service.ask("「一网统管」是什么")  # same paragraph as “数字生活100”行动计划²
     assert "数字小区" not in answer.answer, answer.answer
     assert_answered_with(service, "“數字生活100”是啥", "以“数字小区”为切入点")
+
+
+def test_a_name_is_explained_by_the_sentence_where_a_colon_follows_it():
+    chunk = _paragraph("3．民生“三件实事”：托育、助餐、停车。另有“五个一批”项目。")
+    found = _explained("三件实事", [chunk])
+    assert found is not None and found[1].startswith("3．民生“三件实事”：托育")
+    assert _explained("五个一批", [chunk]) is None  # used, not explained
+
+
+def test_a_period_the_text_sets_ends_a_horizon():
+    assert {"到2030年", "—2030年", "2030年前"} <= set(_horizon_forms(2030))
+
+
+@pytest.mark.parametrize("question", ["宝山区区长哪年出生的", "区长之前在哪里工作"])
+def test_a_persons_life_is_not_in_a_plan(service, question):
+    answer = service.ask(question)
+    assert answer.refused and "不涉及个人" in answer.answer, answer.answer

@@ -258,6 +258,7 @@ def test_document_id():
         ("请问豫2024年粮食产量", "河南省"),
         ("北京和桂今年GDP目标", "广西壮族自治区"),
         ("苏州今年GDP目标", "苏州市"),  # a word, not 苏 + 州
+        ("龙江今年GDP目标", "黑龙江省"),
         ("全省新3个项目", ""),  # 新 after another character is no 新疆
         ("川渝合作", ""),  # 川 before another character is no 四川
     ],

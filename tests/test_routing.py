@@ -135,3 +135,18 @@ def test_each_of_two_places_answers_only_for_itself(service):
 def test_a_one_character_province_name(service):
     answer = service.ask("桂2025年GDP增长目标是多少")
     assert _places_cited(service, answer) == {"广西壮族自治区"}
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("广西污染防治攻坚战考核连续几年拿到优秀", "连续两年"),  # a count in words answers 几年
+        ("龙江今年GDP增长目标是多少", None),  # 龙江: not a place of these three reports
+    ],
+)
+def test_counts_in_words_and_common_names_of_a_province(service, question, expected):
+    answer = service.ask(question)
+    if expected:
+        assert expected in answer.answer, answer.answer
+    else:
+        assert answer.refused, answer.answer

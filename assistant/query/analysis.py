@@ -60,8 +60,16 @@ def analyse(
     days = _unmentioned("days", text, mentioned)
     across = any(word in text for word in vocabulary()["across_documents"])
     places = places_asked(text, documents, mentioned)
-    personal = _unmentioned("personal", text, mentioned)
+    personal = _personal(text, mentioned)
     return QuestionAnalysis(question, text, days, places, across, personal)
+
+
+def _personal(text: str, mentioned: Callable[[str], bool]) -> tuple[str, ...]:
+    """Personal words the question uses as the indexed text never does: 「老家是哪里」 is about
+    a person even where one report's slogan is 「老家河南」 (the words after it must match too)."""
+    found = re.finditer(_alternation(vocabulary()["personal"]), text)
+    words = [m.group() for m in found if not mentioned(text[m.start() : m.end() + 2])]
+    return tuple(dict.fromkeys(words))
 
 
 def _unmentioned(
@@ -91,8 +99,11 @@ def places_asked(
     reader = _reader(tuple(context))
     places: list[tuple[str, Place]] = []
     run_on: list[tuple[str, Place]] = []
-    for mention in reader.mentions(text):
+    mentions = reader.mentions(text)
+    for mention in mentions:
         place = resolve(mention, context)
+        if _qualifies_a_name(text, mention, place, mentions, context):
+            continue  # 「河南中欧班列（郑州）」: 郑州 is part of a name in 河南, not a place asked
         if (places or run_on) and text[: mention.start].endswith(
             tuple(vocabulary()["route_words"])
         ):
@@ -166,6 +177,22 @@ def is_a_place(name: str) -> bool:
 @cache
 def _reader(context: tuple[Place, ...]) -> PlaceReader:
     return PlaceReader(context)
+
+
+def _qualifies_a_name(
+    text: str,
+    mention: PlaceMention,
+    place: Place,
+    mentions: Sequence[PlaceMention],
+    context: Sequence[Place],
+) -> bool:
+    """A place in brackets after a name, inside another place the question names on its own.
+    「北京大兴国际机场综保区（河北）」 asks about 河北: nothing else is named on its own there."""
+    end = mention.start + len(mention.text)
+    before, after = text[max(0, mention.start - 1) : mention.start], text[end : end + 1]
+    if not (before and after and before in "（(" and after in "）)"):
+        return False
+    return any(other is not mention and place.within(resolve(other, context)) for other in mentions)
 
 
 def _named(

@@ -68,9 +68,12 @@ class Composer:
         # A part without its own subject (「去年怎样」) is about the first part's, not its year:
         # 「宝钱公路今年的目标是什么，去年怎样」 asks 宝钱公路 in two years.
         context = TIME_WORDS.sub("", QUESTION_WORDS.sub("", parts[0]))
+        # 「A和B…分别是多少」 is cut into one question per name: each has its subject.
+        each = bool(EACH.match(question.original.rstrip("？?。")))
         drafts = [whole] if whole else []
         for index, part in enumerate(parts):
-            if index and not self._has_own_subject(normalise(part, plan_year), document):
+            own = each or self._has_own_subject(normalise(part, plan_year), document)
+            if index and not own:
                 part = context + part  # 「一共投资多少」 is about the first part's subject
             if index and not normalise(part, plan_year).years:
                 part = "".join(f"{y}年" for y in question.years) + part  # 「…？工业投资呢」

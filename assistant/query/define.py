@@ -24,6 +24,7 @@ from assistant.query.sentences import sentences
 from assistant.records import Chunk, ChunkKind
 
 LONG_FORM = r"[\u4e00-\u9fff]{2,16}"  # the words before an item in its long form
+EXPLAINED_MIN = 6  # characters an explanation runs to at least
 EXPLAINED_WITHIN = 40  # characters after a name where a list or 「即…」 explains it
 
 
@@ -45,22 +46,40 @@ class Definitions:
         notes = self._notes.get(document.meta.content_hash, [])
         paragraphs = self._paragraphs.get(document.meta.content_hash, [])
         for name in quoted_names(question.original):
-            note = self._note_for(name, notes, document)
-            if note is not None:
-                draft = Draft()
-                draft.say("definition", Evidence(note, note.quote), name=name, note=note.quote)
+            draft = self._defined(name, notes, paragraphs, document)
+            if draft is not None:
                 return draft
-            long_form = _long_form(name, paragraphs)
-            if long_form is not None:
-                draft = Draft()
-                chunk, sentence, forms = long_form
-                draft.say("definition_long", Evidence(chunk, sentence), name=name, forms=forms)
-                return draft
-            unexplained = _used_unexplained(name, paragraphs)
-            if unexplained is not None:
-                draft = Draft(refused=True)
-                draft.say("definition_missing", Evidence(*unexplained), name=name)
-                return draft
+        return None
+
+    def _defined(
+        self,
+        name: str,
+        notes: Sequence[Chunk],
+        paragraphs: Sequence[Chunk],
+        document: DocumentKnowledge,
+    ) -> Draft | None:
+        """The first that holds: its note, its long form, the sentence explaining it, or the
+        passage that uses it without explaining it (a refusal)."""
+        draft = Draft()
+        note = self._note_for(name, notes, document)
+        if note is not None:
+            draft.say("definition", Evidence(note, note.quote), name=name, note=note.quote)
+            return draft
+        long_form = _long_form(name, paragraphs)
+        if long_form is not None:
+            chunk, sentence, forms = long_form
+            draft.say("definition_long", Evidence(chunk, sentence), name=name, forms=forms)
+            return draft
+        explained = _explained(name, paragraphs)
+        if explained is not None:  # 「高原特色农业“六项重点工作”：种业、设施农业…」
+            chunk, sentence = explained
+            draft.say("definition_text", Evidence(chunk, sentence), name=name, sentence=sentence)
+            return draft
+        unexplained = _used_unexplained(name, paragraphs)
+        if unexplained is not None:
+            refusal = Draft(refused=True)
+            refusal.say("definition_missing", Evidence(*unexplained), name=name)
+            return refusal
         return None
 
     def _note_for(
@@ -94,6 +113,21 @@ def _long_form(name: str, paragraphs: Sequence[Chunk]) -> tuple[Chunk, str, str]
             found = pattern.search(sentence)
             if found:
                 return chunk, sentence, "、".join(found.groups())
+    return None
+
+
+def _explained(name: str, paragraphs: Sequence[Chunk]) -> tuple[Chunk, str] | None:
+    """The sentence where the text explains the name right after it: a colon, 「即」, 「是指」,
+    「包括」 or a bracket follows (a list alone may just go on naming things)."""
+    introducing = [w for w in vocabulary()["explaining"] if w != "、"]
+    for chunk in paragraphs:
+        for sentence in sentences(chunk.quote):
+            at = sentence.find(name)
+            if at < 0:
+                continue
+            after = sentence[at + len(name) :].lstrip('”」"』')
+            if re.match("|".join(introducing), after) and len(after) > EXPLAINED_MIN:
+                return chunk, sentence
     return None
 
 

@@ -38,7 +38,7 @@ FACT_HITS = 12
 MEASURED_CLAUSE_COVERAGE = 0.5
 CHINESE_DIGITS = "一二两三四五六七八九十百千"
 STATED_QUANTITY = re.compile(
-    rf"\d|第[{CHINESE_DIGITS}]+|[{CHINESE_DIGITS}]+[个家项届次名位批大条座所倍成]|"
+    rf"\d|第[{CHINESE_DIGITS}]+|[{CHINESE_DIGITS}]+[个家项届次名位批大条座所倍成年]|"
     r"[万亿]{1,2}(?:元|美元|人次|人|吨|千瓦)|[百千万亿]+级"  # 「达到万亿级规模」
 )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from assistant.ingest.timing import vocabulary as time_vocabulary
 from assistant.knowledge import DocumentKnowledge
 from assistant.places import short_name
 from assistant.query.analysis import analyse
@@ -97,11 +98,17 @@ def _covers_years(
     or as a horizon both the question and the text set (「到2030年」)."""
     own = {document.meta.results_year, document.meta.plan_year} - {None}
     for year in set(question.years) - own:
-        horizon = f"到{year}年"
-        if horizon in question.text and mentioned(horizon):
+        if f"到{year}年" in question.text and any(map(mentioned, _horizon_forms(year))):
             continue
         at = question.text.find(f"{year}年")
         phrase = question.text[at : at + 7] if at >= 0 else ""
         if not (len(phrase) == 7 and mentioned(phrase)):
             return False
     return True
+
+
+def _horizon_forms(year: int) -> list[str]:
+    """How a text sets a horizon: 「到2030年」「2030年前」「（2028—2030年）」."""
+    words = time_vocabulary()["sentences"]
+    before = (*words["horizon_before"], *words["period_end"])
+    return [f"{b}{year}年" for b in before] + [f"{year}年{a}" for a in words["horizon_after"]]
