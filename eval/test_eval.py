@@ -100,19 +100,19 @@ def test_blind_written_questions(heldout_report):
     assert heldout_report.refusal_precision() >= 0.90
 
 
-# Written blind for the open issue on what residents still ask (definitions, look-ups by value,
-# both ends of a ranking, things the plan does not have). Each first run, recorded before any
-# change for that set, is the figure the team reports; the floor only guards against regressions
-# until the issue's target (0.95) is reached. Set 5 was written after set 4's failures were fixed,
-# set 6 after set 5's.
+# Written blind for the issue on what residents still ask (definitions, look-ups by value, both
+# ends of a ranking, things the plan does not have). Each first run, recorded before any change for
+# that set, is the figure the team reports; the floors are the issue's targets (0.95 overall,
+# refusal precision and recall). Set 5 was written after set 4's failures were fixed, set 6 after
+# set 5's.
 ISSUE_SETS = {
     "heldout4.jsonl": (
         "overall 54.3%, refusal precision 47.2%, refusal recall 73.9% (872e225)",
-        0.90,  # 93.6% today
+        0.95,  # 96.8% today
     ),
     "heldout5.jsonl": (
         "overall 84.0%, refusal precision 73.1%, refusal recall 86.4% (dd387b3)",
-        0.80,
+        0.95,  # 95.3% today
     ),
     "heldout6.jsonl": (
         "overall 90.2%, refusal precision 75.0%, refusal recall 81.8% (6e9a0ff)",
@@ -136,6 +136,8 @@ def test_blind_written_sets_for_the_open_issue(issue_set):
     assert report.unverbatim() == []
     assert report.unsupported() == []
     assert report.accuracy() >= floor, report.name
+    assert report.refusal_precision() >= 0.95, report.name  # the issue's targets, met
+    assert report.refusal_recall() >= 0.95, report.name
 
 
 GENERATIVE = Settings.from_env().generator != "extractive"

@@ -817,3 +817,29 @@ def test_a_period_the_text_sets_ends_a_horizon():
 def test_a_persons_life_is_not_in_a_plan(service, question):
     answer = service.ask(question)
     assert answer.refused and "不涉及个人" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "group", "total"),
+    [
+        ("投资合计最少的是哪一类项目", "城市生态治理类项目", "16.63亿元（14.63+2.00）"),
+        ("哪一类项目加起来投资最多", "城市功能引领类项目", "33.23亿元"),
+    ],
+)
+def test_groups_of_projects_ranked_by_their_sums(service, question, group, total):
+    answer = service.ask(question)
+    assert f"「{group}」：{total}" in answer.answer, answer.answer
+
+
+def test_the_indicator_table_named_is_not_the_projects_table(service):
+    answer = service.ask("指标表里“城市治理指标”一共几项")
+    assert "共15个指标" in answer.answer and "亿元" not in answer.answer, answer.answer
+
+
+def test_a_kind_of_facility_is_answered_by_the_facilities_named(service):
+    assert_answered_with(service, "今年打算新建哪些体育健身设施", "市民健身步道")
+
+
+def test_a_figure_is_shown_with_how_it_stands_against_its_target(service):
+    answer = service.ask("户籍登记失业人数去年多少，达标了没")
+    assert "12007人，控制在市下达指标内" in answer.answer, answer.answer

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
+from assistant.ingest.figures import vocabulary as figure_vocabulary
 from assistant.knowledge import DocumentKnowledge
 from assistant.query.analysis import vocabulary as analysis_vocabulary
 from assistant.query.draft import Candidate, Computation, Draft, Evidence
@@ -166,7 +167,10 @@ class ProseAnswers:
             if len("".join(clauses[first - 1 : last + 1])) > CLAUSE_WINDOW:
                 break
             first -= 1
-        while last + 1 < len(clauses) and re.search(r"\d", clauses[last + 1]):  # and after
+        verdicts = tuple(figure_vocabulary()["following_verdict"])  # 「…，控制在市下达指标内」
+        while last + 1 < len(clauses) and (
+            re.search(r"\d", clauses[last + 1]) or clauses[last + 1].startswith(verdicts)
+        ):  # and after
             if len("".join(clauses[first : last + 2])) > CLAUSE_WINDOW:
                 break
             last += 1

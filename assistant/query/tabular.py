@@ -177,8 +177,9 @@ class TableAnswers:
             spoken = named if named and named in entity.row.name else entity.row.name
             self._say_text_of(draft, spoken, document, question, wanted)
             if entity.row.group and GROUP_ASKED.search(question.text):
-                group = re.sub(r"^（[一二三四五六七八九十]+）|（\d+项）$", "", entity.row.group)
-                draft.say("project_group", name=entity.row.name, group=group)
+                draft.say(
+                    "project_group", name=entity.row.name, group=_group_label(entity.row.group)
+                )
         else:
             siblings = self._named_parts(question, document, entity)
             shown = " ".join(self._say_indicator(draft, part, intent) for part in siblings)
@@ -610,6 +611,9 @@ class TableAnswers:
         if selection is None:
             return None
         projects, scope = selection
+        ranks_groups = re.search(analysis_vocabulary()["intent"]["group_ranked"], question.text)
+        if intent.superlative and ranks_groups and any(p.row.group for p in projects):
+            return self._extreme_groups(projects, intent)
         if intent.superlative and projects:
             return self._extreme(projects, intent)
         draft = self._count_and_sum(document, projects, scope, intent)
@@ -641,9 +645,13 @@ class TableAnswers:
         # 「名字里有“道路”的项目」 picks rows by their names: that is about the table too. An
         # amount limit is, when it is on projects (「产值十亿元以上的企业」 is not).
         on_projects = any(word in text for word in PROJECT_WORDS)
+        indicators = any(w in text for w in analysis_vocabulary()["indicator_words"])
+        if indicators and not on_projects:
+            return None  # 「指标表里“主要经济指标”这一类有几项」 is about the indicator table
         anchored = group or (threshold and on_projects) or ranged or named
         anchored = anchored or any(a in text for a in cues["project_table"])
-        anchored = anchored or bool(re.search(cues["project_superlative"], text))
+        ranked = (cues["project_superlative"], cues["group_ranked"])
+        anchored = anchored or any(re.search(cue, text) for cue in ranked)
         if not anchored and goal:
             # 「要基本竣工的项目有几个」 is about the table; 「多少个教育项目要开工」 is not.
             others = key_terms(
@@ -749,6 +757,35 @@ class TableAnswers:
             )
         return draft
 
+    def _extreme_groups(self, projects: Sequence[Project], intent: Intent) -> Draft:
+        """The group with the most (or least) investment in all, its sum shown; both ends when
+        asked (「哪一类投资合计最多，哪一类最少」)."""
+        groups: dict[str, list[Project]] = {}
+        for project in projects:
+            if project.row.group and project.row.investment_value is not None:
+                groups.setdefault(project.row.group, []).append(project)
+        totals = {g: sum(p.row.investment_value for p in members) for g, members in groups.items()}
+        draft = Draft()
+        draft.computations.append(Computation(str(len(groups)), ()))
+        ends = ("max", "min") if intent.both_ends else (intent.superlative,)
+        for end in ends:
+            chosen = (max if end == "max" else min)(totals, key=totals.__getitem__)
+            members = groups[chosen]
+            operands = tuple(p.row.investment for p in members)
+            total = plain(totals[chosen])
+            draft.computations.append(Computation(total, operands))
+            draft.say(
+                "group_extreme",
+                *(self.row_evidence(p) for p in members),
+                count=len(groups),
+                label="最多" if end == "max" else "最少",
+                group=_group_label(chosen),
+                total=total,
+                unit=members[0].unit,
+                formula="+".join(operands),
+            )
+        return draft
+
     def _say_ranked(self, draft: Draft, ranked: Sequence[Project], label: str, count: int) -> None:
         draft.computations.append(Computation(str(len(ranked)), ()))
         draft.say("ranked", label=label, count=count, top=len(ranked))
@@ -799,7 +836,10 @@ def _clauses_about(sentence: str, name: str, rarity: Rarity) -> str:
         return sentence
     best = max(range(len(clauses)), key=lambda i: rarity.name_likeness(name, clauses[i]))
     last = best
-    while last + 1 < len(clauses) and FOLLOWING_FIGURE.match(clauses[last + 1]):
+    verdicts = tuple(figure_vocabulary()["following_verdict"])
+    while last + 1 < len(clauses) and (
+        FOLLOWING_FIGURE.match(clauses[last + 1]) or clauses[last + 1].startswith(verdicts)
+    ):
         last += 1
     return "".join(clauses[best : last + 1])
 
@@ -853,6 +893,11 @@ def _as_written(quote: str, number: str, unit: str) -> str:
         if figure.group("number") == number and figure.group("unit").endswith(unit):
             return figure.group()
     return number + unit
+
+
+def _group_label(group: str) -> str:
+    """「（二）城市功能引领类项目（8项）」 → 「城市功能引领类项目」."""
+    return re.sub(r"^（[一二三四五六七八九十]+）|（\d+项）$", "", group)
 
 
 def _listed_item(named: str, project: Project) -> str:
