@@ -393,7 +393,7 @@ def _embed_and_store(
                 vectors.extend(embeddings.embed_documents([c.embedded for c in batch]))
                 bar.update(len(batch))
             # One write per document: each Chroma upsert has a fixed cost (index and WAL).
-            store.add(chunks, vectors)
+            store.replace_document(document.meta.content_hash, chunks, vectors)
             _save_tables(settings, document)
             report.added.append(document.meta.source)
             report.embedded_chunks += len(chunks)

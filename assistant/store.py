@@ -134,6 +134,18 @@ class ChunkStore:
                 metadatas=[chunk_metadata(chunk) for chunk in part],
             )
 
+    def replace_document(
+        self, doc_hash: str, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]
+    ) -> None:
+        """A document's chunks as they are now: added, then any of its older chunks that the new
+        ones did not overwrite removed (a document re-chunked into fewer pieces leaves none)."""
+        self.add(chunks, vectors)
+        kept = {chunk.chunk_id for chunk in chunks}
+        pages = self._pages(include=["metadatas"], where={"doc_hash": doc_hash})
+        stale = [chunk_id for chunk_id, _, _ in pages if chunk_id not in kept]
+        for start in range(0, len(stale), WRITE_BATCH):
+            self._collection.delete(ids=stale[start : start + WRITE_BATCH])
+
     def doc_hashes(self) -> set[str]:
         """The documents present, whatever the manifest says (to find stale ones)."""
         return {meta["doc_hash"] for _, _, meta in self._pages(include=["metadatas"])}

@@ -384,3 +384,17 @@ def test_a_corrupt_manifest_is_set_aside_and_rebuilt(settings):
     assert any("索引清单已损坏" in w for w in report.warnings)
     assert list(settings.index_dir.glob("manifest.json.broken-*"))
     assert read_manifest(settings).documents
+
+
+def test_a_document_rechunked_into_fewer_pieces_leaves_no_old_ones(settings, monkeypatch):
+    """A new pipeline may cut a document into fewer chunks: the ones past the new end must go,
+    or their stale text would still be searched and cited."""
+    from dataclasses import replace
+
+    small = replace(settings, chunk_tokens=64)
+    build_index(small)
+    many = ChunkStore.open(small).count()
+    monkeypatch.setattr(indexer, "PIPELINE_VERSION", indexer.PIPELINE_VERSION + 1)
+    report = build_index(settings)  # the default, larger chunks
+    assert report.chunks < many
+    assert ChunkStore.open(settings).count() == report.chunks
