@@ -32,6 +32,7 @@ QUESTION_WORDS = re.compile(
 # they count for little when deciding whether a passage answers the question.
 SOFT_WEIGHT = 0.3
 PARTIAL_CREDIT = 0.5
+NUMBER = r"[\d一二三四五六七八九十]+"  # a number of a numbered name: 「19」号线, 「三」期
 NUMBERED_STEM = 4  # characters before a number that name what is numbered: 「沪通铁路」一期
 MIN_NUMBERED_STEM = 2
 ATTESTED_APART = 4  # the same, when the changed character makes a word the document has
@@ -105,8 +106,7 @@ class Rarity:
             stated = {
                 _number_value(found.group(1))
                 for found in re.finditer(
-                    re.escape(stem) + r"([\d一二三四五六七八九十]+)\s*" + re.escape(counter),
-                    self._text,
+                    rf"{re.escape(stem)}({NUMBER})\s*{re.escape(counter)}", self._text
                 )
             }
             if stated and number not in stated:
@@ -304,6 +304,8 @@ def one_attested_character_apart(question: str, name: str, document: str) -> boo
     size = min(ATTESTED_APART, len(name))
     for at, char in enumerate(name):
         for begin, end in _stretches_around(at, len(name), range(size, size + 1)):
+            if name[begin:at] not in question or name[at + 1 : end] not in question:
+                continue  # both sides of the changed character must be there to match at all
             pattern = (
                 re.escape(name[begin:at]) + "([\u4e00-\u9fff])" + re.escape(name[at + 1 : end])
             )
@@ -431,10 +433,9 @@ def _numbered() -> tuple[re.Pattern[str], re.Pattern[str]]:
     def alternatives(name: str) -> str:
         return "|".join(map(re.escape, sorted(vocabulary()[name], key=len, reverse=True)))
 
-    number = "[\\d一二三四五六七八九十]+"
     return (
-        re.compile(rf"({number})\s*({alternatives('name_counters')})"),
-        re.compile(rf"第({number})({alternatives('ordinal_counters')})"),
+        re.compile(rf"({NUMBER})\s*({alternatives('name_counters')})"),
+        re.compile(rf"第({NUMBER})({alternatives('ordinal_counters')})"),
     )
 
 

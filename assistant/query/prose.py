@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from assistant.ingest.figures import vocabulary as figure_vocabulary
 from assistant.knowledge import DocumentKnowledge
 from assistant.query.analysis import vocabulary as analysis_vocabulary
 from assistant.query.draft import Candidate, Computation, Draft, Evidence
@@ -23,7 +22,7 @@ from assistant.query.match import (
 from assistant.query.normalise import Question
 from assistant.query.retrieve import Hit, HybridSearch, with_leading
 from assistant.query.sentences import is_lead, sentences, topic_of
-from assistant.query.tabular import AMOUNT, plain
+from assistant.query.tabular import AMOUNT, FOLLOWING_VERDICT, plain
 from assistant.query.when import asked_years, passage_time, sentence_fits
 from assistant.records import Chunk, ChunkKind, TimeKind
 
@@ -167,9 +166,8 @@ class ProseAnswers:
             if len("".join(clauses[first - 1 : last + 1])) > CLAUSE_WINDOW:
                 break
             first -= 1
-        verdicts = tuple(figure_vocabulary()["following_verdict"])  # 「…，控制在市下达指标内」
         while last + 1 < len(clauses) and (
-            re.search(r"\d", clauses[last + 1]) or clauses[last + 1].startswith(verdicts)
+            re.search(r"\d", clauses[last + 1]) or clauses[last + 1].startswith(FOLLOWING_VERDICT)
         ):  # and after
             if len("".join(clauses[first : last + 2])) > CLAUSE_WINDOW:
                 break

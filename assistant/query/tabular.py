@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from assistant.ingest.figures import figure_pattern
@@ -823,6 +824,8 @@ def _say_sum(draft: Draft, projects: Sequence[Project]) -> None:
 
 CLAUSE = re.compile(r"[^，；。]+[，；。]?")
 # A clause that goes on with the figures of the clause before it: 「，同比增长5%」「，其中…」.
+# 「…12007人，控制在市下达指标内」: a clause saying how a figure stands against its target.
+FOLLOWING_VERDICT = tuple(figure_vocabulary()["following_verdict"])
 FOLLOWING_FIGURE = re.compile(
     rf"^(?:{'|'.join(map(re.escape, figure_vocabulary()['following_figure']))})?[^，；。]{{0,6}}\d"
 )
@@ -836,9 +839,8 @@ def _clauses_about(sentence: str, name: str, rarity: Rarity) -> str:
         return sentence
     best = max(range(len(clauses)), key=lambda i: rarity.name_likeness(name, clauses[i]))
     last = best
-    verdicts = tuple(figure_vocabulary()["following_verdict"])
     while last + 1 < len(clauses) and (
-        FOLLOWING_FIGURE.match(clauses[last + 1]) or clauses[last + 1].startswith(verdicts)
+        FOLLOWING_FIGURE.match(clauses[last + 1]) or clauses[last + 1].startswith(FOLLOWING_VERDICT)
     ):
         last += 1
     return "".join(clauses[best : last + 1])
@@ -864,26 +866,11 @@ def compare_between(question: Question, labelled: Sequence[tuple[str, Draft]]) -
     pair = _same_unit(*quotes, question)
     if pair is None:
         return None
-    (a, unit), (b, _) = pair
-    difference = _trimmed(abs(Decimal(a) - Decimal(b)))
-    shown = "个百分点" if unit in ("%", "％") else unit
-    values = {
-        "first_label": first_label,
-        "second_label": second_label,
-        "first": _as_written(quotes[0], a, unit),
-        "second": _as_written(quotes[1], b, unit),
-        "unit": shown,
-    }
+    first, second = pair
     draft = Draft()
-    draft.computations.append(Computation(difference, (a, b)))
-    formula = f"{a} − {b} = {_trimmed(Decimal(a) - Decimal(b))}"
-    if Decimal(a) == Decimal(b):
-        draft.say("compare_places_same", **values, formula=formula)
-        return draft
-    direction = "高" if Decimal(a) > Decimal(b) else "低"
-    draft.say(
-        "compare_places", **values, direction=direction, difference=difference, formula=formula
-    )
+    cells = (_as_written(quotes[0], *first), _as_written(quotes[1], *second))
+    labels = (first_label, second_label)
+    _say_difference(draft, [], labels, cells, first, second, wording=PLACES_COMPARED)
     return draft
 
 
@@ -1048,6 +1035,21 @@ def plain(value: Decimal) -> str:
     return format(value, "f")
 
 
+@dataclass(frozen=True)
+class Wording:
+    """How a difference is said: the templates for two values and for equal ones, and the
+    words for the first being larger or smaller."""
+
+    differs: str
+    same: str
+    larger: str
+    smaller: str
+
+
+ROWS_COMPARED = Wording("compare", "compare_same", "多", "少")
+PLACES_COMPARED = Wording("compare_places", "compare_places_same", "高", "低")
+
+
 def _say_difference(
     draft: Draft,
     evidence: list[Evidence],
@@ -1056,6 +1058,7 @@ def _say_difference(
     first: tuple[str, str],
     second: tuple[str, str],
     added: dict[str, tuple[str, ...]] | None = None,
+    wording: Wording = ROWS_COMPARED,
 ) -> None:
     """``added``: a value that is a sum of the cell's figures, by its operands; the addition
     is said first: 「2023年完成合计185个（80+105）」."""
@@ -1065,22 +1068,21 @@ def _say_difference(
         if total in (added or {}):  # 「2023年完成合计185个（80+105）」
             formula = "+".join((added or {})[total])
             draft.say("added_up", label=label, total=total, unit=unit_of, formula=formula)
-    values = {"first_label": labels[0], "second_label": labels[1], "first": cells[0]}
-    values["second"] = cells[1]
-    if a == b:
-        draft.say("compare_same", *evidence, **values)
-        return
     difference = _trimmed(abs(a - b))
     draft.computations.append(Computation(difference, (first[0], second[0])))
-    draft.say(
-        "compare",
-        *evidence,
-        **values,
-        direction="多" if a > b else "少",
-        difference=difference,
-        unit=unit,
-        formula=f"{first[0]} − {second[0]} = {_trimmed(a - b)}",
-    )
+    values = {
+        "first_label": labels[0],
+        "second_label": labels[1],
+        "first": cells[0],
+        "second": cells[1],
+        "unit": unit,
+        "formula": f"{first[0]} − {second[0]} = {_trimmed(a - b)}",
+    }
+    if a == b:
+        draft.say(wording.same, *evidence, **values)
+        return
+    direction = wording.larger if a > b else wording.smaller
+    draft.say(wording.differs, *evidence, **values, direction=direction, difference=difference)
 
 
 def _best_item_of_each_clause(
