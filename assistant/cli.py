@@ -158,7 +158,8 @@ def _describe(document) -> str:
     return (
         f"  《{meta.title or meta.source}》 {meta.kind} · {place} · 发布{meta.date or unknown}"
         f" · 回顾{results} · 计划{plan} · {meta.issuer or '发文机关' + unknown}"
-        f"（{meta.source}，{document.chunk_count} 个片段）"
+        f"（{meta.source}，{document.chunk_count} 个片段"
+        f"{'，原文为繁体，已转为简体' if meta.traditional else ''}）"
     )
 
 

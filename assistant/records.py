@@ -86,6 +86,8 @@ class DocumentMeta:
     dates: tuple[str, ...] = ()
     results_year: int | None = None
     plan_year: int | None = None
+    # Written in traditional characters: indexed and quoted folded to simplified.
+    traditional: bool = False
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -324,6 +324,31 @@ def test_a_question_in_traditional_characters(service):
     assert "15.65" in answer.answer and not answer.refused
 
 
+def test_a_document_in_traditional_characters(tmp_path, capsys):
+    """A plan published in traditional characters is read and answered like its simplified
+    twin; each citation still points at the right place in the original text."""
+    from opencc import OpenCC
+
+    from assistant.cli import main
+    from assistant.service import AssistantService
+    from assistant.settings import Settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    original = OpenCC("s2t").convert(PLAN.read_text(encoding="utf-8"))
+    (corpus / "plan-traditional.txt").write_text(original, encoding="utf-8")
+    where = ["--corpus", str(corpus), "--index", str(tmp_path / "index")]
+    assert main(["index", "--quiet", *where]) == 0
+    assert "原文为繁体，已转为简体" in capsys.readouterr().out
+    service = AssistantService(Settings(corpus_dir=corpus, index_dir=tmp_path / "index"))
+    assert [d.meta.traditional for d in service.documents] == [True]
+    for question, figure in (("今年新增多少養老床位", "400张"), ("宝山今年GDP目标", "5%左右")):
+        answer = service.ask(question)
+        assert figure in answer.answer and not answer.refused
+        cited = answer.citations[0]
+        assert figure in re.sub(r"\s", "", OpenCC("t2s").convert(original[cited.start : cited.end]))
+
+
 def test_a_refusal_names_a_few_documents_then_how_many(tmp_path):
     from assistant.indexer import build_index
     from assistant.service import AssistantService

@@ -10,6 +10,7 @@ from assistant.ingest.load import load_document
 from assistant.places import PlaceReader, by_code, resolve
 from assistant.records import DocumentKind, DocumentMeta
 from assistant.scale import extract_reports
+from assistant.script import looks_traditional
 from tests.conftest import PLAN
 
 # Region as the file names it → (first line of the report, the division's full name, its level).
@@ -133,6 +134,15 @@ def test_report_facts(reports, region):
     assert meta.kind is DocumentKind.WORK_REPORT
     assert (meta.results_year, meta.plan_year) == (2024, 2025)
     assert meta.date.startswith("2025年1月")
+
+
+def test_only_a_document_in_traditional_characters_is_folded(tmp_path):
+    from opencc import OpenCC
+
+    texts = [load_document(p).text for p in extract_reports(tmp_path).values()]
+    texts.append(PLAN.read_text(encoding="utf-8"))
+    assert not any(looks_traditional(text) for text in texts)
+    assert all(looks_traditional(OpenCC("s2t").convert(text[:3000])) for text in texts)
 
 
 def test_report_without_dated_chapters_takes_its_years_from_the_title(reports):

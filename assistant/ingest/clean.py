@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.ingest.blocks import Block, BlockKind
+from assistant.script import simplified_same_length
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_PUNCT = "\u3000-\u303f\uff00-\uffef\u201c\u201d\u2018\u2019\u2014\u2026\u00b7"
@@ -39,12 +40,17 @@ class _Piece:
         return Block(self.kind, self.text, tuple(self.origin), self.marker)
 
 
-def clean_text(raw: str) -> list[Block]:
-    """Raw extracted text → blocks in reading order, joined across page breaks."""
+def clean_text(raw: str, *, fold_traditional: bool = False) -> list[Block]:
+    """Raw extracted text → blocks in reading order, joined across page breaks. A document
+    written in traditional characters is folded to simplified, one character for one, so that
+    every cue word matches and each character keeps its original offset."""
     pieces = [_normalise(piece) for piece in _split_pieces(raw)]
     pieces = [piece for piece in pieces if piece.text]
     # Normalising again lets rules apply across the seams that joining created.
-    return [_normalise(piece).block() for piece in _join_page_breaks(pieces)]
+    blocks = [_normalise(piece).block() for piece in _join_page_breaks(pieces)]
+    if fold_traditional:
+        blocks = [replace(block, text=simplified_same_length(block.text)) for block in blocks]
+    return blocks
 
 
 # --- splitting ------------------------------------------------------------------------------
@@ -175,8 +181,8 @@ NORMALISERS: tuple[tuple[str, Replacement], ...] = (
 
 
 def _normalise(piece: _Piece) -> _Piece:
-    for pattern, replace in NORMALISERS:
-        _substitute(piece, pattern, replace)
+    for pattern, replacement in NORMALISERS:
+        _substitute(piece, pattern, replacement)
     if piece.kind is not BlockKind.ROW:
         _substitute(piece, r"^\s+|\s+$", _delete)
     else:

@@ -20,6 +20,7 @@ from assistant.records import (
     ParsedDocument,
     TableSet,
 )
+from assistant.script import looks_traditional
 
 NUMERAL = "一二三四五六七八九十"
 # (level, pattern): 附件N › 一、 › （一） › 1.
@@ -71,8 +72,9 @@ def heading_level(text: str, outline: _Outline) -> int | None:
 
 def parse_document(loaded: LoadedText) -> ParsedDocument:
     """Loaded text → cleaned blocks → outline, paragraphs, footnotes, tables, metadata."""
-    blocks = clean_text(loaded.text)
-    meta = read_facts(blocks, loaded.source, loaded.content_hash)
+    traditional = looks_traditional(loaded.text)
+    blocks = clean_text(loaded.text, fold_traditional=traditional)
+    meta = replace(read_facts(blocks, loaded.source, loaded.content_hash), traditional=traditional)
     years = DocumentYears(meta.results_year, meta.plan_year)
     clock = ChapterClock(years, reviews_first=meta.kind is not DocumentKind.OTHER)
     paragraphs, footnotes, table_sections = _walk(blocks, clock)

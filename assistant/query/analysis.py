@@ -16,7 +16,8 @@ from pathlib import Path
 
 from assistant.knowledge import DocumentKnowledge
 from assistant.places import Place, PlaceMention, PlaceReader, by_code, find_place, resolve
-from assistant.query.normalise import normalise_text, to_simplified
+from assistant.query.normalise import normalise_text
+from assistant.script import to_simplified
 
 ANALYSIS_VOCABULARY = Path(__file__).resolve().parent.parent / "resources" / "analysis.toml"
 MIN_NAME_CHARS = 2  # a quoted name shorter than this is punctuation, not a name

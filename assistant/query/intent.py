@@ -9,7 +9,8 @@ from functools import cache
 
 from assistant.knowledge import DocumentKnowledge
 from assistant.query.analysis import vocabulary as analysis_vocabulary
-from assistant.query.normalise import Question, chinese_number, to_simplified
+from assistant.query.normalise import Question, chinese_number
+from assistant.script import to_simplified
 
 
 @cache

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from assistant.script import to_simplified
+
 LEXICON = Path(__file__).resolve().parent.parent / "resources" / "lexicon.toml"
 
 DIGIT = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
@@ -77,18 +79,6 @@ def normalise_text(text: str) -> str:
     return SHORT_YEAR.sub(
         lambda m: f"20{m.group(1)}年" if _plausible_short_year(m) else m.group(), text
     )
-
-
-@cache
-def _converter():
-    from opencc import OpenCC  # opencc-python-reimplemented: OpenCC's dictionaries, pure Python
-
-    return OpenCC("t2s")
-
-
-def to_simplified(text: str) -> str:
-    """「18號線寶山段投資多少」 → 「18号线宝山段投资多少」: plans are written in simplified."""
-    return _converter().convert(text)
 
 
 def _plausible_short_year(match: re.Match[str]) -> bool:
