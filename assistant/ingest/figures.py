@@ -81,6 +81,7 @@ def _sentence_figures(
     listed = next((cue for cue in vocabulary()["target_lists"] if cue in text), "")
     begin = text.index(listed) + len(listed) if listed else 0
     previous = adjacent = ""
+    previous_start = 0
     for clause in CLAUSE.finditer(text, begin):
         read = _clause_figures(clause.group(), bool(listed)) or _continued(clause.group(), adjacent)
         clause_time = _clause_time(clause.group(), time, years)
@@ -90,7 +91,9 @@ def _sentence_figures(
             if name in vocabulary()["generic_names"] and previous:
                 # 「…地区生产总值增长5.8%，总量达到60013亿元」; 「粮食播种面积…、产量…」 is 粮食产量
                 name = _without_measure(previous) + name
-            previous = name
+                if previous_start >= sentence.start() + clause.start():
+                    start = previous_start  # 「新增“百亿县”4个、总数达到40个」 quoted whole
+            previous, previous_start = name, start
             if clause_time.kind not in TIMED:
                 continue  # a total over the span is no figure of one year
             span = _span(paragraph, start, end)
@@ -147,7 +150,9 @@ def _without_measure(name: str) -> str:
     words = vocabulary()
     endings = sorted((*words["generic_names"], *words["measure_endings"]), key=len, reverse=True)
     ending = next((e for e in endings if name.endswith(e) and len(name) - len(e) >= 2), "")
-    return name[: len(name) - len(ending)]
+    subject = name[: len(name) - len(ending)]
+    opener = next((w for w in words["increment_openers"] if subject.startswith(w)), "")
+    return subject[len(opener) :] if len(subject) - len(opener) >= 2 else subject
 
 
 def _clause_figures(clause: str, listed: bool) -> list[tuple[str, str, str, int, int]]:

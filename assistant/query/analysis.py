@@ -8,25 +8,17 @@ contains it, or a place elsewhere. Vocabulary is data (``resources/analysis.toml
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 from assistant.knowledge import DocumentKnowledge
 from assistant.places import Place, PlaceMention, PlaceReader, by_code, find_place, resolve
+from assistant.query.cues import vocabulary
 from assistant.query.normalise import normalise_text
 from assistant.script import to_simplified
 
-ANALYSIS_VOCABULARY = Path(__file__).resolve().parent.parent / "resources" / "analysis.toml"
 MIN_NAME_CHARS = 2  # a quoted name shorter than this is punctuation, not a name
-
-
-@cache
-def vocabulary() -> dict:
-    with ANALYSIS_VOCABULARY.open("rb") as handle:
-        return tomllib.load(handle)
 
 
 @dataclass(frozen=True)

@@ -91,9 +91,7 @@ class Composer:
         self, question: Question, answered: Sequence[tuple[DocumentKnowledge, Draft]]
     ) -> Draft | None:
         """「四川和广西今年GDP增长目标谁高」: two places' answers, compared in the order asked."""
-        if len(answered) != 2 or not re.search(
-            analysis_vocabulary()["intent"]["compare"], question.text
-        ):
+        if len(answered) != 2 or not question.asks("compare"):
             return None
         ordered = sorted(answered, key=lambda pair: place_position(question.original, pair[0]))
         labelled = [(short_name(d.meta.place or "") or d.label, draft) for d, draft in ordered]
@@ -170,13 +168,29 @@ class Composer:
         if row and row.coverage + TABLE_PREFERENCE >= 1.0:
             return row.draft  # no sentence could cover more: skip the search for one
         fact = _acceptable(self.prose.fact(question, document, intent), FACT_COVERAGE, intent)
-        if fact and intent.quantity and not STATED_QUANTITY.search(fact.shown):
-            fact = None  # 「外贸进出口目标是多少」 is not answered by 「提升外资外贸总体能级」
+        unquantified = None
+        if fact and intent.quantity and not _states_quantity(fact, intent):
+            # 「外贸进出口目标是多少」 is not answered by 「提升外资外贸总体能级」
+            fact, unquantified = None, fact
         if row and (not fact or row.coverage + TABLE_PREFERENCE >= fact.coverage):
             return row.draft
         if fact:
             return fact.draft
-        return self.tables.other_time(question, document, intent)
+        other = self.tables.other_time(question, document, intent)
+        return other or (unquantified and _no_figure(unquantified))
+
+
+def _states_quantity(found: Candidate, intent: Intent) -> bool:
+    """The measure asked for was checked already; any figure will do when none was asked."""
+    return found.measured and bool(intent.measure or STATED_QUANTITY.search(found.shown))
+
+
+def _no_figure(found: Candidate) -> Draft:
+    """「进出口总额是多少」 where the text says only 「进出口总额等稳步回升」: a refusal that
+    shows what the document does say."""
+    draft = Draft(refused=True)
+    draft.say("no_figure", *found.draft.evidence[:1], stated=found.shown.rstrip("，。；、"))
+    return draft
 
 
 def question_parts(text: str) -> list[str]:

@@ -68,6 +68,8 @@ def merge(drafts: Sequence[Draft], labels: Sequence[str] | None = None) -> Draft
         merged.lines.extend(line for line in lines if labels or line not in merged.lines)
         merged.computations.extend(draft.computations)
         merged.restated.extend(draft.restated)
+    # Refusals merged (the whole and each part 「未给出」) are still a refusal.
+    merged.refused = bool(drafts) and all(draft.refused for draft in drafts)
     return merged
 
 
@@ -78,3 +80,4 @@ class Candidate:
     draft: Draft
     coverage: float
     shown: str  # the figures it states, for checking the measure the question asks for
+    measured: bool = True  # False: on topic, but without the figure asked for

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from assistant.query.cues import cue
 from assistant.script import to_simplified
 
 LEXICON = Path(__file__).resolve().parent.parent / "resources" / "lexicon.toml"
@@ -51,6 +52,10 @@ class Question:
     years: tuple[int, ...]  # years the question names or implies, in order of appearance
     relative_years: bool  # True when a year came from 今年/去年/明年…
     expansions: tuple[str, ...]  # the document's wording for colloquial terms in the question
+
+    def asks(self, name: str) -> bool:
+        """Whether the question carries a named cue of the analysis vocabulary (「一共」: sum)."""
+        return cue(name).search(self.text) is not None
 
     @property
     def search_text(self) -> str:

@@ -36,9 +36,12 @@ CORE_SHARE = 0.8  # a topic's core words weigh this share of its heaviest one or
 CLAUSE_WINDOW = 100
 FACT_HITS = 12
 MEASURED_CLAUSE_COVERAGE = 0.5
+UNMEASURED_COVERAGE = 0.8  # a sentence without the figure asked must be this much on topic
 CHINESE_DIGITS = "一二两三四五六七八九十百千"
+# A figure, or a Chinese numeral before a counter; an ordinal (「第三产业」「第十五届」) is no
+# quantity (a rank question has its own measure).
 STATED_QUANTITY = re.compile(
-    rf"\d|第[{CHINESE_DIGITS}]+|[{CHINESE_DIGITS}]+[个家项届次名位批大条座所倍成年]|"
+    rf"(?<![第\d])\d|(?<![第{CHINESE_DIGITS}])[{CHINESE_DIGITS}]+[个家项届次名位批大条座所倍成年]|"
     r"[万亿]{1,2}(?:元|美元|人次|人|吨|千瓦)|[百千万亿]+级"  # 「达到万亿级规模」
 )
 
@@ -75,6 +78,9 @@ class ProseAnswers:
         rarity = self.rarities.of(document)
         project = _project_named(rarity.attested_name(question), document)
         best: tuple[float, float, Chunk, str] | None = None
+        # The sentence most on topic that states no figure: 「进出口总额等稳步回升」 tells a
+        # question for the amount that the document does not give it.
+        unmeasured: tuple[float, float, Chunk, str] | None = None
         for hit in self.hits(question, document, limit=FACT_HITS):
             for sentence in sentences(hit.chunk.quote):
                 if not sentence_fits(hit.chunk, sentence, document, wanted, question):
@@ -89,18 +95,26 @@ class ProseAnswers:
                     continue  # 「吴淞创新新城配套道路」 asked, another thing in its chapter said
                 if misses_a_named_indicator(question, context):
                     continue
+                covered = coverage(terms, lead + context, question)
                 if intent.quantity and not self._measured_clause_on_topic(
                     sentence, lead, terms, question, intent
                 ):
+                    if unmeasured is None or covered > unmeasured[0]:
+                        unmeasured = (covered, covered, hit.chunk, sentence)
                     continue
-                covered = coverage(terms, lead + context, question)
                 rank = covered + (0.15 if intent.quantity and re.search(r"\d", sentence) else 0)
                 if best is None or rank > best[1]:
                     best = (covered, rank, hit.chunk, sentence)
-        if best is None:
+        if best is None and unmeasured and unmeasured[0] >= UNMEASURED_COVERAGE:
+            covered, _, chunk, sentence = unmeasured
+            shown = sentence  # no figure: the caller turns it into 「未找到所问的具体数值」
+        elif best is None:
             return None
-        covered, _, chunk, sentence = best
-        shown = self._clauses(sentence, terms, question, intent) if intent.quantity else sentence
+        else:
+            covered, _, chunk, sentence = best
+            shown = (
+                self._clauses(sentence, terms, question, intent) if intent.quantity else sentence
+            )
         context = "".join(chunk.section[-1:]) + shown
         if misses_a_named_indicator(question, context) and states_another_indicator(
             question, shown
@@ -117,7 +131,7 @@ class ProseAnswers:
         )
         if intent.sum:
             _add_up(draft, shown)
-        return Candidate(draft, covered, shown)
+        return Candidate(draft, covered, shown, measured=best is not None)
 
     @staticmethod
     def _measured_clause_on_topic(

@@ -11,6 +11,7 @@ from assistant.ingest.figures import figure_pattern
 from assistant.ingest.figures import vocabulary as figure_vocabulary
 from assistant.knowledge import DocumentKnowledge, Figure, Indicator, Project
 from assistant.query.analysis import vocabulary as analysis_vocabulary
+from assistant.query.cues import cue
 from assistant.query.draft import Candidate, Computation, Draft, Evidence
 from assistant.query.intent import Intent
 from assistant.query.match import (
@@ -33,9 +34,6 @@ QUESTION_SHARE = 0.7  # a long name mentioned by its distinctive part (「上钢
 STRONG_NAME = 0.7
 MIN_LIKENESS_CHARS = 3  # a figure named by more characters than this may match by likeness
 STRONG_SHARE = 0.7
-QUESTION_PARTS = re.compile(r"和|与|及|、|分别|各")
-ADDING = re.compile(r"一共|总共|合计|共计|总计|加起来|加一块|加在一起|之和|相加")
-GROUP_ASKED = re.compile(r"哪一?类|什么类|类别|属于")
 NAME_JOINERS = re.compile(r"以及|[和与及、跟，,]")
 GROUP_COVERAGE = 0.45
 TITLE_COVERAGE = 0.7  # a text table named by most of its title
@@ -49,8 +47,6 @@ AMOUNT = re.compile(
     + "|".join(re.escape(u) for u in sorted(set(AMOUNT_UNITS), key=len, reverse=True))
     + ")"
 )
-GROWTH_WORDS = ("增速", "增长", "百分点", "增幅")
-PROJECT_WORDS = ("项目", "投资", "总投资", "投资总额", "重大")
 
 
 Entity = Indicator | Project | Figure
@@ -141,6 +137,8 @@ class TableAnswers:
                 question, entity.name + entity.stated.clause
             ):
                 continue  # 「研发投入强度」 is not answered by 「投入567亿元」
+            if isinstance(entity, Figure) and _increment_for_stock(question, entity):
+                continue  # 「现在一共有多少个」 is not answered by 「新增…4个」
             if isinstance(entity, Project) and self.rarities.of(document).names_another(
                 question, entity.row.name
             ):
@@ -177,7 +175,7 @@ class TableAnswers:
             named = self.rarities.of(document).attested_name(question)
             spoken = named if named and named in entity.row.name else entity.row.name
             self._say_text_of(draft, spoken, document, question, wanted)
-            if entity.row.group and GROUP_ASKED.search(question.text):
+            if entity.row.group and question.asks("group_asked"):
                 draft.say(
                     "project_group", name=entity.row.name, group=_group_label(entity.row.group)
                 )
@@ -311,7 +309,7 @@ class TableAnswers:
             for _, e in self.entities(question, document)
             if isinstance(e, Indicator) and e.row is chosen.row
         ]
-        return named if len(named) > 1 and QUESTION_PARTS.search(question.text) else [chosen]
+        return named if len(named) > 1 and question.asks("several") else [chosen]
 
     def _say_project(self, draft: Draft, project: Project, document: DocumentKnowledge) -> str:
         draft.say(
@@ -481,7 +479,7 @@ class TableAnswers:
     def _compare_subjects(self, question: Question, document: DocumentKnowledge) -> Draft | None:
         """Two prose figures of one year, one named on each side of 「比」: 「去年新一代信息技术
         产值增速比新能源汽车高多少」 → 28.2% − 26.5%."""
-        sides = re.search(analysis_vocabulary()["intent"]["compared_sides"], question.text)
+        sides = cue("compared_sides").search(question.text)
         if sides is None:
             return None
         chosen: list[Figure] = []
@@ -550,7 +548,7 @@ class TableAnswers:
 
     def _compare_years(self, question: Question, indicator: Indicator) -> Draft | None:
         part = indicator.part
-        growth_first = any(word in question.text for word in GROWTH_WORDS)
+        growth_first = question.asks("growth")
         target_cells = _ordered(part.target_value, part.target_growth, growth_first)
         result_cells = _ordered(part.result_value, part.result_growth, growth_first)
         for target_cell in target_cells:
@@ -581,9 +579,9 @@ class TableAnswers:
         if first.row.investment_value is None or second.row.investment_value is None:
             return None
         pair = sorted((first, second), key=lambda p: p.row.investment_value, reverse=True)
-        if re.search(r"哪个[^多少大小高低]{0,6}[少小低]", question.text):
+        if question.asks("lower_of_two"):
             pair.reverse()
-        elif not re.search(r"哪个", question.text):
+        elif not question.asks("which_of_two"):
             pair.sort(key=lambda p: _position(question.text, p.row.name))
         a, b = pair
         draft = Draft()
@@ -600,11 +598,11 @@ class TableAnswers:
     def aggregate(
         self, question: Question, document: DocumentKnowledge, intent: Intent
     ) -> Draft | None:
-        listing_projects = (intent.listing or intent.which) and "项目" in question.text
+        listing_projects = (intent.listing or intent.which) and question.asks("projects")
         wanted = intent.count or intent.sum or intent.superlative or listing_projects
         if not wanted or not document.projects:
             return None
-        if ADDING.search(question.text) and not intent.compare:
+        if question.asks("adding") and not intent.compare:
             named = self._named_projects(question, document)
             if len(named) >= 2:
                 return self._sum_named(named, document)
@@ -612,7 +610,7 @@ class TableAnswers:
         if selection is None:
             return None
         projects, scope = selection
-        ranks_groups = re.search(analysis_vocabulary()["intent"]["group_ranked"], question.text)
+        ranks_groups = question.asks("group_ranked")
         if intent.superlative and ranks_groups and any(p.row.group for p in projects):
             return self._extreme_groups(projects, intent)
         if intent.superlative and projects:
@@ -637,7 +635,7 @@ class TableAnswers:
         goal = "」或「".join(chosen_goals)
         cues = analysis_vocabulary()["intent"]
         threshold = intent.amount_limit
-        named = re.search(cues["name_filter"], text)
+        named = cue("name_filter").search(text)
         ranged = intent.amount_range
         filtered = group or goal or threshold or named or ranged
         if not filtered and self.strong_match(question, document):
@@ -645,18 +643,20 @@ class TableAnswers:
         # 「投资不到2亿元的项目」: an amount filter is about the projects table.
         # 「名字里有“道路”的项目」 picks rows by their names: that is about the table too. An
         # amount limit is, when it is on projects (「产值十亿元以上的企业」 is not).
-        on_projects = any(word in text for word in PROJECT_WORDS)
-        indicators = any(w in text for w in analysis_vocabulary()["indicator_words"])
+        on_projects = question.asks("project_words")
+        indicators = question.asks("indicator_words")
         if indicators and not on_projects:
             return None  # 「指标表里“主要经济指标”这一类有几项」 is about the indicator table
         anchored = group or (threshold and on_projects) or ranged or named
-        anchored = anchored or any(a in text for a in cues["project_table"])
-        ranked = (cues["project_superlative"], cues["group_ranked"])
-        anchored = anchored or any(re.search(cue, text) for cue in ranked)
+        anchored = anchored or question.asks("project_table")
+        ranked = ("project_superlative", "group_ranked")
+        anchored = anchored or any(map(question.asks, ranked))
         if not anchored and goal:
             # 「要基本竣工的项目有几个」 is about the table; 「多少个教育项目要开工」 is not.
             others = key_terms(
-                question, self.rarities.of(document), ignore=(*document.own_names, *PROJECT_WORDS)
+                question,
+                self.rarities.of(document),
+                ignore=(*document.own_names, *cues["project_words"]),
             )
             anchored = not [w for w in others if w not in goal and not is_soft(w)]
         if not anchored:
@@ -976,7 +976,7 @@ def _amount(text: str, question: Question) -> tuple[str, str] | None:
 
     best = max(matches, key=relevance)
     same_unit = [m for m in matches if m.group(2) == best.group(2)]
-    adding = re.search(analysis_vocabulary()["intent"]["sum"], question.text)
+    adding = question.asks("sum")
     if (relevance(best) == 0 or adding) and len(same_unit) > 1:
         # 「市级80个、区级105个」 against 「160个」, or 「市级区级加起来」: the question means them
         # together.
@@ -984,11 +984,19 @@ def _amount(text: str, question: Question) -> tuple[str, str] | None:
     return best.group(1), best.group(2)
 
 
+def _increment_for_stock(question: Question, figure: Figure) -> bool:
+    return (
+        question.asks("stock")
+        and not question.asks("increment")
+        and cue("increment").match(figure.name) is not None
+    )
+
+
 def _same_unit(
     first: str, second: str, question: Question
 ) -> tuple[tuple[str, str], tuple[str, str]] | None:
     """One figure from each text in the same unit; a growth rate when the question asks one."""
-    growth_first = any(word in question.text for word in GROWTH_WORDS)
+    growth_first = question.asks("growth")
     pairs = [
         ((a.group(1), a.group(2)), (b.group(1), b.group(2)))
         for a in AMOUNT.finditer(first)

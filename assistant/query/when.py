@@ -7,11 +7,8 @@ another year never answers: last year's result is not this year's target.
 
 from __future__ import annotations
 
-import re
-
 from assistant.ingest.timing import sentence_time
 from assistant.knowledge import DocumentKnowledge
-from assistant.query.analysis import vocabulary as analysis_vocabulary
 from assistant.query.intent import Intent, preferred_year
 from assistant.query.normalise import Question
 from assistant.records import Chunk, PassageTime, TimeKind
@@ -25,7 +22,7 @@ def asked_years(question: Question, document: DocumentKnowledge, intent: Intent)
     named = set(question.years) & own
     if named:
         return named
-    if _asks(question, "when"):
+    if question.asks("when"):
         return set()  # 「啥时候完成」: the date is the answer, whichever year it falls in
     year = preferred_year(intent, document)
     if year is None and intent.plans:
@@ -39,17 +36,13 @@ def fits(time: PassageTime, wanted: set[int], question: Question) -> bool:
         return True
     if time.kind in DATED:
         return time.year in wanted
-    if time.kind is TimeKind.SPAN and time.year in wanted and _asks(question, "now"):
+    if time.kind is TimeKind.SPAN and time.year in wanted and question.asks("now"):
         return True  # 「现在有多少」: a total up to the results year
-    if time.kind is TimeKind.HORIZON and _asks(question, "when"):
+    if time.kind is TimeKind.HORIZON and question.asks("when"):
         return True  # 「力争哪一年…」: the goal's own year is the answer
     if time.kind in (TimeKind.HORIZON, TimeKind.SPAN):
         return time.year in question.years
     return True
-
-
-def _asks(question: Question, cue: str) -> bool:
-    return re.search(analysis_vocabulary()["intent"][cue], question.text) is not None
 
 
 def passage_time(chunk: Chunk, sentence: str, document: DocumentKnowledge) -> PassageTime:
