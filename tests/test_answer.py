@@ -868,3 +868,71 @@ def test_a_kind_of_facility_is_answered_by_the_facilities_named(service):
 def test_a_figure_is_shown_with_how_it_stands_against_its_target(service):
     answer = service.ask("户籍登记失业人数去年多少，达标了没")
     assert "12007人，控制在市下达指标内" in answer.answer, answer.answer
+
+
+REPORT_WITH_GAPS = """2025年定西市政府工作报告
+
+——2025年1月10日在定西市第五届人民代表大会第五次会议上
+
+一、2024年工作回顾
+
+过去一年，全市地区生产总值增长5.9%。第三产业增加值、进出口总额等稳步回升，商品房销售面积止跌企稳。
+新增“十亿镇”3个、总数达到25个。新设外资企业12家，实际利用外资5600万美元。
+城市集中供热用户室温达标率提升到95%。
+
+二、2025年主要任务
+
+做好第十六届省运会备战参赛工作，健全全民健身公共服务体系。
+"""
+
+
+@pytest.fixture(scope="module")
+def report_with_gaps(tmp_path_factory):
+    from assistant.indexer import build_index
+    from assistant.service import AssistantService
+    from assistant.settings import Settings
+
+    root = tmp_path_factory.mktemp("gaps")
+    (root / "corpus").mkdir()
+    (root / "corpus" / "dingxi.txt").write_text(REPORT_WITH_GAPS, encoding="utf-8")
+    settings = Settings(corpus_dir=root / "corpus", index_dir=root / "index")
+    build_index(settings)
+    return AssistantService(settings)
+
+
+# 「第十六届」 is an ordinal, no figure for 「是多少」.
+@pytest.mark.parametrize(
+    "question", ["定西去年进出口总额是多少", "定西今年省运会备战参赛的目标是多少"]
+)
+def test_a_quantity_the_text_does_not_give_is_refused_with_what_it_says(report_with_gaps, question):
+    answer = report_with_gaps.ask(question)
+    assert answer.refused and "未找到所问的具体数值" in answer.answer
+    assert answer.citations  # what the document does say, quoted
+
+
+@pytest.mark.parametrize(
+    ("question", "figure", "not_figure"),
+    [
+        ("定西的十亿镇现在总共有几个", "25个", None),
+        ("定西目前有多少个十亿镇", "25个", None),
+        ("定西去年新增了几个十亿镇", "3个", "25个"),
+    ],
+)
+def test_a_stock_is_not_answered_by_an_increment(report_with_gaps, question, figure, not_figure):
+    answer = report_with_gaps.ask(question)
+    assert figure in answer.answer and not answer.refused
+    assert not_figure is None or not_figure in answer.answer or "新增" in answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [("定西引进外资实际到位多少", "5600万美元"), ("定西暖气温度达标的比例是多少", "95%")],
+)
+def test_colloquial_names_reach_the_official_wording(report_with_gaps, question, figure):
+    answer = report_with_gaps.ask(question)
+    assert figure in answer.answer and not answer.refused
+
+
+def test_a_question_about_an_officials_career_is_personal(report_with_gaps):
+    answer = report_with_gaps.ask("定西市长以前在哪任职")
+    assert answer.refused and "个人" in answer.answer

@@ -214,6 +214,6 @@ def _quoted(draft: Draft) -> str:
 def _acceptable(candidate: Candidate | None, threshold: float, intent: Intent) -> Candidate | None:
     if candidate is None or candidate.coverage < threshold:
         return None
-    if intent.measure and not re.search(intent.measure, candidate.shown):
-        return None
+    if intent.measure and candidate.measured and not re.search(intent.measure, candidate.shown):
+        return None  # (one without the figure asked for becomes 「未找到所问的具体数值」)
     return candidate

@@ -85,8 +85,7 @@ class ProseAnswers:
             for sentence in sentences(hit.chunk.quote):
                 if not sentence_fits(hit.chunk, sentence, document, wanted, question):
                     continue
-                if intent.measure and not re.search(intent.measure, sentence):
-                    continue
+                measured = not intent.measure or re.search(intent.measure, sentence)
                 if contradicts(question, sentence):
                     continue
                 context = "".join(hit.chunk.section[-1:]) + sentence
@@ -96,8 +95,9 @@ class ProseAnswers:
                 if misses_a_named_indicator(question, context):
                     continue
                 covered = coverage(terms, lead + context, question)
-                if intent.quantity and not self._measured_clause_on_topic(
-                    sentence, lead, terms, question, intent
+                if not measured or (
+                    intent.quantity
+                    and not self._measured_clause_on_topic(sentence, lead, terms, question, intent)
                 ):
                     if unmeasured is None or covered > unmeasured[0]:
                         unmeasured = (covered, covered, hit.chunk, sentence)
