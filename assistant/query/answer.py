@@ -169,7 +169,7 @@ class Composer:
             return row.draft  # no sentence could cover more: skip the search for one
         fact = _acceptable(self.prose.fact(question, document, intent), FACT_COVERAGE, intent)
         unquantified = None
-        if fact and intent.quantity and not _states_quantity(fact, intent):
+        if fact and not _answers(fact, intent):
             # 「外贸进出口目标是多少」 is not answered by 「提升外资外贸总体能级」
             fact, unquantified = None, fact
         if row and (not fact or row.coverage + TABLE_PREFERENCE >= fact.coverage):
@@ -180,9 +180,12 @@ class Composer:
         return other or (unquantified and _no_figure(unquantified))
 
 
-def _states_quantity(found: Candidate, intent: Intent) -> bool:
-    """The measure asked for was checked already; any figure will do when none was asked."""
-    return found.measured and bool(intent.measure or STATED_QUANTITY.search(found.shown))
+def _answers(found: Candidate, intent: Intent) -> bool:
+    """It states what was asked: the measure asked for was checked already; for a quantity
+    with no measure, any figure will do."""
+    if not found.measured:
+        return False
+    return not intent.quantity or bool(intent.measure or STATED_QUANTITY.search(found.shown))
 
 
 def _no_figure(found: Candidate) -> Draft:
