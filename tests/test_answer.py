@@ -906,7 +906,7 @@ def report_with_gaps(tmp_path_factory):
 )
 def test_a_quantity_the_text_does_not_give_is_refused_with_what_it_says(report_with_gaps, question):
     answer = report_with_gaps.ask(question)
-    assert answer.refused and "未找到所问的具体数值" in answer.answer
+    assert answer.refused and "未能在文件中确认所问的数值" in answer.answer
     assert answer.citations  # what the document does say, quoted
 
 

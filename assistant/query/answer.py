@@ -218,5 +218,5 @@ def _acceptable(candidate: Candidate | None, threshold: float, intent: Intent) -
     if candidate is None or candidate.coverage < threshold:
         return None
     if intent.measure and candidate.measured and not re.search(intent.measure, candidate.shown):
-        return None  # (one without the figure asked for becomes 「未找到所问的具体数值」)
+        return None  # (one without the figure asked for becomes 「未能确认所问的数值」)
     return candidate

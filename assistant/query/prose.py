@@ -22,7 +22,7 @@ from assistant.query.match import (
 from assistant.query.normalise import Question
 from assistant.query.retrieve import Hit, HybridSearch, with_leading
 from assistant.query.sentences import is_lead, sentences, topic_of
-from assistant.query.tabular import AMOUNT, FOLLOWING_VERDICT, plain
+from assistant.query.tabular import AMOUNT, FOLLOWING_OPENERS, FOLLOWING_VERDICT, plain
 from assistant.query.when import asked_years, passage_time, sentence_fits
 from assistant.records import Chunk, ChunkKind, TimeKind
 
@@ -36,14 +36,26 @@ CORE_SHARE = 0.8  # a topic's core words weigh this share of its heaviest one or
 CLAUSE_WINDOW = 100
 FACT_HITS = 12
 MEASURED_CLAUSE_COVERAGE = 0.5
+OWN_SUBJECT_CHARS = 4  # 「工业企业利润」 names a subject; 「实现」「达到」 do not
 UNMEASURED_COVERAGE = 0.8  # a sentence without the figure asked must be this much on topic
 CHINESE_DIGITS = "一二两三四五六七八九十百千"
 # A figure, or a Chinese numeral before a counter; an ordinal (「第三产业」「第十五届」) is no
 # quantity (a rank question has its own measure).
 STATED_QUANTITY = re.compile(
     rf"(?<![第\d])\d|(?<![第{CHINESE_DIGITS}])[{CHINESE_DIGITS}]+[个家项届次名位批大条座所倍成年]|"
-    r"[万亿]{1,2}(?:元|美元|人次|人|吨|千瓦)|[百千万亿]+级"  # 「达到万亿级规模」
+    # 「突破万列」「达到万亿级规模」
+    r"[百千万亿]{1,2}(?:元|美元|人次|人|吨|千瓦|列|辆|公里|亩)|[百千万亿]+级"
 )
+
+
+def _names_its_own(head: str) -> bool:
+    """The words before a clause's figure name a subject of their own (「规模以上工业企业利润
+    增长45.7%」): the clause before it (「工业投资占固定资产投资比重40.7%」) is not its subject.
+    「，同比增长5%」 has none and belongs to the clause before."""
+    head = head.removeprefix("，")
+    for opener in sorted(FOLLOWING_OPENERS, key=len, reverse=True):
+        head = head.removeprefix(opener)
+    return len(re.findall(r"[\u4e00-\u9fff]", head)) >= OWN_SUBJECT_CHARS
 
 
 def readable(text: str) -> str:
@@ -107,7 +119,7 @@ class ProseAnswers:
                     best = (covered, rank, hit.chunk, sentence)
         if best is None and unmeasured and unmeasured[0] >= UNMEASURED_COVERAGE:
             covered, _, chunk, sentence = unmeasured
-            shown = sentence  # no figure: the caller turns it into 「未找到所问的具体数值」
+            shown = sentence  # no figure: the caller turns it into 「未能确认所问的数值」
         elif best is None:
             return None
         else:
@@ -148,10 +160,11 @@ class ProseAnswers:
         # subject of the sentence's figures.
         subject = clauses[0] if clauses and not re.search(r"\d", clauses[0]) else ""
         return any(
-            coverage(topic, lead + subject + "".join(clauses[max(0, i - 1) : i + 1]), question)
+            coverage(topic, lead + subject + "".join(clauses[start : i + 1]), question)
             >= MEASURED_CLAUSE_COVERAGE
             for i, clause in enumerate(clauses)
-            if re.search(measure, clause)
+            if (found := re.search(measure, clause))
+            for start in [i if _names_its_own(clause[: found.start()]) else max(0, i - 1)]
         )
 
     def _clauses(
@@ -233,9 +246,9 @@ class ProseAnswers:
                 continue
             context = "".join(hit.chunk.section[-1:])
             if coverage(terms, context, question) >= LIST_COVERAGE:
-                # The paragraph is about the topic: its sentences are the measures.
-                lead = context + "。"
-                yield from ((hit.chunk, s) for s in sentences(hit.chunk.quote) if s != lead)
+                # The paragraph is about the topic: its sentences are the measures, its lead
+                # sentence (「实施医疗卫生强基工程。」, read as a heading too) the first of them.
+                yield from ((hit.chunk, s) for s in sentences(hit.chunk.quote))
                 continue
             found = sentences(hit.chunk.quote)
             for index, sentence in enumerate(found):

@@ -826,6 +826,7 @@ CLAUSE = re.compile(r"[^，；。]+[，；。]?")
 # A clause that goes on with the figures of the clause before it: 「，同比增长5%」「，其中…」.
 # 「…12007人，控制在市下达指标内」: a clause saying how a figure stands against its target.
 FOLLOWING_VERDICT = tuple(figure_vocabulary()["following_verdict"])
+FOLLOWING_OPENERS = tuple(figure_vocabulary()["following_figure"])
 FOLLOWING_FIGURE = re.compile(
     rf"^(?:{'|'.join(map(re.escape, figure_vocabulary()['following_figure']))})?[^，；。]{{0,6}}\d"
 )
