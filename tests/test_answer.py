@@ -879,6 +879,7 @@ REPORT_WITH_GAPS = """2025年定西市政府工作报告
 过去一年，全市地区生产总值增长5.9%。第三产业增加值、进出口总额等稳步回升，商品房销售面积止跌企稳。
 新增“十亿镇”3个、总数达到25个。新设外资企业12家，实际利用外资5600万美元。
 城市集中供热用户室温达标率提升到95%。
+工业投资占固定资产投资比重40.7%，规模以上工业企业利润增长45.7%。中欧班列年开行突破万列。
 
 二、2025年主要任务
 
@@ -931,6 +932,16 @@ def test_a_stock_is_not_answered_by_an_increment(report_with_gaps, question, fig
 def test_colloquial_names_reach_the_official_wording(report_with_gaps, question, figure):
     answer = report_with_gaps.ask(question)
     assert figure in answer.answer and not answer.refused
+
+
+def test_a_figure_with_its_own_subject_does_not_answer_for_the_clause_before(report_with_gaps):
+    answer = report_with_gaps.ask("定西去年固投增长了多少")
+    assert answer.refused and "45.7%" not in answer.answer.split("最相关的表述")[0]
+
+
+def test_a_round_figure_in_words_answers(report_with_gaps):
+    answer = report_with_gaps.ask("定西中欧班列去年开行了多少列")
+    assert "突破万列" in answer.answer and not answer.refused
 
 
 def test_a_question_about_an_officials_career_is_personal(report_with_gaps):
