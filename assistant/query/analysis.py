@@ -57,6 +57,23 @@ def analyse(
     return QuestionAnalysis(question, text, days, places, across, personal)
 
 
+def _a_partner(text: str, mention: PlaceMention) -> bool:
+    """Joined by 和/与/同/跟 after other words (not 「四川和重庆」 side by side), and followed
+    within a few characters by a word of working together."""
+    before = text[: mention.start]
+    if not before.endswith(("和", "与", "同", "跟")) or len(before) < 2:
+        return False
+    if before[-2:-1] and _ends_with_place(before[:-1]):
+        return False  # 「四川和重庆的…」 names two places side by side: both are asked about
+    after = text[mention.start + len(mention.text) : mention.start + len(mention.text) + 6]
+    return any(word in after for word in vocabulary()["partner_words"])
+
+
+def _ends_with_place(text: str) -> bool:
+    mentions = _reader(()).mentions(text)
+    return bool(mentions) and mentions[-1].start + len(mentions[-1].text) == len(text)
+
+
 def _personal(text: str, mentioned: Callable[[str], bool]) -> tuple[str, ...]:
     """Personal words the question uses as the indexed text never does: 「老家是哪里」 is about
     a person even where one report's slogan is 「老家河南」 (the words after it must match too)."""
@@ -101,6 +118,8 @@ def places_asked(
             tuple(vocabulary()["route_words"])
         ):
             continue  # 「银川到北京要多久」: where a route ends, not a place asked about
+        if (places or run_on) and _a_partner(text, mention):
+            continue  # 「四川今年和重庆的年度共建项目」
         if _a_name_used(text, mention.start, mention.text, mentioned):
             if not _named(place, mention.text, documents, own):
                 continue  # 「中山公园」 in a question about a park the documents name

@@ -15,6 +15,7 @@ from assistant.places import short_name
 from assistant.query.across import AcrossDocuments
 from assistant.query.analysis import is_a_place, own_place_question, place_position
 from assistant.query.analysis import vocabulary as analysis_vocabulary
+from assistant.query.change import Changes
 from assistant.query.define import Definitions
 from assistant.query.draft import Candidate, Draft, merge
 from assistant.query.intent import Intent, read_intent
@@ -56,6 +57,7 @@ class Composer:
         self.across = AcrossDocuments(self.tables)
         self.definitions = Definitions(search.chunks)
         self.prose = ProseAnswers(search, rarities, structured)
+        self.changes = Changes(search, rarities)
 
     def compose(self, question: Question, document: DocumentKnowledge) -> Draft | None:
         """The whole question; failing that, each of its parts (「多少场，多少人次参与」)."""
@@ -137,8 +139,10 @@ class Composer:
     def _compose_one(
         self, question: Question, document: DocumentKnowledge, said: frozenset[str] = frozenset()
     ) -> Draft | None:
-        if self.rarities.of(document).misnumbered(question):
-            return None  # 「沪通铁路一期」 where the document has only 沪通铁路二期
+        rarity = self.rarities.of(document)
+        if rarity.misnumbered(question) or rarity.unwritten_quoted(question):
+            # 「沪通铁路一期」 where the document has only 沪通铁路二期; 「“鲁企通”」 it never names
+            return None
         intent = read_intent(question, document)
         attempts = [
             self.definitions.define,
@@ -146,6 +150,7 @@ class Composer:
             self.tables.indicator_rows,
             self.tables.table_rows,
             self.tables.comparison,
+            self.changes.difference,
             self.prose.listing,
         ]
         if self.tables.strong_match(question, document):

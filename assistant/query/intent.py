@@ -143,7 +143,11 @@ def _amount_limit(text: str) -> AmountLimit | None:
 
 def _direction(superlative: re.Match[str] | None, from_the_top: bool) -> str:
     if superlative:
-        return "max" if superlative.group(1) in "多大高" else "min"
+        return (
+            "max"
+            if superlative.group(1) in analysis_vocabulary()["intent"]["superlative_high"]
+            else "min"
+        )
     return "max" if from_the_top else ""
 
 

@@ -14,7 +14,8 @@ from functools import cache, cached_property
 from typing import TYPE_CHECKING
 
 from assistant.ingest.timing import WRITTEN_YEAR
-from assistant.query.normalise import Question
+from assistant.query.cues import cue
+from assistant.query.normalise import Question, lexicon
 from assistant.query.retrieve import STOPWORDS, HybridSearch, Tokenizer
 from assistant.records import Chunk
 
@@ -38,6 +39,7 @@ MIN_NUMBERED_STEM = 2
 ATTESTED_APART = 4  # the same, when the changed character makes a word the document has
 GAPPED_MIN = 4  # a term this long still matches with characters inserted…
 GAP_CHARS = 2  # …this many at most
+MIN_QUOTED = 2  # a quoted name this long must be in the document for it to answer
 MIN_APART = 6  # characters of a name a one-character change in makes another thing
 MIN_ATTESTED = 4  # characters of a question's phrase the text must have to name a thing
 NAME_CARRIED = 0.6  # weighted share of a named thing's bigrams an answer's text must carry
@@ -91,7 +93,20 @@ class Rarity:
         if one_attested_character_apart(question.text, text, self._text):
             return True
         named = self.attested_name(question)
-        return bool(named) and self.name_likeness(named, text) < NAME_CARRIED
+        if not named:
+            return False
+        # 「气象站搬迁工程」 names 气象站迁建工程: the name in the document's own wording counts.
+        return all(self.name_likeness(form, text) < NAME_CARRIED for form in _worded(named))
+
+    def unwritten_quoted(self, question: Question) -> str:
+        """A name the question puts in quotes that the document never writes, in any wording:
+        「“鲁企通”平台要干些啥」 where the report names other platforms. Returns it, or ""."""
+        from assistant.query.analysis import quoted_names
+
+        for name in quoted_names(question.original):
+            if len(name) >= MIN_QUOTED and all(form not in self._text for form in _worded(name)):
+                return name
+        return ""
 
     def misnumbered(self, question: Question) -> str:
         """A numbered name the question asks for that the document has only with other numbers:
@@ -157,7 +172,7 @@ class Rarity:
         return word in self._word_df
 
     def match_name(self, name: str, question: Question) -> NameMatch:
-        asked = set(bigrams(_content(question.text)))
+        asked = set(bigrams(_without_measures(_content(question.text))))
         wanted = asked | {b for term in question.expansions for b in bigrams(term)}
         own = set(bigrams(name))
         if not own or not asked:
@@ -216,6 +231,31 @@ def _counted(word: str) -> bool:
     return len(word) > 1 or word.isdigit()
 
 
+def _quoted_with_own_name(question: Question, ignored: set[str]) -> list[str]:
+    from assistant.query.analysis import quoted_names
+
+    return [
+        name
+        for name in quoted_names(question.text)
+        if name in question.text and any(word in name and word != name for word in ignored)
+    ]
+
+
+def _worded(name: str) -> list[str]:
+    """The name, and the name with each colloquial word in it put in the documents' wording."""
+    forms = [name]
+    for alias, canonical in lexicon().items():
+        if alias in name:
+            forms.extend(name.replace(alias, word) for word in canonical if word != alias)
+    return forms
+
+
+def _without_measures(text: str) -> str:
+    """「顾村新建初中投资多少」 names 「…新建初中项目」: what is asked of a thing (投资, 目标) is
+    no part of its name."""
+    return cue("asked_of_a_name").sub(" ", text)
+
+
 def _content(text: str) -> str:
     """The question without its question words and years."""
     text = QUESTION_WORDS.sub(" ", text)
@@ -229,13 +269,17 @@ def key_terms(question: Question, rarity: Rarity, ignore: Iterable[str] = ()) ->
     """
     ignored = set(ignore) | set(_document_words())
     content = _content(question.text)
+    terms: dict[str, float] = {}
+    # A quoted name is one term, whole, even when it holds the place's own name (「“爱山东”」).
+    for name in _quoted_with_own_name(question, ignored):
+        terms[name] = rarity.word_weight(name)
+        content = content.replace(name, " ")
     for name in sorted(ignore, key=len, reverse=True):
         longer = [o[len(name) :] for o in ignore if o.startswith(name) and o != name]
         ignored.update(longer)  # 「宝山区」 leaves 「区」, but 「宝山区委书记」 keeps 「区委」
         # 「湖南岳阳」 is not 湖/南岳/阳; 「新疆维吾尔自治区」 goes whole, 「宝山区」 as 「宝山」.
         if all(len(name) - len(o) >= 2 for o in ignore if name.startswith(o) and o != name):
             content = content.replace(name, " ")
-    terms: dict[str, float] = {}
     for word in rarity.tokenizer.words(content):
         if word in STOPWORDS or word in ignored or re.fullmatch(r"[\d.]+", word) or len(word) < 2:
             continue
@@ -338,9 +382,9 @@ def _contrasts() -> dict[str, tuple[str, ...]]:
     from assistant.query.analysis import vocabulary
 
     partners: dict[str, list[str]] = {}
-    for one, other in vocabulary()["contrasting_characters"]:
-        partners.setdefault(one, []).append(other)
-        partners.setdefault(other, []).append(one)
+    for group in vocabulary()["contrasting_characters"]:
+        for char in group:
+            partners.setdefault(char, []).extend(other for other in group if other != char)
     return {char: tuple(others) for char, others in partners.items()}
 
 

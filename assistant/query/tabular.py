@@ -41,10 +41,16 @@ PROJECT_HITS = 8  # passages searched for what the text says of a project
 PROJECT_LIKENESS = 0.45  # share of a project name's weighted bigrams a sentence must carry
 INDICATOR_LIKENESS = 0.9  # an indicator's name is generic: the sentence must carry all of it
 # A figure in a cell or a clause, with the units the prose-figure vocabulary knows.
-AMOUNT_UNITS = (*figure_vocabulary()["units"], "万平方米", "平方米", "亿", "万", "台")
+AMOUNT_UNITS = (*figure_vocabulary()["units"], "万平方米", "平方米", "台")
+MAGNITUDES = tuple(figure_vocabulary()["magnitudes"])
+# A number, then a unit with its magnitude (「1.6万P」「650亿元」) or a bare magnitude (「3万」).
 AMOUNT = re.compile(
-    r"(\d+(?:\.\d+)?)("
+    r"(\d+(?:\.\d+)?)((?:"
+    + "|".join(MAGNITUDES)
+    + ")?(?:"
     + "|".join(re.escape(u) for u in sorted(set(AMOUNT_UNITS), key=len, reverse=True))
+    + ")|"
+    + "|".join(MAGNITUDES)
     + ")"
 )
 
@@ -505,7 +511,7 @@ class TableAnswers:
         year = f"{first.stated.time.year}年" if first.stated.time.year else ""
         labels = (f"{year}{first.name}", f"{year}{second.name}")
         cells = (first.stated.value, second.stated.value)
-        _say_difference(draft, evidence, labels, cells, *pair)
+        say_difference(draft, evidence, labels, cells, *pair)
         return draft
 
     def _compare_figures(
@@ -539,7 +545,11 @@ class TableAnswers:
             f"{result.stated.time.year}年{result.name}",
         )
         cells = (target.stated.value, result.stated.value)
-        _say_difference(draft, evidence, labels, cells, first, second)
+        sides = [(labels[0], cells[0], first), (labels[1], cells[1], second)]
+        if _asked_result_first(question, document):
+            sides.reverse()  # 「去年…比今年的底线高多少」: said in the order asked
+        (label_a, cell_a, a), (label_b, cell_b, b) = sides
+        say_difference(draft, evidence, (label_a, label_b), (cell_a, cell_b), a, b)
         return draft
 
     def figure_evidence(self, figure: Figure) -> Evidence:
@@ -561,13 +571,15 @@ class TableAnswers:
                     draft.computations.extend(sums)
                     labels = (f"{indicator.plan_year}年目标", f"{indicator.results_year}年完成")
                     cells = (target_cell, result_cell)
-                    _say_difference(
+                    values = (target, result)
+                    if _years_asked_in_order(question, indicator.results_year, indicator.plan_year):
+                        labels, cells, values = labels[::-1], cells[::-1], values[::-1]
+                    say_difference(
                         draft,
                         [self.row_evidence(indicator)],
                         labels,
                         cells,
-                        target,
-                        result,
+                        *values,
                         added={total.result: total.operands for total in sums},
                     )
                     return draft
@@ -588,7 +600,7 @@ class TableAnswers:
         evidence = [self.row_evidence(a), self.row_evidence(b)]
         labels = (f"{a.row.name}投资", f"{b.row.name}投资")
         cells = (a.row.investment + a.unit, b.row.investment + b.unit)
-        _say_difference(
+        say_difference(
             draft, evidence, labels, cells, (a.row.investment, a.unit), (b.row.investment, b.unit)
         )
         return draft
@@ -598,7 +610,11 @@ class TableAnswers:
     def aggregate(
         self, question: Question, document: DocumentKnowledge, intent: Intent
     ) -> Draft | None:
-        listing_projects = (intent.listing or intent.which) and question.asks("projects")
+        # 「投资超过3亿元的项目及金额」 lists by its filter without a word for "which".
+        filtered = intent.amount_limit or intent.amount_range
+        listing_projects = (intent.listing or intent.which or filtered) and question.asks(
+            "projects"
+        )
         wanted = intent.count or intent.sum or intent.superlative or listing_projects
         if not wanted or not document.projects:
             return None
@@ -871,7 +887,7 @@ def compare_between(question: Question, labelled: Sequence[tuple[str, Draft]]) -
     draft = Draft()
     cells = (_as_written(quotes[0], *first), _as_written(quotes[1], *second))
     labels = (first_label, second_label)
-    _say_difference(draft, [], labels, cells, first, second, wording=PLACES_COMPARED)
+    say_difference(draft, [], labels, cells, first, second, wording=PLACES_COMPARED)
     return draft
 
 
@@ -985,6 +1001,17 @@ def _amount(text: str, question: Question) -> tuple[str, str] | None:
     return best.group(1), best.group(2)
 
 
+def _asked_result_first(question: Question, document: DocumentKnowledge) -> bool:
+    meta = document.meta
+    return _years_asked_in_order(question, meta.results_year, meta.plan_year)
+
+
+def _years_asked_in_order(question: Question, first: int | None, second: int | None) -> bool:
+    """The question names year ``first`` before year ``second`` (「去年…比今年…」)."""
+    at = [question.text.find(f"{year}年") if year else -1 for year in (first, second)]
+    return 0 <= at[0] < at[1]
+
+
 def _increment_for_stock(question: Question, figure: Figure) -> bool:
     return (
         question.asks("stock")
@@ -1059,7 +1086,7 @@ ROWS_COMPARED = Wording("compare", "compare_same", "多", "少")
 PLACES_COMPARED = Wording("compare_places", "compare_places_same", "高", "低")
 
 
-def _say_difference(
+def say_difference(
     draft: Draft,
     evidence: list[Evidence],
     labels: tuple[str, str],
