@@ -16,6 +16,7 @@ from assistant.query.across import AcrossDocuments
 from assistant.query.analysis import is_a_place, own_place_question, place_position
 from assistant.query.analysis import vocabulary as analysis_vocabulary
 from assistant.query.change import Changes
+from assistant.query.cues import cue
 from assistant.query.define import Definitions
 from assistant.query.draft import Candidate, Draft, merge
 from assistant.query.intent import Intent, read_intent
@@ -31,13 +32,13 @@ FACT_COVERAGE = 0.6
 TABLE_PREFERENCE = 0.1
 NAME_PRESENT = 0.6  # share of a joined name's weighted bigrams its evidence must carry
 OWN_SUBJECT_WEIGHT = 4.0  # a rare word of its own: 「跨国公司地区总部又有几家」
-PART_SEPARATOR = re.compile(r"[，,？?；;。！!\s]+|(?:，|,)?(?:另外|以及|还有|同时)")
+PART_SEPARATOR = cue("part_separator")
 # A year as written, or as 今年/去年… (the normaliser's own list of relative years).
 TIME_WORDS = re.compile(rf"{WRITTEN_YEAR}|{RELATIVE.pattern}")
 # What makes a piece of a question ask something (analysis.toml): 「…，去年怎样」 is a part.
 ASKING = re.compile(analysis_vocabulary()["asking"])
 # 「整车和新能源车产量目标各是多少」: two subjects sharing one question.
-EACH = re.compile(r"^(.+?)(?:和|与|及|、)([^和与及、]{2,16}?)(分别|各)(.+)$")
+EACH = cue("each_of_two")
 
 
 class Composer:

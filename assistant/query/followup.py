@@ -9,19 +9,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from assistant.query.cues import vocabulary
 from assistant.query.normalise import normalise_text
 
-TIME = r"(?:今年|去年|明年|上年|前年|本年度|当年|\d{4}年|[二〇一九]{4}年)"
-TIME_ONLY = re.compile(
-    rf"^(?:那|那么|那在|换成|如果是|看看)?({TIME}|目标|完成情况|计划)(?:的)?(?:呢|怎么样|如何|情况|的情况)?[?？。!！]*$"
-)
-PRONOUN = re.compile(
-    r"^(?:那|那么)?(它|它们|其|这个项目|该项目|这个|这项|那个|这一项|该指标|这个指标)(?:的)?"
-)
-MORE = re.compile(
-    r"^(?:那|那么)?(还有|其他|其它|别的|另外)(?:别的|其他|其它)?(?:的)?(项目|指标|措施|举措)?(?:吗|呢|有哪些|有吗)?[?？。]*$"
-)
-ELLIPTIC = re.compile(r"^(?:那|那么)(.{1,12})呢[?？]?$")
+_PATTERNS = vocabulary()["followup"]
+TIME = _PATTERNS["time"]
+TIME_ONLY = re.compile(_PATTERNS["time_only"].replace("{time}", TIME))
+PRONOUN = re.compile(_PATTERNS["pronoun"])
+MORE = re.compile(_PATTERNS["more"])
+ELLIPTIC = re.compile(_PATTERNS["elliptic"])
 YEAR_IN_QUESTION = re.compile(TIME)
 
 # Given the previous question, the name of what it was about (a table row), or "".

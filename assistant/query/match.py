@@ -23,12 +23,7 @@ if TYPE_CHECKING:
     from assistant.knowledge import DocumentKnowledge
 
 CJK_OR_ALNUM = re.compile(r"[\u4e00-\u9fff0-9a-zA-Z]")
-QUESTION_WORDS = re.compile(
-    r"请问|百分之多少|百分之几|(?:是|有)?多少[个项家所条座场次张台套户届名位]?|什么|哪些|哪个|第几|"
-    r"几[个项家人所条座场次张台套户届名位]|"
-    r"怎么样|怎样|如何|是否|有没有|是啥|啥|吗|呢|呀|吧|一共|总共|合计|加起来|大概|具体|情况|方面|"
-    r"有关|关于|相关|一下|告诉我|介绍|分别|是谁|谁|哪里|哪儿|比前一年|比上一年|比上年|较上年|同比|[了是的]"
-)
+QUESTION_WORDS = cue("question_words")
 # Words that say how a figure is measured or what was done, rather than what it is about:
 # they count for little when deciding whether a passage answers the question.
 SOFT_WEIGHT = 0.3
@@ -40,6 +35,8 @@ ATTESTED_APART = 4  # the same, when the changed character makes a word the docu
 GAPPED_MIN = 4  # a term this long still matches with characters inserted…
 GAP_CHARS = 2  # …this many at most
 MIN_QUOTED = 2  # a quoted name this long must be in the document for it to answer
+QUOTED_WRITTEN_SHARE = 0.8  # …or this much of it in one stretch
+SHORT_QUOTED = 6  # a quoted name this short must be there whole (「鲁企通」 is not 鲁惠通)
 MIN_APART = 6  # characters of a name a one-character change in makes another thing
 MIN_ATTESTED = 4  # characters of a question's phrase the text must have to name a thing
 NAME_CARRIED = 0.6  # weighted share of a named thing's bigrams an answer's text must carry
@@ -77,6 +74,7 @@ class Rarity:
         self._bigram_df = Counter(b for c in chunks for b in set(bigrams(c.text)))
         self._word_df = Counter(w for each in tokens for w in set(each) if _counted(w))
         self._text = "\n".join(c.text for c in chunks)
+        self._titles = {c.table for c in chunks if c.table}
         self._attested: tuple[str, str] = ("", "")  # the last question's text and its name
 
     def words(self, text: str) -> list[str]:
@@ -104,9 +102,26 @@ class Rarity:
         from assistant.query.analysis import quoted_names
 
         for name in quoted_names(question.original):
-            if len(name) >= MIN_QUOTED and all(form not in self._text for form in _worded(name)):
+            forms = [re.sub(r"\s", "", form) for form in _worded(name)]
+            if len(name) >= MIN_QUOTED and not any(map(self._mostly_written, forms)):
                 return name
         return ""
+
+    def _mostly_written(self, name: str) -> bool:
+        """The document has the name, or a stretch of it long enough that the rest is a slip
+        (「吴淞创新城建设重点」 for 吴淞创新城市建设重点); a short name must be there whole."""
+        whole = len(name) <= SHORT_QUOTED
+        least = len(name) if whole else math.ceil(len(name) * QUOTED_WRITTEN_SHARE)
+        return any(
+            name[start : start + size] in self._written
+            for size in range(len(name), least - 1, -1)
+            for start in range(len(name) - size + 1)
+        )
+
+    @cached_property
+    def _written(self) -> str:
+        """All the document's words, table titles included, without spaces."""
+        return re.sub(r"\s", "", self._text + "\n".join(self._titles))
 
     def misnumbered(self, question: Question) -> str:
         """A numbered name the question asks for that the document has only with other numbers:
@@ -172,7 +187,8 @@ class Rarity:
         return word in self._word_df
 
     def match_name(self, name: str, question: Question) -> NameMatch:
-        asked = set(bigrams(_without_measures(_content(question.text))))
+        content = _content(question.text)
+        asked = set(bigrams(content))
         wanted = asked | {b for term in question.expansions for b in bigrams(term)}
         own = set(bigrams(name))
         if not own or not asked:
@@ -180,8 +196,10 @@ class Rarity:
         shared = own & wanted
         score = sum(self.bigram_weight(b) for b in shared)
         total = sum(self.bigram_weight(b) for b in own)
-        asked_weight = sum(self.bigram_weight(b) for b in asked)
-        share = sum(self.bigram_weight(b) for b in own & asked) / asked_weight
+        # The share of the question a name holds leaves out what is asked of it (投资, 能竣工不).
+        naming = set(bigrams(_without_measures(content))) or asked
+        naming_weight = sum(self.bigram_weight(b) for b in naming)
+        share = sum(self.bigram_weight(b) for b in own & naming) / naming_weight
         return NameMatch(score, score / total, share)
 
     def asked_coverage(self, name: str, question: Question) -> float:

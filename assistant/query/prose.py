@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
+from assistant.ingest.figures import vocabulary as figure_vocabulary
 from assistant.knowledge import DocumentKnowledge
 from assistant.query.analysis import vocabulary as analysis_vocabulary
 from assistant.query.draft import Candidate, Computation, Draft, Evidence
@@ -36,6 +37,7 @@ CORE_SHARE = 0.8  # a topic's core words weigh this share of its heaviest one or
 CLAUSE_WINDOW = 100
 FACT_HITS = 12
 MEASURED_CLAUSE_COVERAGE = 0.5
+FIGURE_VERBS = tuple(figure_vocabulary()["verbs"])
 OWN_SUBJECT_CHARS = 4  # 「工业企业利润」 names a subject; 「实现」「达到」 do not
 UNMEASURED_COVERAGE = 0.8  # a sentence without the figure asked must be this much on topic
 CHINESE_DIGITS = "一二两三四五六七八九十百千"
@@ -53,7 +55,8 @@ def _names_its_own(head: str) -> bool:
     增长45.7%」): the clause before it (「工业投资占固定资产投资比重40.7%」) is not its subject.
     「，同比增长5%」 has none and belongs to the clause before."""
     head = head.removeprefix("，")
-    for opener in sorted(FOLLOWING_OPENERS, key=len, reverse=True):
+    # 「完成投资1.5万亿元」「同比增长5%」: a verb and its object name no subject of their own.
+    for opener in sorted((*FOLLOWING_OPENERS, *FIGURE_VERBS), key=len, reverse=True):
         head = head.removeprefix(opener)
     return len(re.findall(r"[\u4e00-\u9fff]", head)) >= OWN_SUBJECT_CHARS
 
