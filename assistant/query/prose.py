@@ -38,8 +38,11 @@ CLAUSE_WINDOW = 100
 FACT_HITS = 12
 MEASURED_CLAUSE_COVERAGE = 0.5
 FIGURE_VERBS = tuple(figure_vocabulary()["verbs"])
-OWN_SUBJECT_CHARS = 4  # 「工业企业利润」 names a subject; 「实现」「达到」 do not
+GENERIC_NAMES = tuple(figure_vocabulary()["generic_names"])
+GENERIC_FOLLOWERS = "在为达居排占比较同增突超已"  # after 「总量」: a measure of what came before
+OWN_SUBJECT_CHARS = 6  # 「规模以上工业企业利润」 names a subject; 「(完成)年度投资」 does not
 UNMEASURED_COVERAGE = 0.8  # a sentence without the figure asked must be this much on topic
+RESTATED = 0.5  # a lead sharing this much of its weight with the question adds nothing to a list
 CHINESE_DIGITS = "一二两三四五六七八九十百千"
 # A figure, or a Chinese numeral before a counter; an ordinal (「第三产业」「第十五届」) is no
 # quantity (a rank question has its own measure).
@@ -50,11 +53,24 @@ STATED_QUANTITY = re.compile(
 )
 
 
+def _apart(clauses: list[str], index: int, figure_at: int) -> bool:
+    """A clause with a figure is read without the clause before when it names a subject of its
+    own and the clause before states a figure of its own (「工业投资占固定资产投资比重40.7%，规模
+    以上工业企业利润增长45.7%」). A clause before without a figure is the subject of what
+    follows (「启动实施乡村振兴补短板工程，实施项目2113个」)."""
+    before = clauses[index - 1] if index else ""
+    return _names_its_own(clauses[index][:figure_at]) and bool(STATED_QUANTITY.search(before))
+
+
 def _names_its_own(head: str) -> bool:
     """The words before a clause's figure name a subject of their own (「规模以上工业企业利润
     增长45.7%」): the clause before it (「工业投资占固定资产投资比重40.7%」) is not its subject.
     「，同比增长5%」 has none and belongs to the clause before."""
     head = head.removeprefix("，")
+    generic = next((g for g in GENERIC_NAMES if head.startswith(g)), "")
+    following = head[len(generic) : len(generic) + 1]
+    if generic and (not following or following in GENERIC_FOLLOWERS):
+        return False  # 「总量在全国排名…」: a measure of the subject before it (not 「规模以上…」)
     # 「完成投资1.5万亿元」「同比增长5%」: a verb and its object name no subject of their own.
     for opener in sorted((*FOLLOWING_OPENERS, *FIGURE_VERBS), key=len, reverse=True):
         head = head.removeprefix(opener)
@@ -167,7 +183,7 @@ class ProseAnswers:
             >= MEASURED_CLAUSE_COVERAGE
             for i, clause in enumerate(clauses)
             if (found := re.search(measure, clause))
-            for start in [i if _names_its_own(clause[: found.start()]) else max(0, i - 1)]
+            for start in [i if _apart(clauses, i, found.start()) else max(0, i - 1)]
         )
 
     def _clauses(
@@ -250,8 +266,13 @@ class ProseAnswers:
             context = "".join(hit.chunk.section[-1:])
             if coverage(terms, context, question) >= LIST_COVERAGE:
                 # The paragraph is about the topic: its sentences are the measures, its lead
-                # sentence (「实施医疗卫生强基工程。」, read as a heading too) the first of them.
-                yield from ((hit.chunk, s) for s in sentences(hit.chunk.quote))
+                # sentence (「实施医疗卫生强基工程。」, read as a heading too) the first of them
+                # unless it only says the question again (「以更高质量推进港产城深度融合发展。」).
+                lead = context + "。"
+                rarity = self.rarities.of(document)
+                for sentence in sentences(hit.chunk.quote):
+                    if sentence != lead or rarity.name_likeness(lead, question.text) < RESTATED:
+                        yield hit.chunk, sentence
                 continue
             found = sentences(hit.chunk.quote)
             for index, sentence in enumerate(found):

@@ -30,6 +30,7 @@ from assistant.query.when import asked_years, fits, sentence_fits
 from assistant.records import Chunk, ChunkKind, DocumentMeta, Span, StatedFigure, TimeKind
 
 NAME_COVERAGE = 0.3
+MIN_PROSE_NAME = 4  # 「宝钱公路」: the shortest start of a row's name worth looking for in the text
 QUESTION_SHARE = 0.7  # a long name mentioned by its distinctive part (「上钢一厂控污调蓄池」)
 STRONG_NAME = 0.7
 MIN_LIKENESS_CHARS = 3  # a figure named by more characters than this may match by likeness
@@ -178,9 +179,14 @@ class TableAnswers:
             shown = self._say_project(draft, entity, document)
             # The text names a project as the question does (「宝钱公路」), not by its full row
             # name (「宝钱公路道路新建工程」).
+            # A fragment the question shares with the row (「路新建工程」) may be no name the text
+            # uses: then the row's own name is tried.
             named = self.rarities.of(document).attested_name(question)
-            spoken = named if named and named in entity.row.name else entity.row.name
-            self._say_text_of(draft, spoken, document, question, wanted)
+            spoken = [named] if named and named in entity.row.name else []
+            prose = self._prose_form(entity.row.name, document)
+            for name in dict.fromkeys([*spoken, entity.row.name, *prose]):
+                if self._say_text_of(draft, name, document, question, wanted):
+                    break
             if entity.row.group and question.asks("group_asked"):
                 draft.say(
                     "project_group", name=entity.row.name, group=_group_label(entity.row.group)
@@ -200,7 +206,7 @@ class TableAnswers:
         question: Question,
         wanted: set[int],
         figured: bool = False,
-    ) -> None:
+    ) -> bool:
         """What the report's text says of a row in the year asked, beside the row itself:
         「南大中央公园完成地下空间结构」 for a project; for an indicator (``figured``), a sentence
         with a figure of its own (表1 gives the growth, 附件2 the amount)."""
@@ -220,10 +226,26 @@ class TableAnswers:
                 likeness = rarity.name_likeness(name, sentence)
                 if likeness >= likeness_needed and (best is None or likeness > best[0]):
                     best = (likeness, hit.chunk, sentence)
-        if best is not None:
-            _, chunk, sentence = best
-            shown = _clauses_about(sentence, name, rarity) if figured else sentence
-            draft.say("project_text", Evidence(chunk, sentence), sentence=shown.rstrip("。；，"))
+        if best is None:
+            return False
+        _, chunk, sentence = best
+        shown = _clauses_about(sentence, name, rarity) if figured else sentence
+        draft.say("project_text", Evidence(chunk, sentence), sentence=shown.rstrip("。；，"))
+        return True
+
+    def _prose_form(self, name: str, document: DocumentKnowledge) -> list[str]:
+        """The longest start of a row's name (4 characters or more) that the report's prose
+        uses: 「宝钱公路」 of 宝钱公路道路新建工程 (「…宝钱公路等在建项目施工」)."""
+        search = self.search
+        prose = [
+            search.chunks[i].quote
+            for i in search.rows_of(document.meta.doc_id)
+            if search.chunks[i].kind is ChunkKind.PARAGRAPH
+        ]
+        for size in range(len(name) - 1, MIN_PROSE_NAME - 1, -1):
+            if any(name[:size] in text for text in prose):
+                return [name[:size]]
+        return []
 
     def _entity_text(self, entity: Entity) -> str:
         """What a row's words are checked against: its chunk, or a figure's name and clause."""
