@@ -182,9 +182,19 @@ def _names() -> dict[str, tuple[Place, ...]]:
     return {form: tuple(places) for form, places in table.items()}
 
 
+@cache
+def _nicknames() -> dict[str, tuple[Place, ...]]:
+    by_name = {p.name: p for p in all_places() if p.rank < 2}
+    found = _vocabulary().get("nicknames", {}).items()
+    return {nickname: (by_name[name],) for nickname, name in found if name in by_name}
+
+
 def aliases_of(name: str) -> tuple[str, ...]:
-    """The common names of a division beside its own (「龙江」「黑」 for 黑龙江省)."""
-    return tuple(a for a, full in _vocabulary().get("aliases", {}).items() if full == name)
+    """The common names of a division beside its own (「龙江」「黑」 for 黑龙江省, 「首都」 for
+    北京市)."""
+    vocabulary = _vocabulary()
+    names = {**vocabulary.get("aliases", {}), **vocabulary.get("nicknames", {})}
+    return tuple(a for a, full in names.items() if full == name)
 
 
 def not_place_phrases() -> tuple[str, ...]:
@@ -201,12 +211,16 @@ def find_place(name: str) -> Place | None:
 class PlaceReader:
     """Finds places in text: full names, short forms, and the short forms of ``nearby`` places."""
 
-    def __init__(self, nearby: Iterable[Place] = ()) -> None:
+    def __init__(self, nearby: Iterable[Place] = (), *, nicknames: bool = False) -> None:
+        """``nicknames``: also read 「首都」「申城」…, which a question may use for a city."""
         self.names = dict(_names())
         for place in _with_siblings(nearby):
             short = place.short
             if len(short) >= 2 and short not in self.names:
                 self.names[short] = (place,)
+        self.nicknames = frozenset(_nicknames()) if nicknames else frozenset()
+        for nickname in self.nicknames:
+            self.names.setdefault(nickname, _nicknames()[nickname])
         self.longest = max(map(len, self.names))
         self.blocked = not_place_phrases()
 
@@ -228,7 +242,8 @@ class PlaceReader:
                 position += len(match.text)
             else:
                 position += 1
-        return found
+        named = [m for m in found if m.text not in self.nicknames]
+        return named or found  # a nickname counts only where no other place is named
 
 
 def _stands_alone(text: str, position: int) -> bool:
@@ -239,7 +254,8 @@ def _stands_alone(text: str, position: int) -> bool:
     before = text[position - 1] if position else ""
     if before and CJK.match(before) and before not in ABBREVIATION_AFTER:
         return False
-    return bool(re.match(r"\d|今年|去年|明年|前年", after)) or not after
+    # 「皖省2025年…」「川省今年…」: the short name with 省 after it is the province.
+    return bool(re.match(r"\d|今年|去年|明年|前年|省", after)) or not after
 
 
 def _blocked_spans(text: str, phrases: Sequence[str]) -> set[int]:

@@ -88,7 +88,7 @@ class AssistantService:
         previous = check_previous(previous)
         place = self._check_place(place)
         checked = followup.resolve(checked, previous, self._subject_of, self._group_of)
-        scope = select(checked, self.documents, self._mentioned, place)
+        scope = select(checked, self.documents, self._mentioned, place, self._mentioned_in)
         draft, resolved = self._answer(scope, checked)
         asked_years = {str(year) for year in scope.missing_years}
         # A number the user typed is no evidence: 「今年GDP目标是6%吗」 must not get 「是6%」.
@@ -160,7 +160,7 @@ class AssistantService:
             return self._refusal("refuse_personal", words="、".join(scope.personal)), resolved
         if scope.missing_years:
             years = "、".join(str(y) for y in scope.missing_years)
-            return self._refusal("refuse_year", years=years), resolved
+            return self._refusal("refuse_year", scope.considered, years=years), resolved
         if scope.across:
             side_by_side = self.composer.across.answer(scope.targets)
             if side_by_side:
@@ -240,6 +240,9 @@ class AssistantService:
 
     def _mentioned(self, phrase: str) -> bool:
         return phrase in self._text
+
+    def _mentioned_in(self, document: DocumentKnowledge, phrase: str) -> bool:
+        return self.composer.rarities.of(document).mentions(phrase)
 
     @cached_property
     def rarity(self) -> Rarity:

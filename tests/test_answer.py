@@ -883,7 +883,18 @@ REPORT_WITH_GAPS = """2025年定西市政府工作报告
 
 二、2025年主要任务
 
-做好第十六届省运会备战参赛工作，健全全民健身公共服务体系。
+做好第十六届省运会备战参赛工作，健全全民健身公共服务体系。粮食产量稳定在30亿斤以上。
+"""
+
+NEIGHBOUR_WITH_A_HORIZON = """2025年天水市政府工作报告
+
+一、2024年工作回顾
+
+过去一年，全市地区生产总值增长6.1%。
+
+二、2025年主要任务
+
+粮食产量稳定在25亿斤以上。到2030年，全市粮食产量达到35亿斤。
 """
 
 
@@ -942,6 +953,25 @@ def test_a_figure_with_its_own_subject_does_not_answer_for_the_clause_before(rep
 def test_a_round_figure_in_words_answers(report_with_gaps):
     answer = report_with_gaps.ask("定西中欧班列去年开行了多少列")
     assert "突破万列" in answer.answer and not answer.refused
+
+
+def test_another_documents_horizon_is_no_year_of_the_place_asked(tmp_path):
+    """定西 sets nothing for 2030; 天水's 「到2030年」 does not make 2030 a year of 定西's
+    report, whose 2025 target must not be given for it. The refusal names 定西 first."""
+    from assistant.indexer import build_index
+    from assistant.service import AssistantService
+    from assistant.settings import Settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "dingxi.txt").write_text(REPORT_WITH_GAPS, encoding="utf-8")
+    (corpus / "tianshui.txt").write_text(NEIGHBOUR_WITH_A_HORIZON, encoding="utf-8")
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", embedder="fake")
+    build_index(settings)
+    answer = AssistantService(settings).ask("定西到2030年粮食产量要达到多少亿斤")
+    assert answer.refused and "30亿斤" not in answer.answer, answer.answer
+    assert "35亿斤" not in answer.answer
+    assert answer.answer.index("定西") < answer.answer.index("天水"), answer.answer
 
 
 def test_a_question_about_an_officials_career_is_personal(report_with_gaps):

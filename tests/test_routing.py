@@ -58,6 +58,8 @@ def _sources_cited(service, answer) -> set[str]:
         ("广西壮族自治区今年固投增长目标是多少", "广西壮族自治区"),
         ("北京市今年GDP增长目标是多少", "北京市"),
         ("京2025年GDP增长目标是多少", "北京市"),
+        # A city's nickname names it where no other place is named.
+        ("首都今年城镇调查失业率要控制在多少以内", "北京市"),
     ],
 )
 def test_a_named_place_is_answered_from_its_own_document(service, question, place):
@@ -132,9 +134,22 @@ def test_each_of_two_places_answers_only_for_itself(service):
     assert len(answer.answer.splitlines()) == 2  # one line each, nothing of the other place
 
 
-def test_a_one_character_province_name(service):
-    answer = service.ask("桂2025年GDP增长目标是多少")
+@pytest.mark.parametrize("question", ["桂2025年GDP增长目标是多少", "桂省今年GDP增长目标是多少"])
+def test_a_one_character_province_name(service, question):
+    answer = service.ask(question)
     assert _places_cited(service, answer) == {"广西壮族自治区"}
+
+
+def test_a_nickname_beside_a_place_named_is_no_place_asked(service):
+    answer = service.ask("内蒙古今年服务首都有什么举措")
+    assert _places_cited(service, answer) <= {"内蒙古自治区"}, answer.answer
+    if answer.refused:  # the report asked about is the one named first
+        assert answer.answer.index("内蒙古") < answer.answer.index("北京"), answer.answer
+
+
+def test_a_partner_place_is_not_a_place_asked(service):
+    answer = service.ask("广西今年和北京合作的项目有哪些")
+    assert _places_cited(service, answer) <= {"广西壮族自治区"}, answer.answer
 
 
 @pytest.mark.parametrize(

@@ -188,7 +188,7 @@ def is_a_place(name: str) -> bool:
 
 @cache
 def _reader(context: tuple[Place, ...]) -> PlaceReader:
-    return PlaceReader(context)
+    return PlaceReader(context, nicknames=True)
 
 
 def _qualifies_a_name(

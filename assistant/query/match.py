@@ -78,6 +78,10 @@ class Rarity:
         self._titles = {c.table for c in chunks if c.table}
         self._attested: tuple[str, str] = ("", "")  # the last question's text and its name
 
+    def mentions(self, phrase: str) -> bool:
+        """Whether the document's text has the phrase."""
+        return phrase in self._text
+
     def words(self, text: str) -> list[str]:
         return [w for w in self.tokenizer.tokens(text) if _counted(w)]
 

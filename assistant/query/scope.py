@@ -25,6 +25,8 @@ class Scope:
     # an answer must be about them, not only about the indexed district.
     other_places: tuple[str, ...] = ()
     across: bool = False  # 「各省今年GDP目标」: all the targets side by side
+    # The documents a refusal is about (the place asked, when it has no such year): named first.
+    considered: tuple[DocumentKnowledge, ...] = ()
 
     @property
     def ambiguous(self) -> bool:
@@ -36,8 +38,10 @@ def select(
     documents: Sequence[DocumentKnowledge],
     mentioned: Callable[[str], bool],
     place: str = "",
+    mentioned_in: Callable[[DocumentKnowledge, str], bool] | None = None,
 ) -> Scope:
-    """``mentioned``: does the indexed text contain a phrase (「中山公园」 is no city).
+    """``mentioned``: does the indexed text contain a phrase (「中山公园」 is no city);
+    ``mentioned_in``: does one document's text (a year it covers is its own, not another's).
 
     ``place``: the place chosen beside the chat box; a place the question names comes first.
     """
@@ -53,10 +57,15 @@ def select(
         return Scope((), foreign_places=places.elsewhere)
     chosen = [d for d in documents if place and d.meta.place == place]
     candidates = list(places.documents or places.containing or chosen or documents)
-    covered = [d for d in candidates if _covers_years(d, normalised[d.meta.doc_id], mentioned)]
+    covered = [
+        d
+        for d in candidates
+        if _covers_years(d, normalised[d.meta.doc_id], _of(d, mentioned, mentioned_in))
+    ]
     if not covered:
         asked = {y for d in candidates for y in normalised[d.meta.doc_id].years}
-        return Scope((), missing_years=tuple(sorted(asked)))
+        named = tuple(candidates) if len(candidates) < len(documents) else ()
+        return Scope((), missing_years=tuple(sorted(asked)), considered=named)
     if not any(
         normalised[d.meta.doc_id].years and not normalised[d.meta.doc_id].relative_years
         for d in covered
@@ -69,6 +78,16 @@ def select(
     return Scope(
         tuple((d, normalised[d.meta.doc_id]) for d in covered), other_places=others, across=across
     )
+
+
+def _of(
+    document: DocumentKnowledge,
+    mentioned: Callable[[str], bool],
+    mentioned_in: Callable[[DocumentKnowledge, str], bool] | None,
+) -> Callable[[str], bool]:
+    if mentioned_in is None:
+        return mentioned
+    return lambda phrase: mentioned_in(document, phrase)
 
 
 def _newest_per_place(documents: Sequence[DocumentKnowledge]) -> list[DocumentKnowledge]:
