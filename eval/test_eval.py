@@ -123,8 +123,8 @@ ISSUE_SETS = {
     ),
     "heldout7.jsonl": (
         "overall 87.4%, refusal precision 75.0%, refusal recall 92.3% (5f34582)",
-        0.85,
-        0.75,
+        0.93,  # 95.0% today
+        0.90,  # precision 92.6%, recall 96.2% today
     ),
 }
 
