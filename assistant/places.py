@@ -183,6 +183,11 @@ def _names() -> dict[str, tuple[Place, ...]]:
 
 
 @cache
+def _abbreviation_followers() -> tuple[str, ...]:
+    return tuple(_vocabulary()["abbreviation_followers"])
+
+
+@cache
 def _nicknames() -> dict[str, tuple[Place, ...]]:
     by_name = {p.name: p for p in all_places() if p.rank < 2}
     found = _vocabulary().get("nicknames", {}).items()
@@ -218,9 +223,10 @@ class PlaceReader:
             short = place.short
             if len(short) >= 2 and short not in self.names:
                 self.names[short] = (place,)
-        self.nicknames = frozenset(_nicknames()) if nicknames else frozenset()
-        for nickname in self.nicknames:
-            self.names.setdefault(nickname, _nicknames()[nickname])
+        found = _nicknames() if nicknames else {}
+        self.nicknames = frozenset(found)
+        for nickname, places in found.items():
+            self.names.setdefault(nickname, places)
         self.longest = max(map(len, self.names))
         self.blocked = not_place_phrases()
 
@@ -254,8 +260,7 @@ def _stands_alone(text: str, position: int) -> bool:
     before = text[position - 1] if position else ""
     if before and CJK.match(before) and before not in ABBREVIATION_AFTER:
         return False
-    # 「皖省2025年…」「川省今年…」: the short name with 省 after it is the province.
-    return bool(re.match(r"\d|今年|去年|明年|前年|省", after)) or not after
+    return not after or after[0].isdecimal() or after.startswith(_abbreviation_followers())
 
 
 def _blocked_spans(text: str, phrases: Sequence[str]) -> set[int]:

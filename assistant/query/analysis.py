@@ -61,7 +61,7 @@ def _a_partner(text: str, mention: PlaceMention) -> bool:
     """Joined by 和/与/同/跟 after other words (not 「四川和重庆」 side by side), and followed
     within a few characters by a word of working together."""
     before = text[: mention.start]
-    if not before.endswith(("和", "与", "同", "跟")) or len(before) < 2:
+    if not before.endswith(tuple(vocabulary()["partner_joiners"])) or len(before) < 2:
         return False
     if before[-2:-1] and _ends_with_place(before[:-1]):
         return False  # 「四川和重庆的…」 names two places side by side: both are asked about

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from assistant.knowledge import DocumentKnowledge
 from assistant.query.cues import cue
-from assistant.query.draft import Draft, Evidence
+from assistant.query.draft import Draft, Evidence, templates
 from assistant.query.intent import Intent
-from assistant.query.match import Rarity, coverage, key_terms
+from assistant.query.match import Rarities, Rarity, coverage, key_terms
 from assistant.query.normalise import Question
 from assistant.query.retrieve import HybridSearch
 from assistant.query.sentences import sentences
@@ -22,7 +22,7 @@ CHANGE_COVERAGE = 0.6  # of the question's words, in the words naming what was c
 
 
 class Changes:
-    def __init__(self, search: HybridSearch, rarities) -> None:
+    def __init__(self, search: HybridSearch, rarities: Rarities) -> None:
         self.search = search
         self.rarities = rarities
 
@@ -71,7 +71,7 @@ def _change_asked(
 
 def _said(evidence: Evidence, name: str, new: tuple[str, str], old: tuple[str, str]) -> Draft:
     draft = Draft()
-    labels = (f"{name}调整后", "调整前")
+    labels = (templates()["changed_after"].format(name=name), templates()["changed_before"])
     cells = ("".join(new), "".join(old))
     say_difference(draft, [evidence], labels, cells, new, old, wording=ROWS_COMPARED)
     return draft

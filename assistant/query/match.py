@@ -36,7 +36,6 @@ GAPPED_MIN = 4  # a term this long still matches with characters inserted…
 GAP_CHARS = 2  # …this many at most
 MIN_QUOTED = 2  # a quoted name this long must be in the document for it to answer
 QUOTED_WRITTEN_SHARE = 0.8  # …or this much of it in one stretch
-COUNTED_NAME = re.compile(r"^[\d一二两三四五六七八九十百千]+[个项大类条张]")
 SHORT_QUOTED = 6  # a quoted name this short must be there whole (「鲁企通」 is not 鲁惠通)
 MIN_APART = 6  # characters of a name a one-character change in makes another thing
 MIN_ATTESTED = 4  # characters of a question's phrase the text must have to name a thing
@@ -107,7 +106,7 @@ class Rarity:
         from assistant.query.analysis import quoted_names
 
         for name in quoted_names(question.original):
-            if COUNTED_NAME.match(name):
+            if cue("counted_name").match(name):
                 continue  # 「“四个城区”是哪四个」: a count the text may spell out by its items
             forms = [re.sub(r"\s", "", form) for form in _worded(name)]
             if len(name) >= MIN_QUOTED and not any(map(self._mostly_written, forms)):

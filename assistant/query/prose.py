@@ -9,6 +9,7 @@ from decimal import Decimal
 from assistant.ingest.figures import vocabulary as figure_vocabulary
 from assistant.knowledge import DocumentKnowledge
 from assistant.query.analysis import vocabulary as analysis_vocabulary
+from assistant.query.cues import cue
 from assistant.query.draft import Candidate, Computation, Draft, Evidence
 from assistant.query.intent import Intent, preferred_year
 from assistant.query.match import (
@@ -37,20 +38,17 @@ CORE_SHARE = 0.8  # a topic's core words weigh this share of its heaviest one or
 CLAUSE_WINDOW = 100
 FACT_HITS = 12
 MEASURED_CLAUSE_COVERAGE = 0.5
-FIGURE_VERBS = tuple(figure_vocabulary()["verbs"])
+# Words that open a clause with its verb, longest first (「同比增长」 before 「增长」).
+CLAUSE_OPENERS = tuple(
+    sorted({*FOLLOWING_OPENERS, *figure_vocabulary()["verbs"]}, key=len, reverse=True)
+)
 GENERIC_NAMES = tuple(figure_vocabulary()["generic_names"])
-GENERIC_FOLLOWERS = "在为达居排占比较同增突超已"  # after 「总量」: a measure of what came before
+GENERIC_FOLLOWERS = tuple(figure_vocabulary()["generic_followers"])
 OWN_SUBJECT_CHARS = 6  # 「规模以上工业企业利润」 names a subject; 「(完成)年度投资」 does not
 UNMEASURED_COVERAGE = 0.8  # a sentence without the figure asked must be this much on topic
 RESTATED = 0.5  # a lead sharing this much of its weight with the question adds nothing to a list
-CHINESE_DIGITS = "一二两三四五六七八九十百千"
-# A figure, or a Chinese numeral before a counter; an ordinal (「第三产业」「第十五届」) is no
-# quantity (a rank question has its own measure).
-STATED_QUANTITY = re.compile(
-    rf"(?<![第\d])\d|(?<![第{CHINESE_DIGITS}])[{CHINESE_DIGITS}]+[个家项届次名位批大条座所倍成年]|"
-    # 「突破万列」「达到万亿级规模」
-    r"[百千万亿]{1,2}(?:元|美元|人次|人|吨|千瓦|列|辆|公里|亩)|[百千万亿]+级"
-)
+# A figure, or a Chinese numeral before a counter (data: ``[intent] stated_quantity``).
+STATED_QUANTITY = cue("stated_quantity")
 
 
 def _apart(clauses: list[str], index: int, figure_at: int) -> bool:
@@ -68,11 +66,11 @@ def _names_its_own(head: str) -> bool:
     「，同比增长5%」 has none and belongs to the clause before."""
     head = head.removeprefix("，")
     generic = next((g for g in GENERIC_NAMES if head.startswith(g)), "")
-    following = head[len(generic) : len(generic) + 1]
-    if generic and (not following or following in GENERIC_FOLLOWERS):
+    following = head[len(generic) :]
+    if generic and (not following or following.startswith(GENERIC_FOLLOWERS)):
         return False  # 「总量在全国排名…」: a measure of the subject before it (not 「规模以上…」)
     # 「完成投资1.5万亿元」「同比增长5%」: a verb and its object name no subject of their own.
-    for opener in sorted((*FOLLOWING_OPENERS, *FIGURE_VERBS), key=len, reverse=True):
+    for opener in CLAUSE_OPENERS:
         head = head.removeprefix(opener)
     return len(re.findall(r"[\u4e00-\u9fff]", head)) >= OWN_SUBJECT_CHARS
 
@@ -111,7 +109,7 @@ class ProseAnswers:
         best: tuple[float, float, Chunk, str] | None = None
         # The sentence most on topic that states no figure: 「进出口总额等稳步回升」 tells a
         # question for the amount that the document does not give it.
-        unmeasured: tuple[float, float, Chunk, str] | None = None
+        unmeasured: tuple[float, Chunk, str] | None = None
         for hit in self.hits(question, document, limit=FACT_HITS):
             for sentence in sentences(hit.chunk.quote):
                 if not sentence_fits(hit.chunk, sentence, document, wanted, question):
@@ -131,13 +129,13 @@ class ProseAnswers:
                     and not self._measured_clause_on_topic(sentence, lead, terms, question, intent)
                 ):
                     if unmeasured is None or covered > unmeasured[0]:
-                        unmeasured = (covered, covered, hit.chunk, sentence)
+                        unmeasured = (covered, hit.chunk, sentence)
                     continue
                 rank = covered + (0.15 if intent.quantity and re.search(r"\d", sentence) else 0)
                 if best is None or rank > best[1]:
                     best = (covered, rank, hit.chunk, sentence)
         if best is None and unmeasured and unmeasured[0] >= UNMEASURED_COVERAGE:
-            covered, _, chunk, sentence = unmeasured
+            covered, chunk, sentence = unmeasured
             shown = sentence  # no figure: the caller turns it into 「未能确认所问的数值」
         elif best is None:
             return None

@@ -567,11 +567,11 @@ class TableAnswers:
             f"{result.stated.time.year}年{result.name}",
         )
         cells = (target.stated.value, result.stated.value)
-        sides = [(labels[0], cells[0], first), (labels[1], cells[1], second)]
-        if _asked_result_first(question, document):
-            sides.reverse()  # 「去年…比今年的底线高多少」: said in the order asked
-        (label_a, cell_a, a), (label_b, cell_b, b) = sides
-        say_difference(draft, evidence, (label_a, label_b), (cell_a, cell_b), a, b)
+        meta = document.meta
+        labels, cells, values = _as_asked(
+            question, meta.results_year, meta.plan_year, labels, cells, (first, second)
+        )
+        say_difference(draft, evidence, labels, cells, *values)
         return draft
 
     def figure_evidence(self, figure: Figure) -> Evidence:
@@ -593,9 +593,14 @@ class TableAnswers:
                     draft.computations.extend(sums)
                     labels = (f"{indicator.plan_year}年目标", f"{indicator.results_year}年完成")
                     cells = (target_cell, result_cell)
-                    values = (target, result)
-                    if _years_asked_in_order(question, indicator.results_year, indicator.plan_year):
-                        labels, cells, values = labels[::-1], cells[::-1], values[::-1]
+                    labels, cells, values = _as_asked(
+                        question,
+                        indicator.results_year,
+                        indicator.plan_year,
+                        labels,
+                        cells,
+                        (target, result),
+                    )
                     say_difference(
                         draft,
                         [self.row_evidence(indicator)],
@@ -1023,15 +1028,13 @@ def _amount(text: str, question: Question) -> tuple[str, str] | None:
     return best.group(1), best.group(2)
 
 
-def _asked_result_first(question: Question, document: DocumentKnowledge) -> bool:
-    meta = document.meta
-    return _years_asked_in_order(question, meta.results_year, meta.plan_year)
-
-
-def _years_asked_in_order(question: Question, first: int | None, second: int | None) -> bool:
-    """The question names year ``first`` before year ``second`` (「去年…比今年…」)."""
-    at = [question.text.find(f"{year}年") if year else -1 for year in (first, second)]
-    return 0 <= at[0] < at[1]
+def _as_asked(
+    question: Question, results_year: int | None, plan_year: int | None, *pairs: tuple
+) -> tuple[tuple, ...]:
+    """Each (target side, result side) pair, swapped when the question names the results year
+    first: 「去年…比今年的底线高多少」 is said in the order asked."""
+    at = [question.text.find(f"{year}年") if year else -1 for year in (results_year, plan_year)]
+    return tuple(pair[::-1] for pair in pairs) if 0 <= at[0] < at[1] else pairs
 
 
 def _increment_for_stock(question: Question, figure: Figure) -> bool:
