@@ -565,18 +565,24 @@ REPORT = """2025年政府工作报告
 """
 
 
-@pytest.fixture(scope="module")
-def a_report(tmp_path_factory):
+def _service_over(root, texts: dict[str, str], **settings_given):
+    """An assistant over ``texts`` (file name → text), indexed under ``root``."""
     from assistant.indexer import build_index
     from assistant.service import AssistantService
     from assistant.settings import Settings
 
-    root = tmp_path_factory.mktemp("report")
     (root / "corpus").mkdir()
-    (root / "corpus" / "report.txt").write_text(REPORT, encoding="utf-8")
-    settings = Settings(corpus_dir=root / "corpus", index_dir=root / "index", embedder="fake")
+    for name, text in texts.items():
+        (root / "corpus" / name).write_text(text, encoding="utf-8")
+    settings = Settings(corpus_dir=root / "corpus", index_dir=root / "index", **settings_given)
     build_index(settings)
     return AssistantService(settings)
+
+
+@pytest.fixture(scope="module")
+def a_report(tmp_path_factory):
+    root = tmp_path_factory.mktemp("report")
+    return _service_over(root, {"report.txt": REPORT}, embedder="fake")
 
 
 @pytest.mark.parametrize(
@@ -900,16 +906,7 @@ NEIGHBOUR_WITH_A_HORIZON = """2025年天水市政府工作报告
 
 @pytest.fixture(scope="module")
 def report_with_gaps(tmp_path_factory):
-    from assistant.indexer import build_index
-    from assistant.service import AssistantService
-    from assistant.settings import Settings
-
-    root = tmp_path_factory.mktemp("gaps")
-    (root / "corpus").mkdir()
-    (root / "corpus" / "dingxi.txt").write_text(REPORT_WITH_GAPS, encoding="utf-8")
-    settings = Settings(corpus_dir=root / "corpus", index_dir=root / "index")
-    build_index(settings)
-    return AssistantService(settings)
+    return _service_over(tmp_path_factory.mktemp("gaps"), {"dingxi.txt": REPORT_WITH_GAPS})
 
 
 # 「第十六届」 is an ordinal, no figure for 「是多少」.
@@ -958,17 +955,9 @@ def test_a_round_figure_in_words_answers(report_with_gaps):
 def test_another_documents_horizon_is_no_year_of_the_place_asked(tmp_path):
     """定西 sets nothing for 2030; 天水's 「到2030年」 does not make 2030 a year of 定西's
     report, whose 2025 target must not be given for it. The refusal names 定西 first."""
-    from assistant.indexer import build_index
-    from assistant.service import AssistantService
-    from assistant.settings import Settings
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "dingxi.txt").write_text(REPORT_WITH_GAPS, encoding="utf-8")
-    (corpus / "tianshui.txt").write_text(NEIGHBOUR_WITH_A_HORIZON, encoding="utf-8")
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", embedder="fake")
-    build_index(settings)
-    answer = AssistantService(settings).ask("定西到2030年粮食产量要达到多少亿斤")
+    texts = {"dingxi.txt": REPORT_WITH_GAPS, "tianshui.txt": NEIGHBOUR_WITH_A_HORIZON}
+    service = _service_over(tmp_path, texts, embedder="fake")
+    answer = service.ask("定西到2030年粮食产量要达到多少亿斤")
     assert answer.refused and "30亿斤" not in answer.answer, answer.answer
     assert "35亿斤" not in answer.answer
     assert answer.answer.index("定西") < answer.answer.index("天水"), answer.answer
