@@ -256,10 +256,11 @@ def _stands_alone(text: str, position: int) -> bool:
     """A one-character abbreviation (沪, 京) names a place only before a year or a digit, and
     after no other character of a word: 「沪今年…」「苏和浙今年…」, not 「京津冀」, 「粤港澳」 or
     「全省新3个…」."""
-    after = text[position + 1 : position + 3]
+    after = text[position + 1 : position + 4]
     before = text[position - 1] if position else ""
-    if before and CJK.match(before) and before not in ABBREVIATION_AFTER:
-        return False
+    dated = before == "年" and text[max(0, position - 2) : position - 1].isdecimal()
+    if before and CJK.match(before) and before not in ABBREVIATION_AFTER and not dated:
+        return False  # 「2025年青固投…」: after a written year, as at the start
     return not after or after[0].isdecimal() or after.startswith(_abbreviation_followers())
 
 

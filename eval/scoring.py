@@ -69,8 +69,10 @@ class Outcome:
     wrong_time: list[str] = field(default_factory=list)
 
 
-# Questions that ask about two years at once: their citations may be of either.
+# Comparisons that name two times (「今年目标比去年实际」) may cite either year; a comparison of
+# one year (「今年预期目标里A和B哪个高」) may not.
 BOTH_YEARS = ("comparison",)
+TIME_WORDS = re.compile(r"今年|去年|明年|上年|前年|(?:19|20)\d{2}年|实际|完成")
 YEAR_IN_LABEL = re.compile(r"(?:19|20)\d{2}")
 
 
@@ -87,7 +89,9 @@ def judge(gold: Gold, answer: Answer, documents: Sequence[str]) -> Outcome:
 
 def cited_other_years(gold: Gold, answer: Answer) -> list[str]:
     """Quotes of another year cited for a question about one year (an answer, not a refusal)."""
-    if gold.year is None or answer.refused or gold.category in BOTH_YEARS:
+    if gold.year is None or answer.refused:
+        return []
+    if gold.category in BOTH_YEARS and len(set(TIME_WORDS.findall(gold.question))) >= 2:
         return []
     return [
         f"{c.time}：{c.quote[:30]}"

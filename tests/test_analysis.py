@@ -52,6 +52,10 @@ def places(question: str, documents, mentioned=never):
         ("内蒙古自治区去年城镇新增就业", INNER_MONGOLIA),
         ("广西今年粮食产量目标", GUANGXI),
         ("广西壮族自治区今年粮食产量目标", GUANGXI),
+        # A one-character name before 籍 or an indicator's short name, or after a written year.
+        ("京籍运动员去年拿了几块金牌", BEIJING),
+        ("2025年桂GDP增长目标", GUANGXI),
+        ("桂社零今年增长多少", GUANGXI),
     ],
 )
 def test_full_names_short_forms_and_abbreviations_name_a_document(question, expected):

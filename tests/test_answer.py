@@ -426,6 +426,7 @@ def test_request_fields_are_checked_before_anything_is_answered(service):
         ("投资最少和最多的项目分别是？", ["0.56", "15.65"]),
         ("投资最大的两个项目是哪两个", ["15.65", "14.63"]),
         ("前两个投资最少的项目是什么", ["0.56", "1.29"]),
+        ("投资额排名前两位的是哪些项目", ["15.65", "14.63"]),
     ],
 )
 def test_both_ends_and_the_first_n_of_a_ranking(service, question, expected):
@@ -455,6 +456,10 @@ def test_projects_listed_by_amount_show_their_amounts(service, question, expecte
         ("吴淞创新新城配套道路7条投资多少钱", "6.95"),
         ("沪通铁路三期投资多少", "1.93"),  # the plan has 沪通铁路二期 only
         ("罗泾新镇配套道路要投资多少", "1.63"),  # 罗店新镇…; the plan names 罗泾 elsewhere
+        # A word the plan never writes before the kind of thing it has (气象站迁建工程 only).
+        ("区档案馆迁建工程投资多少", "1.57"),
+        ("儿童医院迁建工程今年开工吗", "1.57"),
+        ("18号线二期全线总投资多少", "15.65"),  # the row is for 宝山段 alone
     ],
 )
 def test_a_name_the_plan_has_only_otherwise_is_not_answered_with_another(service, question, other):
@@ -469,6 +474,7 @@ def test_a_name_the_plan_has_only_otherwise_is_not_answered_with_another(service
         ("“四百”大走访里的四百指的是什么", "进百家门、访百家情、解百家难、暖百家心"),
         ("「产业类投资额」具体是什么意思", "工业用地投资和研发类用地投资的总和"),
         ("“数字生活100”到底是什么", "以“数字小区”为切入点"),
+        ("“产业类投资额”如何定义", "工业用地投资和研发类用地投资的总和"),
     ],
 )
 def test_a_quoted_name_is_defined_by_its_note(service, question, expected):
@@ -966,3 +972,66 @@ def test_another_documents_horizon_is_no_year_of_the_place_asked(tmp_path):
 def test_a_question_about_an_officials_career_is_personal(report_with_gaps):
     answer = report_with_gaps.ask("定西市长以前在哪任职")
     assert answer.refused and "个人" in answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # One value becoming another: last year's result and this year's target, subtracted.
+        ("学区集团化覆盖率要从多少提高到多少，提高几个百分点", "（90 − 85 = 5）"),
+        ("养老服务设施面积每千人从2023年到2024年目标提高了多少", "（60 − 42 = 18）"),
+        # A year is not the figure asked: the clause with the amount answers.
+        ("百一行动每年要节约多少用电", "1%"),
+        # A plan's overall goal is the one set for its horizon.
+        ("“百一”行动定的总目标是什么", "力争平均每年节约1%的用电量"),
+    ],
+)
+def test_from_one_value_to_another_and_a_year_that_is_no_figure(service, question, expected):
+    assert_answered_with(service, question, expected)
+
+
+REPORT_OF_ONE_YEAR_AND_THE_NEXT = """2025年政府工作报告
+一、2024年工作回顾
+过去一年，规模以上工业增加值增长8.2%，地区生产总值增长5.3%。货物贸易增长20%，服务贸易增长23.9%，外贸依存度提高。盐湖产业加快发展，生产碳酸锂13.5万吨。新设本科高校2所，滨江理工学院、海港职业技术大学首次招生。
+二、2025年工作安排
+今年主要预期目标是：地区生产总值增长5.5%左右，规模以上工业增加值增长7.5%以上。
+办好民生实事。新增基础教育公办学位4万个。全面推进“三大工程”建设，新开工改造老旧小区700个。
+注释：
+3.“三大工程”建设：保障性住房建设、“平急两用”公共基础设施建设、城中村改造。
+"""
+
+
+@pytest.fixture(scope="module")
+def report_of_two_years(tmp_path_factory):
+    root = tmp_path_factory.mktemp("two-years")
+    return _service_over(root, {"report.txt": REPORT_OF_ONE_YEAR_AND_THE_NEXT}, embedder="fake")
+
+
+@pytest.mark.parametrize(
+    ("question", "expected", "not_expected"),
+    [
+        # Two things of one year compared: the year the whole question asks, not the review's.
+        ("今年的预期目标中，规上工业和GDP增速哪个定得高", "7.5%以上", "8.2%"),
+        # The asking clause's year, not the scene's 明年.
+        ("老人明年退休，今年新增公办学位多少个", "4万个", ""),
+        # A glossary entry with a word between the quoted name and its colon.
+        ("“三大工程”具体是指哪几项", "保障性住房建设", ""),
+        # A clause that sets the scene and asks nothing is left out.
+        ("都说新能源材料势头很好，去年碳酸锂产量多少", "13.5万吨", ""),
+        # 「哪两所」 asks which, not how many: the sentence that names them.
+        ("去年新设的本科高校是哪两所", "海港职业技术大学", ""),
+    ],
+)
+def test_the_year_and_the_clause_a_question_asks(
+    report_of_two_years, question, expected, not_expected
+):
+    answer = report_of_two_years.ask(question)
+    assert not answer.refused, answer.answer
+    assert expected in answer.answer
+    assert not not_expected or not_expected not in answer.answer
+
+
+def test_two_things_asked_each_get_their_figure_once(report_of_two_years):
+    answer = report_of_two_years.ask("去年货物贸易和服务贸易分别增长多少")
+    assert "20%" in answer.answer and "23.9%" in answer.answer
+    assert answer.answer.count("20%") == 1, answer.answer  # not the whole sentence besides

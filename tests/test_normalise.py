@@ -56,3 +56,19 @@ def test_aliases_expand_to_the_documents_wording():
 )
 def test_traditional_characters_are_folded_to_simplified(traditional, simplified):
     assert normalise_text(traditional) == normalise_text(simplified)
+
+
+@pytest.mark.parametrize(
+    ("question", "years"),
+    [
+        # The clause that asks says the year; the others only set the scene.
+        ("老人明年退休，今年养老床位新增多少", (2025,)),
+        ("去年涨得挺快，今年目标定了多少", (2025,)),
+        # Every clause that asks keeps its year; a comparison keeps every year it names.
+        ("去年完成多少？今年目标呢？", (2024, 2025)),
+        ("今年的目标，比去年实际高多少", (2025, 2024)),
+        ("2024年，GDP增长多少", (2024,)),
+    ],
+)
+def test_the_years_asked_are_those_of_the_clauses_that_ask(question, years):
+    assert normalise(question, 2025).years == years

@@ -186,6 +186,11 @@ def is_a_place(name: str) -> bool:
     return any(m.start == 0 and m.text == name for m in _reader(()).mentions(name))
 
 
+def names_a_place(text: str) -> bool:
+    """Some place is named in the text: 「四川报告」."""
+    return bool(_reader(()).mentions(text))
+
+
 @cache
 def _reader(context: tuple[Place, ...]) -> PlaceReader:
     return PlaceReader(context, nicknames=True)

@@ -64,6 +64,8 @@ class Composer:
         """The whole question; failing that, each of its parts (「多少场，多少人次参与」)."""
         question = self._own_place_part(question, document)
         whole = self._compose_one(question, document)
+        if whole is None or whole.refused:
+            whole = self._without_scene(question, document) or whole
         parts = question_parts(question.original)
         if len(parts) < 2:
             return self._completed(whole, question, document)
@@ -81,14 +83,30 @@ class Composer:
             if index and not normalise(part, plan_year).years:
                 part = "".join(f"{y}年" for y in question.years) + part  # 「…？工业投资呢」
             quoted = frozenset(e.quote for d in drafts for e in d.evidence)
-            found = self._compose_one(normalise(part, plan_year), document, quoted)
+            asked = normalise(part, plan_year)
+            found = self._completed(self._compose_one(asked, document, quoted), asked, document)
             said = {line for d in drafts for line in d.lines}
             if found and not set(found.lines) <= said:
                 drafts.append(found)
         answered = [d for d in drafts if not d.refused]
         if answered and len(answered) < len(drafts):
             drafts = answered  # 「未给出2025年目标」 for the whole, yet its parts are there
+        drafts = [d for d in drafts if not _restates(d, drafts)]
         return merge(drafts) if drafts else None
+
+    def _without_scene(self, question: Question, document: DocumentKnowledge) -> Draft | None:
+        """「听说盐湖锂产业发展很快，去年碳酸锂产量是多少」: the pieces that set the scene and
+        ask nothing are left out, when the asking pieces ask for a figure of their own subject.
+        (「我在北京租房想提取公积金，要准备哪些材料」 is about the scene's 公积金: not so.)"""
+        pieces = [p for p in PART_SEPARATOR.split(question.original) if len(p) >= 2]
+        asking = [p for p in pieces if ASKING.search(p)]
+        if not asking or len(asking) == len(pieces):
+            return None
+        asked = normalise("，".join(asking), document.meta.plan_year)
+        if not asked.asks("quantity") or not self._has_own_subject(asked, document):
+            return None
+        found = self._compose_one(asked, document)
+        return found if found and not found.refused else None
 
     def places_compared(
         self, question: Question, answered: Sequence[tuple[DocumentKnowledge, Draft]]
@@ -141,8 +159,10 @@ class Composer:
         self, question: Question, document: DocumentKnowledge, said: frozenset[str] = frozenset()
     ) -> Draft | None:
         rarity = self.rarities.of(document)
-        if rarity.misnumbered(question) or rarity.unwritten_quoted(question):
-            # 「沪通铁路一期」 where the document has only 沪通铁路二期; 「“鲁企通”」 it never names
+        look_alikes = (rarity.misnumbered, rarity.unwritten_quoted, rarity.renamed)
+        if any(check(question) for check in look_alikes):
+            # 「沪通铁路一期」 where the document has only 沪通铁路二期, 「“鲁企通”」 that it
+            # never names, 「区妇幼保健院迁建工程」 where it has only 气象站迁建工程
             return None
         intent = read_intent(question, document)
         attempts = [
@@ -214,6 +234,17 @@ def question_parts(text: str) -> list[str]:
     if each and ASKING.search(each.group(4)):
         return [each.group(1) + each.group(4), each.group(2) + each.group(4)]
     return [text]
+
+
+def _restates(draft: Draft, drafts: Sequence[Draft]) -> bool:
+    """Every quote of the draft is a longer passage around two or more quotes the other parts
+    gave: the sentence 「…货物贸易增长20%，服务贸易增长23.9%」 beside each of its figures. (One
+    given quote inside it is not enough: 「PM2.5低于34微克/立方米，优良天数比例88.3%以上」 answers
+    the PM2.5 part.)"""
+    given = {e.quote for other in drafts if other is not draft for e in other.evidence}
+    return bool(draft.evidence) and all(
+        sum(quote in e.quote and quote != e.quote for quote in given) >= 2 for e in draft.evidence
+    )
 
 
 def _quoted(draft: Draft) -> str:

@@ -26,6 +26,8 @@ from assistant.records import Chunk, ChunkKind
 LONG_FORM = r"[\u4e00-\u9fff]{2,16}"  # the words before an item in its long form
 EXPLAINED_MIN = 6  # characters an explanation runs to at least
 EXPLAINED_WITHIN = 40  # characters after a name where a list or 「即…」 explains it
+# A few words between a quoted name and the colon that explains it: 「“三大工程”建设：保障性住房…」
+NAMED_KIND = re.compile(r"^[\u4e00-\u9fff]{1,4}(?=[：:])")
 
 
 class Definitions:
@@ -126,6 +128,7 @@ def _explained(name: str, paragraphs: Sequence[Chunk]) -> tuple[Chunk, str] | No
             if at < 0:
                 continue
             after = sentence[at + len(name) :].lstrip('”」"』')
+            after = NAMED_KIND.sub("", after)  # a glossary's 「“三大工程”建设：…」
             if re.match("|".join(introducing), after) and len(after) > EXPLAINED_MIN:
                 return chunk, sentence
     return None

@@ -26,6 +26,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "listing",
         "quantity",
         "plans_asked",
+        "asked_from_to",
     )
     return {name: re.compile(cues[name]) for name in names}
 
@@ -98,10 +99,13 @@ def read_intent(question: Question, document: DocumentKnowledge) -> Intent:
         result = False
     if results in years and plan not in years:
         target = False
+    from_to = bool(cue["asked_from_to"].search(text)) and len(years) != 1
+    if from_to:  # 「从多少提高到多少」: last year's value and this year's
+        target = result = True
     superlative = cue["superlative"].search(text)
     cues_text = analysis_vocabulary()["intent"]
     return Intent(
-        compare=bool(cue["compare"].search(text)),
+        compare=bool(cue["compare"].search(text)) or from_to,
         count=bool(cue["count"].search(text)),
         sum=bool(cue["sum"].search(text)),
         superlative=_direction(superlative, bool(re.search(cues_text["from_the_top"], text))),
@@ -143,11 +147,8 @@ def _amount_limit(text: str) -> AmountLimit | None:
 
 def _direction(superlative: re.Match[str] | None, from_the_top: bool) -> str:
     if superlative:
-        return (
-            "max"
-            if superlative.group(1) in analysis_vocabulary()["intent"]["superlative_high"]
-            else "min"
-        )
+        word = next(group for group in superlative.groups() if group)  # 「最(少)」「排(前)」
+        return "max" if word in analysis_vocabulary()["intent"]["superlative_high"] else "min"
     return "max" if from_the_top else ""
 
 

@@ -39,14 +39,8 @@ QUOTED_WRITTEN_SHARE = 0.8  # …or this much of it in one stretch
 SHORT_QUOTED = 6  # a quoted name this short must be there whole (「鲁企通」 is not 鲁惠通)
 MIN_APART = 6  # characters of a name a one-character change in makes another thing
 MIN_ATTESTED = 4  # characters of a question's phrase the text must have to name a thing
+NAME_TAGS = ("n", "j")  # jieba's tags of nouns, names of places and people, abbreviations
 NAME_CARRIED = 0.6  # weighted share of a named thing's bigrams an answer's text must carry
-CONTRASTS = (
-    ("收入", "支出"),
-    ("进口", "出口"),
-    ("上升", "下降"),
-    ("城镇", "农村"),
-    ("最高", "最低"),
-)
 UNKNOWN_WEIGHT = 0.5
 
 
@@ -111,6 +105,28 @@ class Rarity:
             forms = [re.sub(r"\s", "", form) for form in _worded(name)]
             if len(name) >= MIN_QUOTED and not any(map(self._mostly_written, forms)):
                 return name
+        return ""
+
+    def renamed(self, question: Question) -> str:
+        """A thing named by a word the document never writes, right before the part it has:
+        「区妇幼保健院迁建工程」 where only 气象站迁建工程 is, 「五台山机场改扩建」 where other
+        airports are. Another thing of that kind; returns the name as asked, or ""."""
+        attested = self.attested_name(question)
+        kind = re.compile(f"(?:{cue('thing_kinds').pattern})$")
+        if len(attested) < MIN_ATTESTED or not kind.search(attested):
+            return ""
+        for span in _name_spans(question.text):
+            if not span.endswith(attested):
+                continue
+            before = [w for w in self.tokenizer.segment(span[: len(span) - len(attested)]) if w]
+            # The word just before, or the last two together (「中心」「医院」 are each written,
+            # 「中心医院」 is not); a place (「四川报告里」) is not a name of the thing.
+            modifiers = [before[-1], "".join(before[-2:])] if before else []
+            if any(
+                _unwritten_noun(word, self._written) and not _holds_a_place(word)
+                for word in modifiers
+            ):
+                return span
         return ""
 
     def _mostly_written(self, name: str) -> bool:
@@ -457,7 +473,9 @@ def states_another_indicator(question: Question, text: str) -> bool:
 
 def contradicts(question: Question, text: str) -> bool:
     """The question asks for one side of a pair (支出) and the text only has the other (收入)."""
-    for one, other in CONTRASTS:
+    from assistant.query.analysis import vocabulary
+
+    for one, other in vocabulary()["contrasts"]:
         for asked, opposite in ((one, other), (other, one)):
             if asked in question.text and asked not in text and opposite in text:
                 return True
@@ -505,6 +523,29 @@ def _numbered() -> tuple[re.Pattern[str], re.Pattern[str]]:
         re.compile(rf"({NUMBER})\s*({alternatives('name_counters')})"),
         re.compile(rf"第({NUMBER})({alternatives('ordinal_counters')})"),
     )
+
+
+def _unwritten_noun(word: str, written: str) -> bool:
+    """A name word of two Chinese characters or more that the document never writes (「妇幼保健」
+    「五台山」), not a verb or a pointer (「列入」「那个」) nor a colloquial alias (「轨交」)."""
+    import jieba.posseg
+
+    if len(word) < 2 or word in written or is_soft(word) or _aliased(word):
+        return False
+    if not all("\u4e00" <= c <= "\u9fff" for c in word):
+        return False
+    return all(piece.flag[0] in NAME_TAGS for piece in jieba.posseg.lcut(word, HMM=False))
+
+
+def _holds_a_place(word: str) -> bool:
+    from assistant.query.analysis import names_a_place
+
+    return names_a_place(word)
+
+
+def _aliased(word: str) -> bool:
+    """Part of a colloquial name the lexicon knows (「轨交」 in 轨交18号线)."""
+    return any(word in alias for alias in lexicon())
 
 
 def is_soft(word: str) -> bool:

@@ -43,6 +43,7 @@ YEAR_ON_YEAR = re.compile(r"(?:比|较|相比|跟|和)(?:前年|上年|上一年
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|$|(?=[^\d]))")
 SHORT_YEAR = re.compile(r"(?<!\d)(\d{2})年")
 SPACES = re.compile(r"\s+")
+CLAUSE = re.compile(r"[^，,；;。！!？?]+[？?]?")
 
 
 @dataclass(frozen=True)
@@ -70,8 +71,23 @@ def normalise(question: str, plan_year: int | None) -> Question:
     if plan_year is not None:
         text = RELATIVE.sub(lambda m: f"{plan_year + RELATIVE_YEARS[m.group()]}年", text)
     text = re.sub(r"(\d{4})年年", r"\1年", text)
-    years = tuple(dict.fromkeys(int(y) for y in YEAR.findall(text)))
-    return Question(question, text, years, relative, expand_aliases(text))
+    return Question(question, text, _asked_years(text), relative, expand_aliases(text))
+
+
+def _asked_years(text: str) -> tuple[int, ...]:
+    """The years a question names, in order; when the clauses that ask name a year, only theirs
+    (「孩子明年上学，2025年会新增多少学位」 asks about 2025). A comparison asks about every year
+    it names (「2024年的目标，比2023年高多少」)."""
+    every = tuple(dict.fromkeys(int(y) for y in YEAR.findall(text)))
+    if cue("compare").search(text):
+        return every
+    asking = [
+        c
+        for c in CLAUSE.findall(text)
+        if c.endswith(("？", "?")) or cue("asking").search(c)  # 「今年GDP目标？」 asks
+    ]
+    asked = tuple(dict.fromkeys(int(y) for c in asking for y in YEAR.findall(c)))
+    return asked if asked and len(asking) < len(CLAUSE.findall(text)) else every
 
 
 def normalise_text(text: str) -> str:

@@ -29,6 +29,11 @@ from assistant.query.when import asked_years, passage_time, sentence_fits
 from assistant.records import Chunk, ChunkKind, TimeKind
 
 CLAUSE = re.compile(r"[^，。；]+[，。；]?")
+# Years as a text writes them: 「到 2025 年」, 「（2022-2025）」.
+YEAR_WRITTEN = re.compile(
+    r"(?:19|20)\d{2}\s*(?:年|(?=[-—–~至]\s*(?:19|20)\d{2}))"
+    r"|(?<=[-—–~至])\s*(?:19|20)\d{2}(?=\s*[年）)])"
+)
 ENUMERATION = re.compile(
     r"^(一是|二是|三是|四是|五是|六是|首先|其次|再次|最后|第[一二三四五六七八九十]+[，、])"
 )
@@ -194,15 +199,16 @@ class ProseAnswers:
 
         def relevant(clause: str) -> bool:
             measured = bool(re.search(intent.measure, clause)) if intent.measure else False
-            figured = bool(re.search(r"\d", clause)) and coverage(terms, clause, question) > 0
+            figured = _has_figure(clause) and coverage(terms, clause, question) > 0
             return measured or figured
 
         def score(clause: str) -> tuple[bool, bool, float]:
             """A clause with the measure, then one on topic with a figure, then the most on topic
-            (「力争营收达到1200亿元」, never a figure about something else)."""
+            (「力争营收达到1200亿元」, never a figure about something else). A year is not a
+            figure: 「总目标为到2025年」 does not say how much."""
             measured = bool(re.search(intent.measure, clause)) if intent.measure else True
             covered = coverage(terms, clause, question)
-            return (measured, covered > 0 and bool(re.search(r"\d", clause)), covered)
+            return (measured, covered > 0 and _has_figure(clause), covered)
 
         best = max(range(len(clauses)), key=lambda i: score(clauses[i]))
         first = last = best
@@ -290,6 +296,11 @@ class ProseAnswers:
                         if not topic and not ENUMERATION.match(following):
                             break
                         yield hit.chunk, following
+
+
+def _has_figure(clause: str) -> bool:
+    """A number other than a year (「到 2025 年」)."""
+    return bool(re.search(r"\d", YEAR_WRITTEN.sub("", clause)))
 
 
 def _lead_coverage(chunk: Chunk, terms: dict[str, float], question: Question) -> float:

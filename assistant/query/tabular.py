@@ -140,6 +140,8 @@ class TableAnswers:
                 continue  # last year's result is not this year's target
             if isinstance(entity, Figure) and entity.stated.clause in said:
                 continue
+            if isinstance(entity, Figure) and intent.which:
+                continue  # 「获批的2所高校是哪两所」: a figure says how many, not which
             if isinstance(entity, Figure) and misses_a_named_indicator(
                 question, entity.name + entity.stated.clause
             ):
@@ -459,9 +461,9 @@ class TableAnswers:
     def table_rows(
         self, question: Question, document: DocumentKnowledge, intent: Intent
     ) -> Draft | None:
-        """A text table named by its title, counted (「主导产业进展情况那张表列了几个产业」):
-        one line per row, by its first cell."""
-        if not intent.count or not document.tables.others:
+        """A text table named by its title, counted or listed (「主导产业进展情况那张表列了几个
+        产业」「…表列了哪几个产业」): one line per row, by its first cell."""
+        if not (intent.count or intent.which) or not document.tables.others:
             return None
         rarity = self.rarities.of(document)
         scored = [
@@ -496,7 +498,9 @@ class TableAnswers:
         if not (intent.wants_target and intent.wants_result):
             # 「比上年提高多少」 asks for the report's own figure, not target − result; two things
             # of one year (「A产值增速比B高多少」) are compared.
-            return self._compare_subjects(question, document)
+            return self._compare_subjects(
+                question, document, asked_years(question, document, intent)
+            )
         indicators = [e for e in ranked if isinstance(e, Indicator)]
         compared = self._compare_years(question, indicators[0]) if indicators else None
         if compared is None and not document.figures:
@@ -504,9 +508,12 @@ class TableAnswers:
             ranked = [e for _, e in self.entities(question, document, document.prose_figures)]
         return compared or self._compare_figures(question, document, ranked)
 
-    def _compare_subjects(self, question: Question, document: DocumentKnowledge) -> Draft | None:
+    def _compare_subjects(
+        self, question: Question, document: DocumentKnowledge, wanted: set[int]
+    ) -> Draft | None:
         """Two prose figures of one year, one named on each side of 「比」: 「去年新一代信息技术
-        产值增速比新能源汽车高多少」 → 28.2% − 26.5%."""
+        产值增速比新能源汽车高多少」 → 28.2% − 26.5%. The year is the whole question's
+        (「今年预期目标里，A和B比」), not each side's."""
         sides = cue("compared_sides").search(question.text)
         if sides is None:
             return None
@@ -514,7 +521,13 @@ class TableAnswers:
         for side in (sides.group("first"), sides.group("second")):
             asked = normalise(side, document.meta.plan_year)
             ranked = [e for _, e in self.entities(asked, document, document.prose_figures)]
-            figures = [e for e in ranked if isinstance(e, Figure) and e not in chosen]
+            figures = [
+                e
+                for e in ranked
+                if isinstance(e, Figure)
+                and e not in chosen
+                and fits(e.stated.time, wanted, question)
+            ]
             best = _best_item_of_each_clause(figures, self.rarities.of(document), asked)
             figure = best[0] if best else None
             if figure is None:
@@ -1032,7 +1045,10 @@ def _as_asked(
     question: Question, results_year: int | None, plan_year: int | None, *pairs: tuple
 ) -> tuple[tuple, ...]:
     """Each (target side, result side) pair, swapped when the question names the results year
-    first: 「去年…比今年的底线高多少」 is said in the order asked."""
+    first: 「去年…比今年的底线高多少」 is said in the order asked. 「从2023年到2024年提高了多少」
+    asks what the later value adds: the target side stays first."""
+    if question.asks("asked_from_to"):
+        return pairs
     at = [question.text.find(f"{year}年") if year else -1 for year in (results_year, plan_year)]
     return tuple(pair[::-1] for pair in pairs) if 0 <= at[0] < at[1] else pairs
 

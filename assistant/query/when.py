@@ -38,8 +38,9 @@ def fits(time: PassageTime, wanted: set[int], question: Question) -> bool:
         return time.year in wanted
     if time.kind is TimeKind.SPAN and time.year in wanted and question.asks("now"):
         return True  # 「现在有多少」: a total up to the results year
-    if time.kind is TimeKind.HORIZON and question.asks("when"):
-        return True  # 「力争哪一年…」: the goal's own year is the answer
+    overall = question.asks("overall_goal") and not question.years
+    if time.kind is TimeKind.HORIZON and (question.asks("when") or overall):
+        return True  # 「力争哪一年…」「…的总目标」: the goal set for its own year is the answer
     if time.kind in (TimeKind.HORIZON, TimeKind.SPAN):
         return time.year in question.years
     return True
