@@ -104,7 +104,8 @@ def test_blind_written_questions(heldout_report):
 # ends of a ranking, things the plan does not have). Each first run, recorded before any change for
 # that set, is the figure the team reports; the floors are the issue's targets (0.95 overall,
 # refusal precision and recall). Set 5 was written after set 4's failures were fixed, set 6 after
-# set 5's, set 7 after set 6's. Each entry: first run, floor, refusal floor (precision and recall).
+# set 5's, set 7 after set 6's, set 8 after set 7's. Each entry: first run, floor, refusal floor
+# (precision and recall).
 ISSUE_SETS = {
     "heldout4.jsonl": (
         "overall 54.3%, refusal precision 47.2%, refusal recall 73.9% (872e225)",
@@ -125,6 +126,11 @@ ISSUE_SETS = {
         "overall 87.4%, refusal precision 75.0%, refusal recall 92.3% (5f34582)",
         0.93,  # 95.0% today
         0.90,  # precision 92.6%, recall 96.2% today
+    ),
+    "heldout8.jsonl": (
+        "overall 88.9%, refusal precision 100.0%, refusal recall 77.8% (117596e)",
+        0.95,  # 97.2% today
+        0.90,  # precision 100%, recall 94.4% today
     ),
 }
 

@@ -140,7 +140,7 @@ class TableAnswers:
                 continue  # last year's result is not this year's target
             if isinstance(entity, Figure) and entity.stated.clause in said:
                 continue
-            if isinstance(entity, Figure) and intent.which:
+            if isinstance(entity, Figure) and question.asks("which_counted"):
                 continue  # 「获批的2所高校是哪两所」: a figure says how many, not which
             if isinstance(entity, Figure) and misses_a_named_indicator(
                 question, entity.name + entity.stated.clause
