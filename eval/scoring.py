@@ -74,6 +74,7 @@ class Outcome:
 BOTH_YEARS = ("comparison",)
 TIME_WORDS = re.compile(r"今年|去年|明年|上年|前年|(?:19|20)\d{2}年|实际|完成")
 YEAR_IN_LABEL = re.compile(r"(?:19|20)\d{2}")
+OTHER_YEAR_NOTICE = "未给出"  # prompts/answers.toml other_time: 「文件给出了…，未给出…」
 
 
 def judge(gold: Gold, answer: Answer, documents: Sequence[str]) -> Outcome:
@@ -95,9 +96,18 @@ def cited_other_years(gold: Gold, answer: Answer) -> list[str]:
         return []
     return [
         f"{c.time}：{c.quote[:30]}"
-        for c in answer.citations
-        if YEAR_IN_LABEL.findall(c.time) and str(gold.year) not in YEAR_IN_LABEL.findall(c.time)
+        for number, c in enumerate(answer.citations, 1)
+        if YEAR_IN_LABEL.findall(c.time)
+        and str(gold.year) not in YEAR_IN_LABEL.findall(c.time)
+        and not _says_the_year_is_missing(answer.answer, number)
     ]
+
+
+def _says_the_year_is_missing(text: str, number: int) -> bool:
+    """Cited only in lines that say the year asked is not given (「文件给出了2025年目标…，未给出
+    2024年完成值」): the other year is named as such, not passed off as the year asked."""
+    lines = [line for line in text.splitlines() if f"[{number}]" in line]
+    return bool(lines) and all(OTHER_YEAR_NOTICE in line for line in lines)
 
 
 def unsupported_numbers(answer: Answer, documents: Sequence[str]) -> list[str]:
