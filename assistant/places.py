@@ -82,6 +82,12 @@ class PlaceMention:
     candidates: tuple[Place, ...]
 
 
+@cache
+def short_names() -> frozenset[str]:
+    """Every division's name without its level, down to counties: 「昌平」「敦煌」「黑山」."""
+    return frozenset(short_name(place.name) for place in all_places())
+
+
 def short_name(name: str) -> str:
     """The name without its level suffix and ethnic designations: 「广西壮族自治区」→「广西」."""
     stem = name

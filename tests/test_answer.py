@@ -992,7 +992,7 @@ def test_from_one_value_to_another_and_a_year_that_is_no_figure(service, questio
 
 REPORT_OF_ONE_YEAR_AND_THE_NEXT = """2025年政府工作报告
 一、2024年工作回顾
-过去一年，规模以上工业增加值增长8.2%，地区生产总值增长5.3%。货物贸易增长20%，服务贸易增长23.9%，外贸依存度提高。盐湖产业加快发展，生产碳酸锂13.5万吨。新设本科高校2所，滨江理工学院、海港职业技术大学首次招生。
+过去一年，规模以上工业增加值增长8.2%，地区生产总值增长5.3%。货物贸易增长20%，服务贸易增长23.9%，外贸依存度提高。盐湖产业加快发展，生产碳酸锂13.5万吨。新设本科高校2所，滨江理工学院、海港职业技术大学首次招生。推动怀柔综合性国家科学中心建设，25个科技设施进入科研状态。完成酒泉机场改扩建。
 二、2025年工作安排
 今年主要预期目标是：地区生产总值增长5.5%左右，规模以上工业增加值增长7.5%以上。
 办好民生实事。新增基础教育公办学位4万个。全面推进“三大工程”建设，新开工改造老旧小区700个。
@@ -1035,3 +1035,19 @@ def test_two_things_asked_each_get_their_figure_once(report_of_two_years):
     answer = report_of_two_years.ask("去年货物贸易和服务贸易分别增长多少")
     assert "20%" in answer.answer and "23.9%" in answer.answer
     assert answer.answer.count("20%") == 1, answer.answer  # not the whole sentence besides
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "昌平综合性国家科学中心有几个设施进入科研状态",  # the text has 怀柔's
+        "敦煌机场改扩建进展怎样",  # the text has 酒泉's
+    ],
+)
+def test_a_thing_of_another_place_is_not_answered_with_the_one_the_text_has(
+    report_of_two_years, question
+):
+    assert report_of_two_years.ask(question).refused
+    assert (
+        "25个" in report_of_two_years.ask("怀柔综合性国家科学中心有几个科技设施进入科研状态").answer
+    )

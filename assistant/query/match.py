@@ -39,6 +39,9 @@ QUOTED_WRITTEN_SHARE = 0.8  # …or this much of it in one stretch
 SHORT_QUOTED = 6  # a quoted name this short must be there whole (「鲁企通」 is not 鲁惠通)
 MIN_APART = 6  # characters of a name a one-character change in makes another thing
 MIN_ATTESTED = 4  # characters of a question's phrase the text must have to name a thing
+PLACE_BEFORE = (
+    2  # characters before a thing that name the place it is in: 「怀柔」综合性国家科学中心
+)
 NAME_TAGS = ("n", "j")  # jieba's tags of nouns, names of places and people, abbreviations
 NAME_CARRIED = 0.6  # weighted share of a named thing's bigrams an answer's text must carry
 UNKNOWN_WEIGHT = 0.5
@@ -110,24 +113,53 @@ class Rarity:
     def renamed(self, question: Question) -> str:
         """A thing named by a word the document never writes, right before the part it has:
         「区妇幼保健院迁建工程」 where only 气象站迁建工程 is, 「五台山机场改扩建」 where other
-        airports are. Another thing of that kind; returns the name as asked, or ""."""
-        attested = self.attested_name(question)
+        airports are; or by a place the document never puts before it (「昌平综合性国家科学
+        中心」 where it has 怀柔's). Another thing of that kind; returns the name as asked, or
+        ""."""
         kind = re.compile(f"(?:{cue('thing_kinds').pattern})$")
-        if len(attested) < MIN_ATTESTED or not kind.search(attested):
-            return ""
         for span in _name_spans(question.text):
-            if not span.endswith(attested):
+            thing = self._written_ending(span)
+            if not thing or not kind.search(thing):
                 continue
-            before = [w for w in self.tokenizer.segment(span[: len(span) - len(attested)]) if w]
+            before = [w for w in self.tokenizer.segment(span[: len(span) - len(thing)]) if w]
+            if not before:
+                continue
             # The word just before, or the last two together (「中心」「医院」 are each written,
             # 「中心医院」 is not); a place (「四川报告里」) is not a name of the thing.
-            modifiers = [before[-1], "".join(before[-2:])] if before else []
+            modifiers = [before[-1], "".join(before[-2:])]
             if any(
                 _unwritten_noun(word, self._written) and not _holds_a_place(word)
                 for word in modifiers
             ):
                 return span
+            if self._placed_elsewhere(before[-1], thing):
+                return span
         return ""
+
+    def _written_ending(self, span: str) -> str:
+        """The longest end of a name the document writes, shorter than the name (which, written
+        whole, is the document's own)."""
+        if span in self._written:
+            return ""
+        return next(
+            (
+                span[cut:]
+                for cut in range(1, len(span) - MIN_ATTESTED + 1)
+                if span[cut:] in self._written
+            ),
+            "",
+        )
+
+    def _placed_elsewhere(self, place: str, thing: str) -> bool:
+        """「昌平综合性国家科学中心」 where the document has the thing only after another place
+        (怀柔综合性国家科学中心): that place's, not the one asked."""
+        if not _holds_a_place(place) or place + thing in self._written:
+            return False
+        before_each = [
+            self._written[max(0, found.start() - PLACE_BEFORE) : found.start()]
+            for found in re.finditer(re.escape(thing), self._written)
+        ]
+        return bool(before_each) and all(_holds_a_place(words) for words in before_each)
 
     def _mostly_written(self, name: str) -> bool:
         """The document has the name, or a stretch of it long enough that the rest is a slip
@@ -538,9 +570,11 @@ def _unwritten_noun(word: str, written: str) -> bool:
 
 
 def _holds_a_place(word: str) -> bool:
+    """「四川报告」 names a place; so does a county's short name alone (「昌平」「敦煌」)."""
+    from assistant.places import short_names
     from assistant.query.analysis import names_a_place
 
-    return names_a_place(word)
+    return word in short_names() or names_a_place(word)
 
 
 def _aliased(word: str) -> bool:
