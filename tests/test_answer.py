@@ -982,6 +982,10 @@ def test_a_question_about_an_officials_career_is_personal(report_with_gaps):
         ("养老服务设施面积每千人从2023年到2024年目标提高了多少", "（60 − 42 = 18）"),
         # A year is not the figure asked: the clause with the amount answers.
         ("百一行动每年要节约多少用电", "1%"),
+        # An amount asked: the table's result against the text's target, not two growth rates.
+        ("全社会固定资产投资总额今年目标比去年完成额高出多少亿元", "（650 − 619 = 31）"),
+        # 「到底」 only insists; the question asks the same.
+        ("今年全社会固投的目标到底是多少亿元？表里只有增速", "650亿元"),
         # A plan's overall goal is the one set for its horizon.
         ("“百一”行动定的总目标是什么", "力争平均每年节约1%的用电量"),
     ],

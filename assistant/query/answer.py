@@ -22,7 +22,7 @@ from assistant.query.draft import Candidate, Draft, merge
 from assistant.query.intent import Intent, read_intent
 from assistant.query.joined import joined_names
 from assistant.query.match import QUESTION_WORDS, Rarities, key_terms
-from assistant.query.normalise import RELATIVE, Question, normalise
+from assistant.query.normalise import RELATIVE, Question, normalise, required_names
 from assistant.query.prose import STATED_QUANTITY, ProseAnswers
 from assistant.query.retrieve import HybridSearch
 from assistant.query.tabular import TableAnswers, compare_between
@@ -103,7 +103,9 @@ class Composer:
         if not asking or len(asking) == len(pieces):
             return None
         asked = normalise("，".join(asking), document.meta.plan_year)
-        if not asked.asks("quantity") or not self._has_own_subject(asked, document):
+        indicator = any(name in asked.text.lower() for name in required_names())  # 「固投」
+        named = indicator or self._has_own_subject(asked, document)
+        if not asked.asks("quantity") or not named:
             return None
         found = self._compose_one(asked, document)
         return found if found and not found.refused else None

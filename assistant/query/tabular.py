@@ -30,6 +30,9 @@ from assistant.query.when import asked_years, fits, sentence_fits
 from assistant.records import Chunk, ChunkKind, DocumentMeta, Span, StatedFigure, TimeKind
 
 NAME_COVERAGE = 0.3
+NAME_LIKENESS = (
+    0.6  # share of a table row's name a prose figure's name must carry to be its text value
+)
 MIN_PROSE_NAME = 4  # 「宝钱公路」: the shortest start of a row's name worth looking for in the text
 QUESTION_SHARE = 0.7  # a long name mentioned by its distinctive part (「上钢一厂控污调蓄池」)
 STRONG_NAME = 0.7
@@ -502,11 +505,48 @@ class TableAnswers:
                 question, document, asked_years(question, document, intent)
             )
         indicators = [e for e in ranked if isinstance(e, Indicator)]
-        compared = self._compare_years(question, indicators[0]) if indicators else None
+        compared = None
+        if indicators:
+            compared = self._compare_years(question, indicators[0])
+            compared = compared or self._compare_with_text(question, document, indicators[0])
         if compared is None and not document.figures:
             # The tables leave it out: the text's own target and result (「不低于99%」, 99.3%)
             ranked = [e for _, e in self.entities(question, document, document.prose_figures)]
         return compared or self._compare_figures(question, document, ranked)
+
+    def _compare_with_text(
+        self, question: Question, document: DocumentKnowledge, indicator: Indicator
+    ) -> Draft | None:
+        """The table gives last year's amount and only a growth rate for this year, the text
+        this year's amount (「全社会固定资产投资总额完成650亿元」): those two, each cited."""
+        result = _amount(indicator.part.result_value, question)
+        if result is None or not _as_measured(result, question):
+            return None
+        rarity = self.rarities.of(document)
+        for figure in document.prose_figures:
+            time = figure.stated.time
+            if time.kind is not TimeKind.PLAN or time.year != indicator.plan_year:
+                continue
+            if rarity.name_likeness(indicator.part.name, figure.name) < NAME_LIKENESS:
+                continue
+            target = _amount(figure.stated.value, question)
+            if target is None or target[1] != result[1]:
+                continue
+            draft = Draft()
+            evidence = [self.figure_evidence(figure), self.row_evidence(indicator)]
+            labels = (f"{indicator.plan_year}年目标", f"{indicator.results_year}年完成")
+            cells = (figure.stated.value, indicator.part.result_value)
+            labels, cells, values = _as_asked(
+                question,
+                indicator.results_year,
+                indicator.plan_year,
+                labels,
+                cells,
+                (target, result),
+            )
+            say_difference(draft, evidence, labels, cells, *values)
+            return draft
+        return None
 
     def _compare_subjects(
         self, question: Question, document: DocumentKnowledge, wanted: set[int]
@@ -600,7 +640,7 @@ class TableAnswers:
             for result_cell in result_cells:
                 target = _amount(target_cell, question)
                 result = _amount(result_cell, question)
-                if target and result and target[1] == result[1]:
+                if target and result and target[1] == result[1] and _as_measured(target, question):
                     draft = Draft()
                     sums = _sums(target_cell, result_cell, question)
                     draft.computations.extend(sums)
@@ -1059,6 +1099,11 @@ def _increment_for_stock(question: Question, figure: Figure) -> bool:
         and not question.asks("increment")
         and cue("increment").match(figure.name) is not None
     )
+
+
+def _as_measured(amount: tuple[str, str], question: Question) -> bool:
+    """「多多少亿」 asks an amount: a growth rate (%) does not answer it."""
+    return not (amount[1] in ("%", "％") and question.asks("amount_asked"))
 
 
 def _same_unit(
