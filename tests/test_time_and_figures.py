@@ -234,3 +234,13 @@ def test_a_clause_that_opens_with_the_results_year_dates_its_figure_inside_a_spa
     found = [(f.name, f.value, f.time.kind) for f in stated(text, span)]
     assert ("规上工业产值", "达到9000亿元、增长7%", TimeKind.RESULT) in found
     assert all(kind is TimeKind.RESULT for _, _, kind in found)  # 3个 is over the span
+
+
+def test_an_increment_counted_before_its_thing_is_the_same_indicator():
+    found = stated("养老服务不断完善，新增860张养老床位，新建9个社区食堂。", RESULT)
+    named = {f.name: f for f in found}
+    assert named["新增养老床位"].value == "860张"
+    assert named["新增养老床位"].clause == "新增860张养老床位"  # the quote names what it counts
+    assert named["新建社区食堂"].value == "9个"
+    # Another verb than an increment keeps the thing counted to the sentence.
+    assert stated("建成3家智慧养老院。", RESULT) == ()

@@ -25,6 +25,7 @@ CLAUSE = re.compile(r"[^，；：:。]+")
 JOINED = re.compile(r"[—–~～至\-]")
 ITEM = re.compile(r"[^、]+")
 CJK = re.compile(r"[\u4e00-\u9fff]")
+COUNTED_THING = re.compile(r"[\u4e00-\u9fff]{2,10}")  # 「养老床位」 after 「新增1380张」
 LEADING_YEAR = re.compile(WRITTEN_YEAR)
 TIMED = (TimeKind.RESULT, TimeKind.PLAN, TimeKind.HORIZON)
 
@@ -162,7 +163,7 @@ def _clause_figures(clause: str, listed: bool) -> list[tuple[str, str, str, int,
     「城镇居民、农村居民人均可支配收入分别增长4.6%、6.7%」 the first item lends its words to the
     name and the last its figure to the value; 「增长6%左右、突破2.6万亿元」 is one value.
     """
-    found: list[list] = []  # [name, value_start, value_end, qualifier, name_start]
+    found: list[list] = []  # [name, value_start, value_end, qualifier, name_start, quote_end]
     pending: int | None = None
     for item in ITEM.finditer(clause):
         read = _read_clause(item.group(), listed=listed)
@@ -174,19 +175,22 @@ def _clause_figures(clause: str, listed: bool) -> list[tuple[str, str, str, int,
                 offset, name = _strip_leading(clause[pending:name_start] + name)
                 name_start = pending + offset
             value_start = item.start() + item.group().index(value)
-            found.append([name, value_start, item.end(), qualifier, name_start])
+            # 「新增1380张养老床位」: the value is the figure; the quote goes on to what it counts
+            counted = _counted_after_figure(item.group())
+            value_end = value_start + len(value) if counted else item.end()
+            found.append([name, value_start, value_end, qualifier, name_start, item.end()])
             pending = None
         elif has_figure and found:
-            found[-1][2] = item.end()  # a figure without its own name continues the value
-        elif found and found[-1][2] == item.start() - 1 and _remarks_on_value(item.group()):
-            found[-1][2] = item.end()  # 「…1221.9亿元、居全国首位」
+            found[-1][2] = found[-1][5] = item.end()  # a figure without its own name continues
+        elif found and found[-1][5] == item.start() - 1 and _remarks_on_value(item.group()):
+            found[-1][2] = found[-1][5] = item.end()  # 「…1221.9亿元、居全国首位」
         elif not has_figure and not _first_verb(item.group()):
             pending = item.start() if pending is None else pending
         else:
             pending = None
     return [
-        (name, clause[start:end].strip(), qualifier, name_start, end)
-        for name, start, end, qualifier, name_start in found
+        (name, clause[start:end].strip(), qualifier, name_start, quote_end)
+        for name, start, end, qualifier, name_start, quote_end in found
     ]
 
 
@@ -197,6 +201,9 @@ def _remarks_on_value(item: str) -> bool:
 def _read_clause(clause: str, *, listed: bool) -> tuple[str, str, str, int] | None:
     """(name, value as written, qualifier, where the name starts), or None."""
     figure = figure_pattern().search(clause)
+    counted = _counted_after(clause, figure) if figure else None
+    if counted is not None:
+        return counted
     head = clause[: figure.start()] if figure else clause
     verb = _trailing_verb(head) if figure else _first_verb(clause)
     if figure is None and not (listed and verb):
@@ -209,6 +216,24 @@ def _read_clause(clause: str, *, listed: bool) -> tuple[str, str, str, int] | No
     value = clause[cut : _figures_end(clause, figure)] if figure else clause[cut:]
     qualifier = (figure.group("after") or figure.group("before") or "") if figure else ""
     return name, value.strip(), qualifier, name_start
+
+
+def _counted_after_figure(clause: str) -> bool:
+    figure = figure_pattern().search(clause)
+    return figure is not None and _counted_after(clause, figure) is not None
+
+
+def _counted_after(clause: str, figure: re.Match[str]) -> tuple[str, str, str, int] | None:
+    """「新增1380张养老床位」: an increment whose figure comes before the thing it counts is
+    the same indicator as 「新增养老床位400张」."""
+    name_start, lead = _strip_leading(clause[: figure.start()])
+    if lead not in vocabulary()["increment_openers"]:
+        return None
+    counted = clause[figure.end() :].rstrip("，。；、 ")
+    if not COUNTED_THING.fullmatch(counted) or _first_verb(counted):
+        return None
+    qualifier = figure.group("after") or figure.group("before") or ""
+    return lead + counted, figure.group().strip(), qualifier, name_start
 
 
 def _figures_end(clause: str, figure: re.Match[str]) -> int:

@@ -532,20 +532,9 @@ class TableAnswers:
             target = _amount(figure.stated.value, question)
             if target is None or target[1] != result[1]:
                 continue
-            draft = Draft()
             evidence = [self.figure_evidence(figure), self.row_evidence(indicator)]
-            labels = (f"{indicator.plan_year}年目标", f"{indicator.results_year}年完成")
             cells = (figure.stated.value, indicator.part.result_value)
-            labels, cells, values = _as_asked(
-                question,
-                indicator.results_year,
-                indicator.plan_year,
-                labels,
-                cells,
-                (target, result),
-            )
-            say_difference(draft, evidence, labels, cells, *values)
-            return draft
+            return _years_compared(question, indicator, evidence, cells, (target, result))
         return None
 
     def _compare_subjects(
@@ -641,28 +630,12 @@ class TableAnswers:
                 target = _amount(target_cell, question)
                 result = _amount(result_cell, question)
                 if target and result and target[1] == result[1] and _as_measured(target, question):
-                    draft = Draft()
-                    sums = _sums(target_cell, result_cell, question)
-                    draft.computations.extend(sums)
-                    labels = (f"{indicator.plan_year}年目标", f"{indicator.results_year}年完成")
+                    evidence = [self.row_evidence(indicator)]
                     cells = (target_cell, result_cell)
-                    labels, cells, values = _as_asked(
-                        question,
-                        indicator.results_year,
-                        indicator.plan_year,
-                        labels,
-                        cells,
-                        (target, result),
+                    sums = _sums(target_cell, result_cell, question)
+                    return _years_compared(
+                        question, indicator, evidence, cells, (target, result), sums
                     )
-                    say_difference(
-                        draft,
-                        [self.row_evidence(indicator)],
-                        labels,
-                        cells,
-                        *values,
-                        added={total.result: total.operands for total in sums},
-                    )
-                    return draft
         return None
 
     def _compare_projects(
@@ -1099,6 +1072,26 @@ def _increment_for_stock(question: Question, figure: Figure) -> bool:
         and not question.asks("increment")
         and cue("increment").match(figure.name) is not None
     )
+
+
+def _years_compared(
+    question: Question,
+    indicator: Indicator,
+    evidence: list[Evidence],
+    cells: tuple[str, str],
+    amounts: tuple[tuple[str, str], tuple[str, str]],
+    sums: Sequence[Computation] = (),
+) -> Draft:
+    """This year's target against last year's result, said in the order asked."""
+    draft = Draft()
+    draft.computations.extend(sums)
+    labels = (f"{indicator.plan_year}年目标", f"{indicator.results_year}年完成")
+    labels, cells, values = _as_asked(
+        question, indicator.results_year, indicator.plan_year, labels, cells, amounts
+    )
+    added = {total.result: total.operands for total in sums}
+    say_difference(draft, evidence, labels, cells, *values, added=added)
+    return draft
 
 
 def _as_measured(amount: tuple[str, str], question: Question) -> bool:
