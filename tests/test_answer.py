@@ -986,11 +986,13 @@ def test_a_question_about_an_officials_career_is_personal(report_with_gaps):
         ("全社会固定资产投资总额今年目标比去年完成额高出多少亿元", "（650 − 619 = 31）"),
         # 「到底」 only insists; the question asks the same.
         ("今年全社会固投的目标到底是多少亿元？表里只有增速", "650亿元"),
+        # 「是如何…的」 asks what was done: last year's review answers.
+        ("吴淞创新城的开发模式是如何变化的", "“政府收储为主+高质量转型”"),
         # A plan's overall goal is the one set for its horizon.
         ("“百一”行动定的总目标是什么", "力争平均每年节约1%的用电量"),
     ],
 )
-def test_from_one_value_to_another_and_a_year_that_is_no_figure(service, question, expected):
+def test_wordings_of_comparisons_measures_and_time(service, question, expected):
     assert_answered_with(service, question, expected)
 
 
