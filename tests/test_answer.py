@@ -373,6 +373,9 @@ def test_a_refusal_names_a_few_documents_then_how_many(tmp_path):
         ("招商大会签了多少项目、金额多少", ["招商大会签了多少项目", "金额多少"]),
         ("GDP、CPI目标是多少", ["GDP、CPI目标是多少"]),
         ("办了多少场文旅活动，多少人次参与", ["办了多少场文旅活动", "多少人次参与"]),
+        # A statement between two asks asks nothing; one before them belongs to the first.
+        ("今年粮食目标多少？去年听说创了新高，明年呢", ["今年粮食目标多少", "明年呢"]),
+        ("跨江大桥，今年目标是什么，投资多少", ["跨江大桥，今年目标是什么", "投资多少"]),
     ],
 )
 def test_question_parts(question, parts):
@@ -1024,6 +1027,8 @@ def report_of_two_years(tmp_path_factory):
         ("“三大工程”具体是指哪几项", "保障性住房建设", ""),
         # A clause that sets the scene and asks nothing is left out.
         ("都说新能源材料势头很好，去年碳酸锂产量多少", "13.5万吨", ""),
+        # A personal scene is left out, a scene naming the subject kept.
+        ("家里孩子腿脚不便，听说今年要新增基础教育公办学位，一共多少个", "4万个", ""),
         # 「哪两所」 asks which, not how many: the sentence that names them.
         ("去年新设的本科高校是哪两所", "海港职业技术大学", ""),
     ],

@@ -68,6 +68,9 @@ def test_traditional_characters_are_folded_to_simplified(traditional, simplified
         ("去年完成多少？今年目标呢？", (2024, 2025)),
         ("今年的目标，比去年实际高多少", (2025, 2024)),
         ("2024年，GDP增长多少", (2024,)),
+        # A share (占比) compares nothing; a clause the asker declines asks nothing.
+        ("孩子明年入学，今年公办园占比要达到多少", (2025,)),
+        ("今年GDP目标多少，和去年比怎样我不关心", (2025,)),
     ],
 )
 def test_the_years_asked_are_those_of_the_clauses_that_ask(question, years):

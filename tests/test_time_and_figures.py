@@ -58,6 +58,9 @@ def test_a_task_heading_inside_the_plan_is_not_a_review():
         # 「较上年」 compares with last year; it does not speak of it.
         ("力争工商业电价较上年下降3分/千瓦时以上。", PLAN, TimeKind.PLAN, 2025, False),
         ("深化改革开放。", RESULT, TimeKind.RESULT, 2024, False),
+        # What a plan chapter says is already so is no target.
+        ("我省光伏、储能已入选国家级先进制造业集群。", PLAN, TimeKind.RESULT, 2024, False),
+        ("力争明年入选国家级先进制造业集群。", PLAN, TimeKind.PLAN, 2025, False),
     ],
 )
 def test_a_sentence_refines_its_chapter(sentence, inherited, kind, year, estimate):
@@ -244,3 +247,8 @@ def test_an_increment_counted_before_its_thing_is_the_same_indicator():
     assert named["新建社区食堂"].value == "9个"
     # Another verb than an increment keeps the thing counted to the sentence.
     assert stated("建成3家智慧养老院。", RESULT) == ()
+
+
+def test_a_bare_total_after_an_increase_takes_its_subject():
+    found = values_of("全省粮食增产30.5亿斤，总产720亿斤、创历史新高。", RESULT)
+    assert found["粮食总产"] == "720亿斤、创历史新高"

@@ -96,19 +96,33 @@ class Composer:
 
     def _without_scene(self, question: Question, document: DocumentKnowledge) -> Draft | None:
         """「听说盐湖锂产业发展很快，去年碳酸锂产量是多少」: the pieces that set the scene and
-        ask nothing are left out, when the asking pieces ask for a figure of their own subject.
-        (「我在北京租房想提取公积金，要准备哪些材料」 is about the scene's 公积金: not so.)"""
+        ask nothing are left out, when what is left asks for a figure of its own subject. A
+        scene piece that names the document's subject stays (「家里老人腿脚不方便，听说今年要做
+        适老化改造，一共打算改多少户」 keeps 适老化改造); 「我在北京租房想提取公积金，要准备哪些
+        材料」 asks no figure."""
+        plan_year = document.meta.plan_year
         pieces = [p for p in PART_SEPARATOR.split(question.original) if len(p) >= 2]
         asking = [p for p in pieces if ASKING.search(p)]
         if not asking or len(asking) == len(pieces):
             return None
-        asked = normalise("，".join(asking), document.meta.plan_year)
-        indicator = any(name in asked.text.lower() for name in required_names())  # 「固投」
-        named = indicator or self._has_own_subject(asked, document)
-        if not asked.asks("quantity") or not named:
-            return None
-        found = self._compose_one(asked, document)
-        return found if found and not found.refused else None
+        on_topic = [
+            p
+            for p in pieces
+            if ASKING.search(p) or self._has_own_subject(normalise(p, plan_year), document)
+        ]
+        for kept in (on_topic, asking):
+            if len(kept) == len(pieces):
+                continue
+            asked = normalise("，".join(kept), plan_year)
+            indicator = any(name in asked.text.lower() for name in required_names())  # 「固投」
+            if not asked.asks("quantity") or not (
+                indicator or self._has_own_subject(asked, document)
+            ):
+                continue
+            found = self._compose_one(asked, document)
+            if found and not found.refused:
+                return found
+        return None
 
     def places_compared(
         self, question: Question, answered: Sequence[tuple[DocumentKnowledge, Draft]]
@@ -228,7 +242,7 @@ def question_parts(text: str) -> list[str]:
     """「办了多少场文旅活动，多少人次参与」 → two questions (each must ask something)."""
     pieces = [p for p in PART_SEPARATOR.split(text) if len(p) >= 2]
     if sum(bool(ASKING.search(p)) for p in pieces) >= 2:
-        return pieces
+        return _asking_pieces(pieces)
     listed = [p for p in text.rstrip("？?。").split("、") if len(p) >= 2]
     if len(listed) >= 2 and all(ASKING.search(p) for p in listed):
         return listed  # 「签了多少项目、金额多少」, but not 「GDP、CPI目标是多少」
@@ -236,6 +250,14 @@ def question_parts(text: str) -> list[str]:
     if each and ASKING.search(each.group(4)):
         return [each.group(1) + each.group(4), each.group(2) + each.group(4)]
     return [text]
+
+
+def _asking_pieces(pieces: Sequence[str]) -> list[str]:
+    """The pieces that ask, the ones before the first of them joined to it (「18号线二期，今年
+    目标是什么」); a statement between two asks (「去年好像是历史新高了」) asks nothing."""
+    first = next(i for i, piece in enumerate(pieces) if ASKING.search(piece))
+    rest = [piece for piece in pieces[first + 1 :] if ASKING.search(piece)]
+    return ["，".join(pieces[: first + 1]), *rest]
 
 
 def _restates(draft: Draft, drafts: Sequence[Draft]) -> bool:

@@ -44,6 +44,7 @@ YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|$|(?=[^\d]))")
 SHORT_YEAR = re.compile(r"(?<!\d)(\d{2})年")
 SPACES = re.compile(r"\s+")
 CLAUSE = re.compile(r"[^，,；;。！!？?]+[？?]?")
+CLAUSE_WITH_END = re.compile(r"[^，,；;。！!？?（）()]+[，,；;。！!？?（）()]*")
 
 
 @dataclass(frozen=True)
@@ -66,12 +67,19 @@ class Question:
 
 def normalise(question: str, plan_year: int | None) -> Question:
     """Normalise against one document's plan year (今年 = the year the plan is for)."""
-    text = YEAR_ON_YEAR.sub("同比", normalise_text(question))
+    text = YEAR_ON_YEAR.sub("同比", _without_declined(normalise_text(question)))
     relative = bool(RELATIVE.search(text)) and plan_year is not None
     if plan_year is not None:
         text = RELATIVE.sub(lambda m: f"{plan_year + RELATIVE_YEARS[m.group()]}年", text)
     text = re.sub(r"(\d{4})年年", r"\1年", text)
     return Question(question, text, _asked_years(text), relative, expand_aliases(text))
+
+
+def _without_declined(text: str) -> str:
+    """The question without the clauses its asker declines: 「…，跟去年比是高了还是低了我先不管，
+    就要今年的目标数」 asks only this year's."""
+    kept = [c for c in CLAUSE_WITH_END.findall(text) if not cue("declined").search(c)]
+    return "".join(kept) if kept else text
 
 
 def _asked_years(text: str) -> tuple[int, ...]:
