@@ -56,6 +56,9 @@ def places(question: str, documents, mentioned=never):
         ("京籍运动员去年拿了几块金牌", BEIJING),
         ("2025年桂GDP增长目标", GUANGXI),
         ("桂社零今年增长多少", GUANGXI),
+        # A common short form, and a province's classical name in a question.
+        ("内蒙今年城镇新增就业目标", INNER_MONGOLIA),
+        ("八桂大地今年粮食产量目标", GUANGXI),
     ],
 )
 def test_full_names_short_forms_and_abbreviations_name_a_document(question, expected):
