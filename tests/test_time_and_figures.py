@@ -248,7 +248,3 @@ def test_an_increment_counted_before_its_thing_is_the_same_indicator():
     # Another verb than an increment keeps the thing counted to the sentence.
     assert stated("建成3家智慧养老院。", RESULT) == ()
 
-
-def test_a_bare_total_after_an_increase_takes_its_subject():
-    found = values_of("全省粮食增产30.5亿斤，总产720亿斤、创历史新高。", RESULT)
-    assert found["粮食总产"] == "720亿斤、创历史新高"
