@@ -373,9 +373,9 @@ def test_a_refusal_names_a_few_documents_then_how_many(tmp_path):
         ("招商大会签了多少项目、金额多少", ["招商大会签了多少项目", "金额多少"]),
         ("GDP、CPI目标是多少", ["GDP、CPI目标是多少"]),
         ("办了多少场文旅活动，多少人次参与", ["办了多少场文旅活动", "多少人次参与"]),
-        # A statement between two asks asks nothing; one before them belongs to the first.
+        # A statement after an ask asks nothing; one before names the subject.
         ("今年粮食目标多少？去年听说创了新高，明年呢", ["今年粮食目标多少", "明年呢"]),
-        ("跨江大桥，今年目标是什么，投资多少", ["跨江大桥，今年目标是什么", "投资多少"]),
+        ("跨江大桥，今年目标是什么，投资多少", ["跨江大桥", "今年目标是什么", "投资多少"]),
     ],
 )
 def test_question_parts(question, parts):

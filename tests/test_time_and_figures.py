@@ -247,4 +247,3 @@ def test_an_increment_counted_before_its_thing_is_the_same_indicator():
     assert named["新建社区食堂"].value == "9个"
     # Another verb than an increment keeps the thing counted to the sentence.
     assert stated("建成3家智慧养老院。", RESULT) == ()
-

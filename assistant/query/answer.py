@@ -253,11 +253,11 @@ def question_parts(text: str) -> list[str]:
 
 
 def _asking_pieces(pieces: Sequence[str]) -> list[str]:
-    """The pieces that ask, the ones before the first of them joined to it (「18号线二期，今年
-    目标是什么」); a statement between two asks (「去年好像是历史新高了」) asks nothing."""
+    """The pieces up to the first that asks (they name its subject: 「18号线二期，今年目标是
+    什么」), then only those that ask: a statement after an ask (「去年好像是历史新高了」) asks
+    nothing."""
     first = next(i for i, piece in enumerate(pieces) if ASKING.search(piece))
-    rest = [piece for piece in pieces[first + 1 :] if ASKING.search(piece)]
-    return ["，".join(pieces[: first + 1]), *rest]
+    return [*pieces[: first + 1], *(p for p in pieces[first + 1 :] if ASKING.search(p))]
 
 
 def _restates(draft: Draft, drafts: Sequence[Draft]) -> bool:
