@@ -231,6 +231,7 @@ class PlaceReader:
                 self.names[short] = (place,)
         found = _nicknames() if nicknames else {}
         self.nicknames = frozenset(found)
+        self.in_questions = nicknames
         for nickname, places in found.items():
             self.names.setdefault(nickname, places)
         self.longest = max(map(len, self.names))
@@ -246,7 +247,7 @@ class PlaceReader:
             if position not in covered:
                 for size in range(min(self.longest, len(text) - position), 0, -1):
                     word = text[position : position + size]
-                    if word in self.names and (size > 1 or _stands_alone(text, position)):
+                    if word in self.names and (size > 1 or self._stands_alone(text, position)):
                         match = PlaceMention(word, position, self.names[word])
                         break
             if match:
@@ -256,6 +257,14 @@ class PlaceReader:
                 position += 1
         named = [m for m in found if m.text not in self.nicknames]
         return named or found  # a nickname counts only where no other place is named
+
+    def _stands_alone(self, text: str, position: int) -> bool:
+        """In a question, a one-character name that opens it and is a word of its own
+        (「蒙入选国家级集群的是哪些产业」) names the place too; 「新增多少」 opens with 新增."""
+        if _stands_alone(text, position):
+            return True
+        opening = position == 0 or not CJK.match(text[position - 1])
+        return self.in_questions and opening and _a_word_of_its_own(text, position)
 
 
 def _stands_alone(text: str, position: int) -> bool:
@@ -268,6 +277,13 @@ def _stands_alone(text: str, position: int) -> bool:
     if before and CJK.match(before) and before not in ABBREVIATION_AFTER and not dated:
         return False  # 「2025年青固投…」: after a written year, as at the start
     return not after or after[0].isdecimal() or after.startswith(_abbreviation_followers())
+
+
+def _a_word_of_its_own(text: str, position: int) -> bool:
+    import jieba
+
+    jieba.setLogLevel(60)
+    return jieba.lcut(text[position : position + 8], HMM=False)[0] == text[position]
 
 
 def _blocked_spans(text: str, phrases: Sequence[str]) -> set[int]:

@@ -59,6 +59,8 @@ def places(question: str, documents, mentioned=never):
         # A common short form, and a province's classical name in a question.
         ("内蒙今年城镇新增就业目标", INNER_MONGOLIA),
         ("八桂大地今年粮食产量目标", GUANGXI),
+        # A one-character name opening a question as a word of its own.
+        ("蒙入选国家级先进制造业集群的有哪些", INNER_MONGOLIA),
     ],
 )
 def test_full_names_short_forms_and_abbreviations_name_a_document(question, expected):
