@@ -124,13 +124,13 @@ ISSUE_SETS = {
     ),
     "heldout7.jsonl": (
         "overall 87.4%, refusal precision 75.0%, refusal recall 92.3% (5f34582)",
-        0.93,  # 95.0% today
-        0.90,  # precision 92.6%, recall 96.2% today
+        0.95,  # 97.5% today
+        0.95,  # precision 96.2%, recall 96.2% today
     ),
     "heldout8.jsonl": (
         "overall 88.9%, refusal precision 100.0%, refusal recall 77.8% (117596e)",
-        0.95,  # 97.2% today
-        0.90,  # precision 100%, recall 94.4% today
+        0.95,  # 98.6% today
+        0.95,  # precision 100%, recall 100% today
     ),
 }
 

@@ -92,6 +92,8 @@ def test_policy_list_cites_each_item(service):
         ("明年养老床位新增多少", "2025年"),
         ("下周宝山有什么文旅活动？", "「下周」这样按天、按周的信息"),
         ("宝山户籍人口总数是多少", "文件中未找到"),
+        # A number asked where the target is 「完成市下达指标」: no number is given.
+        ("今年单位GDP能耗降低率目标的具体数值是多少", "文件中未找到"),
     ],
 )
 def test_honest_refusals(service, question, reason):
