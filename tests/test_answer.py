@@ -984,6 +984,8 @@ def test_a_question_about_an_officials_career_is_personal(report_with_gaps):
     [
         # One value becoming another: last year's result and this year's target, subtracted.
         ("学区集团化覆盖率要从多少提高到多少，提高几个百分点", "（90 − 85 = 5）"),
+        # The target's own floor (「60平方米以上」) bounds the difference from below.
+        ("养老服务设施面积今年目标比去年多多少平方米", "至少多18平方米"),
         ("养老服务设施面积每千人从2023年到2024年目标提高了多少", "（60 − 42 = 18）"),
         # A year is not the figure asked: the clause with the amount answers.
         ("百一行动每年要节约多少用电", "1%"),

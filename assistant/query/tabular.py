@@ -1197,7 +1197,35 @@ def say_difference(
         draft.say(wording.same, *evidence, **values)
         return
     direction = wording.larger if a > b else wording.smaller
-    draft.say(wording.differs, *evidence, **values, direction=direction, difference=difference)
+    bound = _bound(cells, first_is_larger=a > b)
+    draft.say(
+        wording.differs,
+        *evidence,
+        **values,
+        direction=direction,
+        difference=difference,
+        bound=bound,
+    )
+
+
+def _bound(cells: tuple[str, str], *, first_is_larger: bool) -> str:
+    """「至少」 when the larger value is a floor (「60平方米以上」) or the smaller a ceiling,
+    「至多」 the other way round, 「约」 for 「左右」; nothing when the bounds disagree."""
+    bounds = analysis_vocabulary()["intent"]["bounds"]
+    larger, smaller = cells if first_is_larger else cells[::-1]
+
+    def kind(cell: str) -> str:
+        return next((k for k in ("at_least", "at_most", "about") if _says(cell, bounds[k])), "")
+
+    if "about" in (kind(larger), kind(smaller)):
+        return bounds["said"]["about"]
+    flipped = {"at_least": "at_most", "at_most": "at_least", "": ""}
+    chosen = {kind(larger), flipped[kind(smaller)]} - {""}
+    return bounds["said"][chosen.pop()] if len(chosen) == 1 else ""
+
+
+def _says(cell: str, words: Sequence[str]) -> bool:
+    return any(word in cell for word in words)
 
 
 def _best_item_of_each_clause(
