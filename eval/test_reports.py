@@ -50,22 +50,36 @@ def all_reports_service(tmp_path_factory):
     return AssistantService(settings)
 
 
-@pytest.fixture(scope="module", params=sorted(SETS))
-def report_set(request, report_files, tmp_path_factory) -> tuple[dict, Report]:
+@pytest.fixture(scope="session")
+def report_alone(report_files, tmp_path_factory):
+    """Each report indexed alone, once for the sets written on it (they sort next to each other:
+    hen, hen11); only the last one is kept."""
     from assistant.service import AssistantService
 
+    services: dict[str, AssistantService] = {}
+
+    def service(region: str) -> AssistantService:
+        if region not in services:
+            services.clear()
+            root = tmp_path_factory.mktemp("report")
+            corpus = root / "corpus"
+            corpus.mkdir()
+            source = report_files[region]
+            (corpus / source.name).write_bytes(source.read_bytes())
+            settings = Settings.from_env(corpus_dir=corpus, index_dir=root / "index")
+            build_index(settings)
+            services[region] = AssistantService(settings)
+        return services[region]
+
+    return service
+
+
+@pytest.fixture(scope="module", params=sorted(SETS))
+def report_set(request, report_alone) -> tuple[dict, Report]:
     entry = SETS[request.param]
-    root = tmp_path_factory.mktemp(f"report-{request.param}")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    source = report_files[entry["region"]]
-    (corpus / source.name).write_bytes(source.read_bytes())
-    settings = Settings.from_env(corpus_dir=corpus, index_dir=root / "index")
-    build_index(settings)
     gold = load_gold(EVAL_DIR / "reports" / entry["file"])
-    report = run(
-        f"{entry['region']} report alone ({entry['file']})", AssistantService(settings), gold
-    )
+    service = report_alone(entry["region"])
+    report = run(f"{entry['region']} report alone ({entry['file']})", service, gold)
     report.first_run = _first_run(entry)
     return entry, report
 
