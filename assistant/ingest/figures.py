@@ -169,14 +169,13 @@ def _clause_figures(clause: str, listed: bool) -> list[tuple[str, str, str, int,
         read = _read_clause(item.group(), listed=listed)
         has_figure = figure_pattern().search(item.group()) is not None
         if read is not None:
-            name, value, qualifier, offset = read
+            name, value, qualifier, offset, counted = read
             name_start = item.start() + offset
             if pending is not None:
                 offset, name = _strip_leading(clause[pending:name_start] + name)
                 name_start = pending + offset
             value_start = item.start() + item.group().index(value)
             # 「新增1380张养老床位」: the value is the figure; the quote goes on to what it counts
-            counted = _counted_after_figure(item.group())
             value_end = value_start + len(value) if counted else item.end()
             found.append([name, value_start, value_end, qualifier, name_start, item.end()])
             pending = None
@@ -198,8 +197,9 @@ def _remarks_on_value(item: str) -> bool:
     return item.startswith(tuple(vocabulary()["value_remarks"]))
 
 
-def _read_clause(clause: str, *, listed: bool) -> tuple[str, str, str, int] | None:
-    """(name, value as written, qualifier, where the name starts), or None."""
+def _read_clause(clause: str, *, listed: bool) -> tuple[str, str, str, int, bool] | None:
+    """(name, value as written, qualifier, where the name starts, whether the thing counted
+    follows the figure), or None."""
     figure = figure_pattern().search(clause)
     counted = _counted_after(clause, figure) if figure else None
     if counted is not None:
@@ -215,15 +215,10 @@ def _read_clause(clause: str, *, listed: bool) -> tuple[str, str, str, int] | No
         return None
     value = clause[cut : _figures_end(clause, figure)] if figure else clause[cut:]
     qualifier = (figure.group("after") or figure.group("before") or "") if figure else ""
-    return name, value.strip(), qualifier, name_start
+    return name, value.strip(), qualifier, name_start, False
 
 
-def _counted_after_figure(clause: str) -> bool:
-    figure = figure_pattern().search(clause)
-    return figure is not None and _counted_after(clause, figure) is not None
-
-
-def _counted_after(clause: str, figure: re.Match[str]) -> tuple[str, str, str, int] | None:
+def _counted_after(clause: str, figure: re.Match[str]) -> tuple[str, str, str, int, bool] | None:
     """「新增1380张养老床位」: an increment whose figure comes before the thing it counts is
     the same indicator as 「新增养老床位400张」."""
     name_start, lead = _strip_leading(clause[: figure.start()])
@@ -233,7 +228,7 @@ def _counted_after(clause: str, figure: re.Match[str]) -> tuple[str, str, str, i
     if not COUNTED_THING.fullmatch(counted) or _first_verb(counted):
         return None
     qualifier = figure.group("after") or figure.group("before") or ""
-    return lead + counted, figure.group().strip(), qualifier, name_start
+    return lead + counted, figure.group().strip(), qualifier, name_start, True
 
 
 def _figures_end(clause: str, figure: re.Match[str]) -> int:

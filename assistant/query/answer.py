@@ -14,7 +14,6 @@ from assistant.knowledge import DocumentKnowledge
 from assistant.places import short_name
 from assistant.query.across import AcrossDocuments
 from assistant.query.analysis import is_a_place, own_place_question, place_position
-from assistant.query.analysis import vocabulary as analysis_vocabulary
 from assistant.query.change import Changes
 from assistant.query.cues import cue
 from assistant.query.define import Definitions
@@ -22,7 +21,13 @@ from assistant.query.draft import Candidate, Draft, merge
 from assistant.query.intent import Intent, read_intent
 from assistant.query.joined import joined_names
 from assistant.query.match import QUESTION_WORDS, Rarities, key_terms
-from assistant.query.normalise import RELATIVE, Question, normalise, required_names
+from assistant.query.normalise import (
+    RELATIVE,
+    Question,
+    asks_something,
+    normalise,
+    required_names,
+)
 from assistant.query.prose import STATED_QUANTITY, ProseAnswers
 from assistant.query.retrieve import HybridSearch
 from assistant.query.tabular import TableAnswers, compare_between
@@ -35,8 +40,6 @@ OWN_SUBJECT_WEIGHT = 4.0  # a rare word of its own: 「跨国公司地区总部�
 PART_SEPARATOR = cue("part_separator")
 # A year as written, or as 今年/去年… (the normaliser's own list of relative years).
 TIME_WORDS = re.compile(rf"{WRITTEN_YEAR}|{RELATIVE.pattern}")
-# What makes a piece of a question ask something (analysis.toml): 「…，去年怎样」 is a part.
-ASKING = re.compile(analysis_vocabulary()["asking"])
 # 「整车和新能源车产量目标各是多少」: two subjects sharing one question.
 EACH = cue("each_of_two")
 
@@ -102,13 +105,13 @@ class Composer:
         材料」 asks no figure."""
         plan_year = document.meta.plan_year
         pieces = [p for p in PART_SEPARATOR.split(question.original) if len(p) >= 2]
-        asking = [p for p in pieces if ASKING.search(p)]
+        asking = [p for p in pieces if asks_something(p)]
         if not asking or len(asking) == len(pieces):
             return None
         on_topic = [
             p
             for p in pieces
-            if ASKING.search(p) or self._has_own_subject(normalise(p, plan_year), document)
+            if asks_something(p) or self._has_own_subject(normalise(p, plan_year), document)
         ]
         for kept in (on_topic, asking):
             if len(kept) == len(pieces):
@@ -241,13 +244,13 @@ def _no_figure(found: Candidate) -> Draft:
 def question_parts(text: str) -> list[str]:
     """「办了多少场文旅活动，多少人次参与」 → two questions (each must ask something)."""
     pieces = [p for p in PART_SEPARATOR.split(text) if len(p) >= 2]
-    if sum(bool(ASKING.search(p)) for p in pieces) >= 2:
+    if sum(asks_something(p) for p in pieces) >= 2:
         return _asking_pieces(pieces)
     listed = [p for p in text.rstrip("？?。").split("、") if len(p) >= 2]
-    if len(listed) >= 2 and all(ASKING.search(p) for p in listed):
+    if len(listed) >= 2 and all(asks_something(p) for p in listed):
         return listed  # 「签了多少项目、金额多少」, but not 「GDP、CPI目标是多少」
     each = EACH.match(text.rstrip("？?。"))
-    if each and ASKING.search(each.group(4)):
+    if each and asks_something(each.group(4)):
         return [each.group(1) + each.group(4), each.group(2) + each.group(4)]
     return [text]
 
@@ -256,8 +259,8 @@ def _asking_pieces(pieces: Sequence[str]) -> list[str]:
     """The pieces up to the first that asks (they name its subject: 「18号线二期，今年目标是
     什么」), then only those that ask: a statement after an ask (「去年好像是历史新高了」) asks
     nothing."""
-    first = next(i for i, piece in enumerate(pieces) if ASKING.search(piece))
-    return [*pieces[: first + 1], *(p for p in pieces[first + 1 :] if ASKING.search(p))]
+    first = next(i for i, piece in enumerate(pieces) if asks_something(piece))
+    return [*pieces[: first + 1], *(p for p in pieces[first + 1 :] if asks_something(p))]
 
 
 def _restates(draft: Draft, drafts: Sequence[Draft]) -> bool:

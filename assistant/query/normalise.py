@@ -82,6 +82,11 @@ def _without_declined(text: str) -> str:
     return "".join(kept) if kept else text
 
 
+def asks_something(piece: str) -> bool:
+    """A piece of a question that asks: 「办了多少场」, or 「今年GDP目标？」 by its mark."""
+    return piece.endswith(("？", "?")) or bool(cue("asking").search(piece))
+
+
 def _asked_years(text: str) -> tuple[int, ...]:
     """The years a question names, in order; when the clauses that ask name a year, only theirs
     (「孩子明年上学，2025年会新增多少学位」 asks about 2025). A comparison asks about every year
@@ -89,11 +94,7 @@ def _asked_years(text: str) -> tuple[int, ...]:
     every = tuple(dict.fromkeys(int(y) for y in YEAR.findall(text)))
     if cue("compare").search(text):
         return every
-    asking = [
-        c
-        for c in CLAUSE.findall(text)
-        if c.endswith(("？", "?")) or cue("asking").search(c)  # 「今年GDP目标？」 asks
-    ]
+    asking = [c for c in CLAUSE.findall(text) if asks_something(c)]
     asked = tuple(dict.fromkeys(int(y) for c in asking for y in YEAR.findall(c)))
     return asked if asked and len(asking) < len(CLAUSE.findall(text)) else every
 

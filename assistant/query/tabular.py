@@ -30,9 +30,8 @@ from assistant.query.when import asked_years, fits, sentence_fits
 from assistant.records import Chunk, ChunkKind, DocumentMeta, Span, StatedFigure, TimeKind
 
 NAME_COVERAGE = 0.3
-NAME_LIKENESS = (
-    0.6  # share of a table row's name a prose figure's name must carry to be its text value
-)
+# Share of a table row's name a prose figure's name must carry to be its text value.
+NAME_LIKENESS = 0.6
 MIN_PROSE_NAME = 4  # 「宝钱公路」: the shortest start of a row's name worth looking for in the text
 QUESTION_SHARE = 0.7  # a long name mentioned by its distinctive part (「上钢一厂控污调蓄池」)
 STRONG_NAME = 0.7
