@@ -25,7 +25,7 @@ from assistant.query.grounded import FinalEvent, StreamEvent, final_answer
 from assistant.query.match import Rarities, Rarity
 from assistant.query.normalise import Question, normalise
 from assistant.query.retrieve import HybridRetriever, HybridSearch
-from assistant.query.scope import Scope, place_name, select
+from assistant.query.scope import Scope, locates_a_thing, place_name, select
 from assistant.records import Answer
 from assistant.settings import Settings
 
@@ -181,7 +181,8 @@ class AssistantService:
         unanswered = [
             p
             for p in scope.other_places
-            if place_name(p) not in quoted or place_name(p) not in shown
+            if (place_name(p) not in quoted or place_name(p) not in shown)
+            and not locates_a_thing(question, p, quoted)
         ]
         if unanswered:
             searched = [d for d, _ in targets]

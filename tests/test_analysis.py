@@ -9,6 +9,7 @@ from assistant.places import all_places, find_place, short_name
 from assistant.query.analysis import analyse
 from assistant.query.match import coverage
 from assistant.query.normalise import normalise
+from assistant.query.scope import locates_a_thing
 from assistant.records import DocumentKind, DocumentMeta, TableSet
 
 
@@ -165,3 +166,21 @@ def test_a_term_matches_its_words_with_one_or_two_characters_between():
     question = normalise("去年粮食产量多少", 2025)
     assert coverage({"粮食产量": 1.0}, "粮食总产量1344亿斤", question) == 1.0
     assert coverage({"粮食产量": 1.0}, "粮食播种面积的产量", question) < 1.0  # too far apart
+
+
+@pytest.mark.parametrize(
+    ("question", "place", "quoted", "located"),
+    [
+        (
+            "福建漳州那个古雷炼化一体化工程二期，总投资是多少",
+            "漳州",
+            "总投资711亿元的古雷炼化一体化工程二期项目开工建设",
+            True,
+        ),
+        ("武汉今年GDP目标是多少", "武汉", "襄阳、宜昌经济总量突破6000亿元", False),
+        # An indicator after the city is no thing it locates: the evidence must name the city.
+        ("武汉居民人均可支配收入是多少", "武汉", "全省居民人均可支配收入增长5%", False),
+    ],
+)
+def test_a_city_before_a_named_thing_only_says_where_it_is(question, place, quoted, located):
+    assert locates_a_thing(question, place, quoted) is located

@@ -166,3 +166,35 @@ def test_counts_in_words_and_common_names_of_a_province(service, question, expec
         assert expected in answer.answer, answer.answer
     else:
         assert answer.refused, answer.answer
+
+
+def test_the_report_says_when_and_where_it_was_delivered(service):
+    answer = service.ask("北京的政府工作报告是哪天、在哪次会议上作的？")
+    assert "2025年1月14日" in answer.answer and "第三次会议" in answer.answer, answer.answer
+    assert _places_cited(service, answer) == {"北京市"}
+
+
+def test_a_report_without_its_opening_line_says_it_does_not_say(service):
+    # The 内蒙古 report opens with 「现在，我代表自治区人民政府…」: neither a date nor a meeting.
+    answer = service.ask("内蒙古政府工作报告是哪天作的？")
+    assert answer.refused and "没有写明" in answer.answer, answer.answer
+
+
+def test_a_city_where_the_asker_lives_only_sets_the_scene(service):
+    answer = service.ask("我住北海，想知道广西今年GDP增长目标是多少？")
+    assert not answer.refused and "5%左右" in answer.answer, answer.answer
+    assert _places_cited(service, answer) == {"广西壮族自治区"}
+    # Asked about the city itself, it is still a place the report gives no figure for.
+    assert service.ask("我住北海，北海今年GDP增长目标是多少？").refused
+
+
+def test_a_classical_name_of_a_city_not_indexed_is_refused(service):
+    answer = service.ask("津门今年CPI涨幅控制在多少左右？")
+    assert answer.refused and "津门" in answer.answer, answer.answer  # not 北京's CPI target
+    assert not answer.citations
+
+
+def test_the_second_group_compared_borrows_the_first_ones_measure(service):
+    answer = service.ask("广西去年城镇居民人均可支配收入增速跟农村居民比，是快还是慢？")
+    assert "4.3%" in answer.answer and "7.1%" in answer.answer, answer.answer
+    assert "7.6%" not in answer.answer, answer.answer  # 脱贫地区's income is another group

@@ -14,8 +14,8 @@ from functools import cache
 
 from assistant.knowledge import DocumentKnowledge
 from assistant.places import Place, PlaceMention, PlaceReader, by_code, find_place, resolve
-from assistant.query.cues import vocabulary
-from assistant.query.normalise import normalise_text
+from assistant.query.cues import cue, vocabulary
+from assistant.query.normalise import asks_something, normalise_text
 from assistant.script import to_simplified
 
 MIN_NAME_CHARS = 2  # a quoted name shorter than this is punctuation, not a name
@@ -108,6 +108,7 @@ def places_asked(
     context = [p for p in own.values() if p is not None]
     reader = _reader(tuple(context))
     places: list[tuple[str, Place]] = []
+    starts: list[int] = []
     run_on: list[tuple[str, Place]] = []
     mentions = reader.mentions(text)
     for mention in mentions:
@@ -126,9 +127,36 @@ def places_asked(
             run_on.append((mention.text, place))
             continue
         places.append((mention.text, place))
+        starts.append(mention.start)
+    places = _where_asked(text, places, starts)
     # 「北京大兴国际机场综保区（河北）」: the place named on its own is the one asked about; one
     # inside a longer name counts only when no other is named.
     return _relate(places or run_on, documents, own)
+
+
+def _where_asked(
+    text: str, places: list[tuple[str, Place]], starts: list[int]
+) -> list[tuple[str, Place]]:
+    """「我住福州一个老小区，想知道福建省今年改造多少户」: a place named only where the asker tells
+    of their own situation sets the scene, when the question names another place elsewhere."""
+    scene = [(begin, end) for begin, end in _pieces(text) if _sets_scene(text[begin:end])]
+    asked = [not any(a <= start < b for a, b in scene) for start in starts]
+    if not any(asked) or all(asked):
+        return places
+    return [place for place, kept in zip(places, asked, strict=True) if kept]
+
+
+def _sets_scene(piece: str) -> bool:
+    return not asks_something(piece) and cue("asker_scene").search(piece) is not None
+
+
+def _pieces(text: str) -> list[tuple[int, int]]:
+    """Where each piece of a question begins and ends, with the mark after it (「…多少？」)."""
+    spans, begin = [], 0
+    for separator in cue("part_separator").finditer(text):
+        spans.append((begin, separator.end()))
+        begin = separator.end()
+    return [*spans, (begin, len(text))] if begin < len(text) else spans
 
 
 def own_place_question(text: str, document: DocumentKnowledge) -> str:

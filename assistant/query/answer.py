@@ -15,11 +15,12 @@ from assistant.places import short_name
 from assistant.query.across import AcrossDocuments
 from assistant.query.analysis import is_a_place, own_place_question, place_position
 from assistant.query.change import Changes
-from assistant.query.cues import cue
+from assistant.query.cues import cue, vocabulary
 from assistant.query.define import Definitions
 from assistant.query.draft import Candidate, Draft, merge
 from assistant.query.intent import Intent, read_intent
 from assistant.query.joined import joined_names
+from assistant.query.masthead import Masthead
 from assistant.query.match import QUESTION_WORDS, Rarities, key_terms
 from assistant.query.normalise import (
     RELATIVE,
@@ -60,6 +61,7 @@ class Composer:
         self.tables = TableAnswers(search, rarities)
         self.across = AcrossDocuments(self.tables)
         self.definitions = Definitions(search.chunks)
+        self.masthead = Masthead(search.chunks)
         self.prose = ProseAnswers(search, rarities, structured)
         self.changes = Changes(search, rarities)
 
@@ -80,6 +82,8 @@ class Composer:
         each = bool(EACH.match(question.original.rstrip("？?。")))
         drafts = [whole] if whole else []
         for index, part in enumerate(parts):
+            if not asks_something(part):
+                continue  # 「古雷炼化一体化工程二期，总投资是多少？去年开工了吗」: its subject only
             own = each or self._has_own_subject(normalise(part, plan_year), document)
             if index and not own:
                 part = context + part  # 「一共投资多少」 is about the first part's subject
@@ -171,8 +175,12 @@ class Composer:
         return merge(drafts) if len(drafts) > 1 else whole
 
     def _has_own_subject(self, question: Question, document: DocumentKnowledge) -> bool:
+        """A rare word of its own that is not what is asked of a thing: 「总投资是多少」「去年
+        开工了吗」 are about the subject named before them."""
         terms = key_terms(question, self.rarities.of(document), ignore=document.own_names)
-        return max(terms.values(), default=0.0) >= OWN_SUBJECT_WEIGHT
+        asked_of_a_name = vocabulary()["intent"]["asked_of_a_name"]
+        weights = [w for term, w in terms.items() if term not in asked_of_a_name]
+        return max(weights, default=0.0) >= OWN_SUBJECT_WEIGHT
 
     def _compose_one(
         self, question: Question, document: DocumentKnowledge, said: frozenset[str] = frozenset()
@@ -185,6 +193,7 @@ class Composer:
             return None
         intent = read_intent(question, document)
         attempts = [
+            self.masthead.delivered,
             self.definitions.define,
             self.tables.aggregate,
             self.tables.indicator_rows,

@@ -78,6 +78,7 @@ class Intent:
     amount_limit: AmountLimit | None = None  # 「超过5亿元」「10亿以上」
     definition: bool = False  # 「“四百”是指什么」
     which: bool = False  # 「哪几个指标」: the rows holding a value
+    delivered: bool = False  # 「报告是哪天、在哪次会议上作的」: the document's own opening line
 
     @property
     def preferred_year_kind(self) -> str:
@@ -126,6 +127,7 @@ def read_intent(question: Question, document: DocumentKnowledge) -> Intent:
             or re.search(cues_text["definition_of_quoted"], to_simplified(question.original))
         ),
         which=bool(re.search(cues_text["which"], text)),
+        delivered=bool(re.search(cues_text["delivered"], text)),
     )
 
 

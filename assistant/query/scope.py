@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -9,7 +10,11 @@ from assistant.ingest.timing import vocabulary as time_vocabulary
 from assistant.knowledge import DocumentKnowledge
 from assistant.places import short_name
 from assistant.query.analysis import analyse
+from assistant.query.cues import cue
 from assistant.query.normalise import Question, normalise
+
+# Words between a place and the thing it locates: 「漳州那个古雷炼化…」「顾村的…」.
+LOCATOR_POINTER = re.compile(r"^(?:的|那个|这个|那座|那条|那所|那家|那项|那片)")
 
 
 @dataclass(frozen=True)
@@ -103,6 +108,18 @@ def _newest_per_place(documents: Sequence[DocumentKnowledge]) -> list[DocumentKn
 def _place_key(document: DocumentKnowledge) -> str:
     meta = document.meta
     return meta.place_code or meta.place or meta.doc_id
+
+
+def locates_a_thing(question: str, place: str, quoted: str) -> bool:
+    """「福建漳州那个古雷炼化一体化工程二期，总投资是多少」: the words right after the place (past
+    的/那个…) name a thing of a known kind (工程, 机场, 医院…) that the evidence names as the
+    question writes it; the place only says where that thing is, and need not be quoted."""
+    at = question.find(place)
+    if at < 0:
+        return False
+    rest = LOCATOR_POINTER.sub("", question[at + len(place) :], count=1)
+    stretch = next((end for end in range(len(rest), 3, -1) if rest[:end] in quoted), 0)
+    return bool(stretch) and cue("thing_kinds").search(rest[:stretch]) is not None
 
 
 def place_name(place: str) -> str:
