@@ -15,6 +15,7 @@ from assistant.query.define import _explained
 from assistant.query.draft import Computation, Draft, Evidence
 from assistant.query.scope import _horizon_forms
 from assistant.query.sentences import topic_of
+from assistant.query.tabular import borrowed_measure
 from assistant.records import Answer, Chunk, ChunkKind, Span
 from tests.conftest import PLAN, SYNTHETIC
 
@@ -383,6 +384,18 @@ def test_a_refusal_names_a_few_documents_then_how_many(tmp_path):
 )
 def test_question_parts(question, parts):
     assert question_parts(question) == parts
+
+
+@pytest.mark.parametrize(
+    ("side", "name", "completed"),
+    [
+        ("全省农村居民比起来是", "脱贫县农村居民人均可支配收入", "全省农村居民人均可支配收入"),
+        ("城市里的那个", "脱贫县农村居民人均可支配收入", None),  # nothing shared
+        ("农村居民人均可支配收入", "脱贫县农村居民人均可支配收入", None),  # nothing to borrow
+    ],
+)
+def test_a_side_compared_borrows_the_measure_it_leaves_out(side, name, completed):
+    assert borrowed_measure(side, name) == completed
 
 
 def test_a_lead_sentence_is_the_topic_of_the_sentences_after_it():

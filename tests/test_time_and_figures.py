@@ -166,6 +166,13 @@ def test_each_item_of_a_respectively_list_is_its_own_figure():
     assert ("城镇、农村居民人均可支配收入", "分别增长4.8%、7%左右") in {f[:2] for f in found}
 
 
+def test_the_items_of_a_respectively_list_may_be_joined_by_he():
+    text = "城镇和农村居民人均可支配收入分别增长4.3%和7.1%，城镇调查失业率5.5%。"
+    found = {(f.name, f.value) for f in stated(text, RESULT)}
+    assert ("城镇居民人均可支配收入", "4.3%") in found
+    assert ("农村居民人均可支配收入", "7.1%") in found
+
+
 def test_items_closed_by_deng_and_an_adverb_before_the_verb():
     text = "光伏、储能等新兴产业营收分别增长12.5%、30%，粮食、蔬菜产量均增长2%。"
     found = {(f.name, f.value) for f in stated(text, RESULT)}

@@ -547,22 +547,26 @@ class TableAnswers:
             return None
         chosen: list[Figure] = []
         for side in (sides.group("first"), sides.group("second")):
-            asked = normalise(side, document.meta.plan_year)
-            ranked = [e for _, e in self.entities(asked, document, document.prose_figures)]
-            figures = [
-                e
-                for e in ranked
-                if isinstance(e, Figure)
-                and e not in chosen
-                and fits(e.stated.time, wanted, question)
-            ]
-            best = _best_item_of_each_clause(figures, self.rarities.of(document), asked)
-            figure = best[0] if best else None
+            figure = self._side_figure(side, document, wanted, question, chosen)
+            if figure is None and chosen:
+                # 「脱贫县农村居民收入增速，跟全省农村居民比」: the second side is the first's
+                # measure for another group of people or things.
+                completed = borrowed_measure(side, chosen[0].name)
+                figure = completed and self._side_figure(
+                    completed, document, wanted, question, chosen
+                )
+                rarity = self.rarities.of(document)
+                if figure and rarity.name_likeness(completed, figure.name) < NAME_LIKENESS:
+                    figure = None  # 农村居民收入 is not answered by 脱贫地区人均收入
             if figure is None:
                 return None
             chosen.append(figure)
         first, second = chosen
-        if first.name == second.name or first.stated.time != second.stated.time:
+        same_time = (first.stated.time.kind, first.stated.time.year) == (
+            second.stated.time.kind,
+            second.stated.time.year,
+        )  # an estimate (「预计…增长7%左右」) beside a figure of the same year is of that year
+        if first.name == second.name or not same_time:
             return None
         pair = _same_unit(first.stated.value, second.stated.value, question)
         if pair is None:
@@ -576,6 +580,24 @@ class TableAnswers:
         cells = (first.stated.value, second.stated.value)
         say_difference(draft, evidence, labels, cells, *pair)
         return draft
+
+    def _side_figure(
+        self,
+        side: str,
+        document: DocumentKnowledge,
+        wanted: set[int],
+        question: Question,
+        chosen: Sequence[Figure],
+    ) -> Figure | None:
+        asked = normalise(side, document.meta.plan_year)
+        ranked = [e for _, e in self.entities(asked, document, document.prose_figures)]
+        figures = [
+            e
+            for e in ranked
+            if isinstance(e, Figure) and e not in chosen and fits(e.stated.time, wanted, question)
+        ]
+        best = _best_item_of_each_clause(figures, self.rarities.of(document), asked)
+        return best[0] if best else None
 
     def _compare_figures(
         self, question: Question, document: DocumentKnowledge, ranked: list[Entity]
@@ -1240,3 +1262,20 @@ def _best_item_of_each_clause(
         ):
             best[span] = figure
     return list(best.values())
+
+
+def borrowed_measure(side: str, name: str) -> str | None:
+    """「全省农村居民比起来是」 beside 脱贫县农村居民人均可支配收入 → 全省农村居民人均可支配收入:
+    the side up to the longest stretch it shares with the name (two characters at least), then
+    the rest of the name."""
+    best = (0, 0, 0)  # length, end in side, end in name
+    for start in range(len(side)):
+        for end in range(start + best[0] + 1, len(side) + 1):
+            at = name.find(side[start:end])
+            if at < 0:
+                break
+            best = (end - start, end, at + end - start)
+    length, side_end, name_end = best
+    if length < 2 or name_end >= len(name):
+        return None
+    return side[:side_end] + name[name_end:]
