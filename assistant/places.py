@@ -23,6 +23,7 @@ MUNICIPALITIES = frozenset({"11", "12", "31", "50"})  # 北京, 天津, 上海, 
 # Filler rows of the dataset that group divisions without being one: never read in a text.
 CJK = re.compile(r"[\u4e00-\u9fff]")
 ABBREVIATION_AFTER = "和与及跟同、问"  # characters a one-character place name may follow
+YEAR_BEFORE = re.compile(r"(?:\d{4}年|今年|去年|明年|前年)$")
 PLACEHOLDER_NAMES = frozenset({"市辖区", "省直辖县级行政区划", "自治区直辖县级行政区划"})
 # Suffixes that name a level, longest first; what is left is the short form (「浦东新区」→「浦东」).
 SUFFIXES = (
@@ -259,12 +260,16 @@ class PlaceReader:
         return named or found  # a nickname counts only where no other place is named
 
     def _stands_alone(self, text: str, position: int) -> bool:
-        """In a question, a one-character name that opens it and is a word of its own
-        (「蒙入选国家级集群的是哪些产业」) names the place too; 「新增多少」 opens with 新增."""
+        """In a question, a one-character name that opens it, or follows a year, and is a word of
+        its own (「蒙入选国家级集群的是哪些产业」「去年皖的PM2.5」) names the place too;
+        「新增多少」 opens with 新增."""
         if _stands_alone(text, position):
             return True
         opening = position == 0 or not CJK.match(text[position - 1])
-        return self.in_questions and opening and _a_word_of_its_own(text, position)
+        dated = YEAR_BEFORE.search(text[:position]) is not None  # 「去年皖的…」
+        if dated and text[position] in _vocabulary()["everyday_one_character_names"]:
+            return False
+        return self.in_questions and (opening or dated) and _a_word_of_its_own(text, position)
 
 
 def _stands_alone(text: str, position: int) -> bool:

@@ -198,3 +198,32 @@ def test_the_second_group_compared_borrows_the_first_ones_measure(service):
     answer = service.ask("广西去年城镇居民人均可支配收入增速跟农村居民比，是快还是慢？")
     assert "4.3%" in answer.answer and "7.1%" in answer.answer, answer.answer
     assert "7.6%" not in answer.answer, answer.answer  # 脱贫地区's income is another group
+
+
+@pytest.mark.parametrize(
+    "question", ["2024年桂第二产业和第三产业增加值各增长多少", "去年桂的城镇调查失业率是多少"]
+)
+def test_a_one_character_name_right_after_a_year(service, question):
+    answer = service.ask(question)
+    assert _places_cited(service, answer) == {"广西壮族自治区"}, answer.answer
+
+
+def test_an_everyday_word_after_a_year_is_no_place(service):
+    answer = service.ask("内蒙古今年新的举措有哪些")  # 新 is not 新疆 here
+    assert _places_cited(service, answer) <= {"内蒙古自治区"}, answer.answer
+
+
+def test_asking_what_the_report_says_adds_no_question(service):
+    answer = service.ask("北京今年城镇新增就业目标是多少？北京的报告里怎么说的？")
+    assert "26万人" in answer.answer, answer.answer
+    assert all(c.time.startswith("2025") for c in answer.citations), answer.citations
+
+
+def test_a_retiree_asks_whether_pensions_go_up(service):
+    answer = service.ask("我是广西的企业退休职工，今年养老金会不会涨啊？")
+    assert "基本养老金" in answer.answer, answer.answer
+
+
+def test_a_counted_name_is_told_by_the_items_listed_before_it(service):
+    answer = service.ask("内蒙古的两大乳企是哪两个？")  # 「支持伊利、蒙牛两大乳企推进…」
+    assert "伊利" in answer.answer and "蒙牛" in answer.answer, answer.answer

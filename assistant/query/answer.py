@@ -82,8 +82,10 @@ class Composer:
         each = bool(EACH.match(question.original.rstrip("？?。")))
         drafts = [whole] if whole else []
         for index, part in enumerate(parts):
-            if not asks_something(part):
-                continue  # 「古雷炼化一体化工程二期，总投资是多少？去年开工了吗」: its subject only
+            if not asks_something(part) or self._only_asks_for_the_text(part, document):
+                # 「古雷炼化一体化工程二期，总投资是多少？去年开工了吗」: its subject only;
+                # 「…要多长时间？宁夏报告里怎么说的」: only asks for the document's words
+                continue
             own = each or self._has_own_subject(normalise(part, plan_year), document)
             if index and not own:
                 part = context + part  # 「一共投资多少」 is about the first part's subject
@@ -173,6 +175,14 @@ class Composer:
             ):
                 drafts.append(found)
         return merge(drafts) if len(drafts) > 1 else whole
+
+    def _only_asks_for_the_text(self, part: str, document: DocumentKnowledge) -> bool:
+        """「宁夏报告里怎么说的」: the document's words and nothing else (「比前年涨了多少」 asks
+        a measure of the subject, and stays)."""
+        asked = normalise(part, document.meta.plan_year)
+        terms = key_terms(asked, self.rarities.of(document), ignore=document.own_names)
+        saying = any(word in part for word in vocabulary()["document_words"])
+        return saying and not terms and not asked.years
 
     def _has_own_subject(self, question: Question, document: DocumentKnowledge) -> bool:
         """A rare word of its own that is not what is asked of a thing: 「总投资是多少」「去年

@@ -24,6 +24,9 @@ from assistant.query.sentences import sentences
 from assistant.records import Chunk, ChunkKind
 
 LONG_FORM = r"[\u4e00-\u9fff]{2,16}"  # the words before an item in its long form
+# 「三大科创引领高地」「两个中心」: a numeral, a counter, then the name (read on the question).
+COUNTED_NAME = re.compile(r"[一二两三四五六七八九十\d]+[大个项类条][\u4e00-\u9fff]{2,12}")
+COUNTED_MIN = 4  # characters of a counted name at least (「三大高地」)
 EXPLAINED_MIN = 6  # characters an explanation runs to at least
 EXPLAINED_WITHIN = 40  # characters after a name where a list or 「即…」 explains it
 # A few words between a quoted name and the colon that explains it: 「“三大工程”建设：保障性住房…」
@@ -50,6 +53,15 @@ class Definitions:
         for name in quoted_names(question.original):
             draft = self._defined(name, notes, paragraphs, document)
             if draft is not None:
+                return draft
+        for name in _counted_names(question.original, paragraphs):
+            listed = _listed_before(name, paragraphs)
+            if listed is not None:  # 「量子信息、聚变能源、深空探测三大科创引领高地」
+                chunk, sentence = listed
+                draft = Draft()
+                draft.say(
+                    "definition_text", Evidence(chunk, sentence), name=name, sentence=sentence
+                )
                 return draft
         return None
 
@@ -101,6 +113,29 @@ class Definitions:
             if len(here) == 1 and not here[0].annotates:
                 return here[0]
         return None
+
+
+def _counted_names(question: str, paragraphs: Sequence[Chunk]) -> list[str]:
+    """Names the question counts without quotes (「三大科创引领高地是哪三个」), as the text
+    writes them: the longest stretch from the numeral that a paragraph has."""
+    names = []
+    for found in COUNTED_NAME.finditer(question):
+        text = found.group()
+        for end in range(len(text), COUNTED_MIN - 1, -1):
+            if any(text[:end] in p.quote for p in paragraphs):
+                names.append(text[:end])
+                break
+    return names
+
+
+def _listed_before(name: str, paragraphs: Sequence[Chunk]) -> tuple[Chunk, str] | None:
+    """The sentence that lists a counted name's items right before it (「A、B、C三大X」)."""
+    for chunk in paragraphs:
+        for sentence in sentences(chunk.quote):
+            at = sentence.find(name)
+            if at > 0 and re.search(f"{LONG_FORM}(?:、{LONG_FORM})+$", sentence[:at]):
+                return chunk, sentence
+    return None
 
 
 def _long_form(name: str, paragraphs: Sequence[Chunk]) -> tuple[Chunk, str, str] | None:
