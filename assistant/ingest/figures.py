@@ -21,8 +21,6 @@ from assistant.records import Paragraph, PassageTime, Span, StatedFigure, TimeKi
 FIGURE_VOCABULARY = Path(__file__).resolve().parent.parent / "resources" / "figures.toml"
 SENTENCE = re.compile(r"[^。；！？]+[。；！？]?")
 CLAUSE = re.compile(r"[^，；：:。]+")
-# What joins the items of a 「分别」 list besides 、 (「城镇和农村居民…分别增长4.3%和7.1%」).
-ITEM_JOINERS = "[、和及与]"
 # Figures that belong together: 「5.0%—5.5%」, 「分别增长4.7%、6.6%」.
 JOINED = re.compile(r"[—–~～至\-]")
 ITEM = re.compile(r"[^、]+")
@@ -135,7 +133,7 @@ def _each_item(stated: StatedFigure) -> Iterator[StatedFigure]:
     values = [m for m in figure_pattern().finditer(stated.value)]
     names = stated.name.split("、")
     if len(names) < len(values):  # 「城镇和农村居民人均可支配收入分别增长4.3%和7.1%」
-        names = re.split(ITEM_JOINERS, stated.name)
+        names = re.split(vocabulary()["item_joiners"], stated.name)
     closing = next((w for w in vocabulary()["items_close"] if w in names[-1]), "")
     if closing:  # 「A、B等…产值」: the items are A and B, the rest is their class
         names[-1] = names[-1][: names[-1].index(closing)]

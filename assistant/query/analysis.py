@@ -159,6 +159,12 @@ def _pieces(text: str) -> list[tuple[int, int]]:
     return [*spans, (begin, len(text))] if begin < len(text) else spans
 
 
+def longest_prefix(text: str, shortest: int, found: Callable[[str], bool]) -> str:
+    """The longest start of ``text``, ``shortest`` characters or more, that ``found`` accepts
+    ("" if none): the name a question writes as the text does."""
+    return next((text[:end] for end in range(len(text), shortest - 1, -1) if found(text[:end])), "")
+
+
 def own_place_question(text: str, document: DocumentKnowledge) -> str:
     """「江苏和粤今年GDP目标分别是多少」 asked of 广东's report is 「粤今年GDP目标分别是多少」: the
     other places of a run of places joined by 和/与/、 are left out. "" when the text names no

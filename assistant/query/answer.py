@@ -82,11 +82,13 @@ class Composer:
         each = bool(EACH.match(question.original.rstrip("？?。")))
         drafts = [whole] if whole else []
         for index, part in enumerate(parts):
-            if not asks_something(part) or self._only_asks_for_the_text(part, document):
+            alone = normalise(part, plan_year)
+            terms = self._terms(alone, document)
+            if not asks_something(part) or _only_asks_for_the_text(part, alone, terms):
                 # 「古雷炼化一体化工程二期，总投资是多少？去年开工了吗」: its subject only;
                 # 「…要多长时间？宁夏报告里怎么说的」: only asks for the document's words
                 continue
-            own = each or self._has_own_subject(normalise(part, plan_year), document)
+            own = each or _own_subject(terms)
             if index and not own:
                 part = context + part  # 「一共投资多少」 is about the first part's subject
             if index and not normalise(part, plan_year).years:
@@ -176,21 +178,11 @@ class Composer:
                 drafts.append(found)
         return merge(drafts) if len(drafts) > 1 else whole
 
-    def _only_asks_for_the_text(self, part: str, document: DocumentKnowledge) -> bool:
-        """「宁夏报告里怎么说的」: the document's words and nothing else (「比前年涨了多少」 asks
-        a measure of the subject, and stays)."""
-        asked = normalise(part, document.meta.plan_year)
-        terms = key_terms(asked, self.rarities.of(document), ignore=document.own_names)
-        saying = any(word in part for word in vocabulary()["document_words"])
-        return saying and not terms and not asked.years
+    def _terms(self, question: Question, document: DocumentKnowledge) -> dict[str, float]:
+        return key_terms(question, self.rarities.of(document), ignore=document.own_names)
 
     def _has_own_subject(self, question: Question, document: DocumentKnowledge) -> bool:
-        """A rare word of its own that is not what is asked of a thing: 「总投资是多少」「去年
-        开工了吗」 are about the subject named before them."""
-        terms = key_terms(question, self.rarities.of(document), ignore=document.own_names)
-        asked_of_a_name = vocabulary()["intent"]["asked_of_a_name"]
-        weights = [w for term, w in terms.items() if term not in asked_of_a_name]
-        return max(weights, default=0.0) >= OWN_SUBJECT_WEIGHT
+        return _own_subject(self._terms(question, document))
 
     def _compose_one(
         self, question: Question, document: DocumentKnowledge, said: frozenset[str] = frozenset()
@@ -242,6 +234,21 @@ class Composer:
             return fact.draft
         other = self.tables.other_time(question, document, intent)
         return other or (unquantified and _no_figure(unquantified))
+
+
+def _own_subject(terms: dict[str, float]) -> bool:
+    """A rare word of its own that is not what is asked of a thing: 「总投资是多少」「去年开工了吗」
+    are about the subject named before them."""
+    asked_of_a_name = vocabulary()["intent"]["asked_of_a_name"]
+    weights = [w for term, w in terms.items() if term not in asked_of_a_name]
+    return max(weights, default=0.0) >= OWN_SUBJECT_WEIGHT
+
+
+def _only_asks_for_the_text(part: str, asked: Question, terms: dict[str, float]) -> bool:
+    """「宁夏报告里怎么说的」: the document's words and nothing else (「比前年涨了多少」 asks a
+    measure of the subject, and stays)."""
+    saying = any(word in part for word in vocabulary()["document_words"])
+    return saying and not terms and not asked.years
 
 
 def _answers(found: Candidate, intent: Intent) -> bool:

@@ -16,7 +16,8 @@ import re
 from collections.abc import Sequence
 
 from assistant.knowledge import DocumentKnowledge
-from assistant.query.analysis import quoted_names, vocabulary
+from assistant.query.analysis import longest_prefix, quoted_names, vocabulary
+from assistant.query.cues import cue
 from assistant.query.draft import Draft, Evidence
 from assistant.query.intent import Intent
 from assistant.query.normalise import Question
@@ -24,8 +25,6 @@ from assistant.query.sentences import sentences
 from assistant.records import Chunk, ChunkKind
 
 LONG_FORM = r"[\u4e00-\u9fff]{2,16}"  # the words before an item in its long form
-# 「三大科创引领高地」「两个中心」: a numeral, a counter, then the name (read on the question).
-COUNTED_NAME = re.compile(r"[一二两三四五六七八九十\d]+[大个项类条][\u4e00-\u9fff]{2,12}")
 COUNTED_MIN = 4  # characters of a counted name at least (「三大高地」)
 EXPLAINED_MIN = 6  # characters an explanation runs to at least
 EXPLAINED_WITHIN = 40  # characters after a name where a list or 「即…」 explains it
@@ -119,12 +118,12 @@ def _counted_names(question: str, paragraphs: Sequence[Chunk]) -> list[str]:
     """Names the question counts without quotes (「三大科创引领高地是哪三个」), as the text
     writes them: the longest stretch from the numeral that a paragraph has."""
     names = []
-    for found in COUNTED_NAME.finditer(question):
-        text = found.group()
-        for end in range(len(text), COUNTED_MIN - 1, -1):
-            if any(text[:end] in p.quote for p in paragraphs):
-                names.append(text[:end])
-                break
+    for found in cue("counted_in_question").finditer(question):
+        name = longest_prefix(
+            found.group(), COUNTED_MIN, lambda stretch: any(stretch in p.quote for p in paragraphs)
+        )
+        if name:
+            names.append(name)
     return names
 
 

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.ingest.timing import vocabulary as time_vocabulary
 from assistant.knowledge import DocumentKnowledge
 from assistant.places import short_name
-from assistant.query.analysis import analyse
+from assistant.query.analysis import analyse, longest_prefix
 from assistant.query.cues import cue
 from assistant.query.normalise import Question, normalise
 
-# Words between a place and the thing it locates: 「漳州那个古雷炼化…」「顾村的…」.
-LOCATOR_POINTER = re.compile(r"^(?:的|那个|这个|那座|那条|那所|那家|那项|那片)")
+LOCATED_MIN = 4  # characters of a located thing's name at least
 
 
 @dataclass(frozen=True)
@@ -117,9 +115,9 @@ def locates_a_thing(question: str, place: str, quoted: str) -> bool:
     at = question.find(place)
     if at < 0:
         return False
-    rest = LOCATOR_POINTER.sub("", question[at + len(place) :], count=1)
-    stretch = next((end for end in range(len(rest), 3, -1) if rest[:end] in quoted), 0)
-    return bool(stretch) and cue("thing_kinds").search(rest[:stretch]) is not None
+    rest = cue("locator_pointers").sub("", question[at + len(place) :], count=1)
+    named = longest_prefix(rest, LOCATED_MIN, lambda stretch: stretch in quoted)
+    return bool(named) and cue("thing_kinds").search(named) is not None
 
 
 def place_name(place: str) -> str:
