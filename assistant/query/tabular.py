@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from difflib import SequenceMatcher
 
 from assistant.ingest.figures import figure_pattern
 from assistant.ingest.figures import vocabulary as figure_vocabulary
@@ -1268,14 +1269,8 @@ def borrowed_measure(side: str, name: str) -> str | None:
     """「全省农村居民比起来是」 beside 脱贫县农村居民人均可支配收入 → 全省农村居民人均可支配收入:
     the side up to the longest stretch it shares with the name (two characters at least), then
     the rest of the name."""
-    best = (0, 0, 0)  # length, end in side, end in name
-    for start in range(len(side)):
-        for end in range(start + best[0] + 1, len(side) + 1):
-            at = name.find(side[start:end])
-            if at < 0:
-                break
-            best = (end - start, end, at + end - start)
-    length, side_end, name_end = best
-    if length < 2 or name_end >= len(name):
+    shared = SequenceMatcher(None, side, name, autojunk=False).find_longest_match()
+    side_end, name_end = shared.a + shared.size, shared.b + shared.size
+    if shared.size < 2 or name_end >= len(name):
         return None
     return side[:side_end] + name[name_end:]
