@@ -20,6 +20,9 @@ class ChunkKind(StrEnum):
     PARAGRAPH = "paragraph"
     TABLE_ROW = "table_row"
     FOOTNOTE = "footnote"
+    # A dated line of the document's own before its first heading (「2025年1月14日在…会议上」,
+    # 「2024年02月29日印发」): says when, where and by whom, so it is quoted for that, not searched.
+    MASTHEAD = "masthead"
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,7 @@ class Paragraph:
     # Original offset of each character, so a slice of the paragraph can be cited precisely.
     origin: tuple[int, ...] = field(default=(), repr=False, compare=False)
     time: PassageTime = field(default_factory=PassageTime)  # what its chapter speaks of
+    masthead: bool = False  # a dated line of the document's own, before its first heading
 
 
 class StatedValues:

@@ -108,9 +108,8 @@ def build_chunks(document: ParsedDocument, budget: int) -> list[Chunk]:
     for paragraph in document.paragraphs:
         for piece in split_to_budget(paragraph.text, budget):
             span = _piece_span(paragraph.origin, paragraph.span, piece)
-            builder.add(
-                ChunkKind.PARAGRAPH, piece.text, paragraph.section, span, time=paragraph.time
-            )
+            kind = ChunkKind.MASTHEAD if paragraph.masthead else ChunkKind.PARAGRAPH
+            builder.add(kind, piece.text, paragraph.section, span, time=paragraph.time)
     for footnote in document.footnotes:
         builder.add(
             ChunkKind.FOOTNOTE,

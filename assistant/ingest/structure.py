@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 
 from assistant.ingest.blocks import Block, BlockKind
 from assistant.ingest.clean import SUPERSCRIPT_DIGITS, clean_text
-from assistant.ingest.facts import read_facts
+from assistant.ingest.facts import DATE, is_furniture, read_facts
 from assistant.ingest.figures import read_figures
 from assistant.ingest.load import LoadedText
 from assistant.ingest.tables import parse_tables
@@ -80,7 +80,8 @@ def parse_document(loaded: LoadedText) -> ParsedDocument:
     paragraphs, footnotes, table_sections = _walk(blocks, clock)
     footnotes = _place_footnotes(footnotes, paragraphs, loaded.text)
     tables = _with_sections(parse_tables(blocks), table_sections)
-    tables = replace(tables, figures=read_figures(paragraphs, years))
+    body = [p for p in paragraphs if not p.masthead]
+    tables = replace(tables, figures=read_figures(body, years))
     return ParsedDocument(meta, loaded.text, tuple(paragraphs), tuple(footnotes), tables)
 
 
@@ -98,8 +99,11 @@ def _walk(
             footnotes.append(Footnote(block.marker, block.text, block.span))
             continue
         level = heading_level(block.text, outline)
+        if level is None and not outline.headings and _dated_line(index, block.text):
+            paragraphs.append(Paragraph(block.text, (), block.span, block.origin, masthead=True))
+            continue
         if level is None and not outline.headings and _front_matter(index, block.text):
-            continue  # masthead, 来源, delivery line: read as document facts, not as content
+            continue  # masthead, 来源, toolbars: read as document facts, not as content
         if level is not None:
             outline.enter(level, block.text)
             clock.enter(level, block.text)
@@ -119,6 +123,12 @@ def _walk(
 def _front_matter(index: int, text: str) -> bool:
     """A short line without a sentence near the top, before any heading."""
     return index < FRONT_MATTER_BLOCKS and len(text) < FRONT_MATTER_CHARS and "。" not in text
+
+
+def _dated_line(index: int, text: str) -> bool:
+    """A line near the top that dates the document (its signature, 「…印发」, 「…在…会议上」):
+    kept, because people ask when a document was issued and the answer must quote it."""
+    return index < FRONT_MATTER_BLOCKS and bool(DATE.search(text)) and not is_furniture(text)
 
 
 def _paragraph_path(outline: _Outline, block: Block) -> tuple[str, ...]:

@@ -20,7 +20,7 @@ from assistant.knowledge import Knowledge
 from assistant.query.analysis import vocabulary
 from assistant.query.lexical import LexicalIndex
 from assistant.query.normalise import lexicon
-from assistant.records import Chunk
+from assistant.records import Chunk, ChunkKind
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +126,11 @@ class HybridSearch:
         for index in fused:
             if years and set(years) & set(self.chunks[index].years):
                 fused[index] *= YEAR_BONUS
-        ordered = sorted(fused, key=fused.__getitem__, reverse=True)
+        ordered = sorted(
+            (i for i in fused if self.chunks[i].kind is not ChunkKind.MASTHEAD),
+            key=fused.__getitem__,
+            reverse=True,
+        )
         lexical_rank = {index: rank for rank, index in enumerate(lexical)}
         dense_rank = {index: rank for rank, index in enumerate(dense)}
         return tuple(
