@@ -912,6 +912,7 @@ REPORT_WITH_GAPS = """2025年定西市政府工作报告
 二、2025年主要任务
 
 做好第十六届省运会备战参赛工作，健全全民健身公共服务体系。粮食产量稳定在30亿斤以上。
+推动马铃薯、中药材、草牧3个特色产业全链条升级，建成10个现代农业园区。
 """
 
 NEIGHBOUR_WITH_A_HORIZON = """2025年天水市政府工作报告
@@ -1044,6 +1045,8 @@ def report_of_two_years(tmp_path_factory):
         ("都说新能源材料势头很好，去年碳酸锂产量多少", "13.5万吨", ""),
         # A personal scene is left out, a scene naming the subject kept.
         ("家里孩子腿脚不便，听说今年要新增基础教育公办学位，一共多少个", "4万个", ""),
+        # A counted name's items, asked as a list: the sentence that lists them before it.
+        ("今年全面推进的三大工程是哪些", "保障性住房建设", ""),
         # 「哪两所」 asks which, not how many: the sentence that names them.
         ("去年新设的本科高校是哪两所", "海港职业技术大学", ""),
     ],
@@ -1074,3 +1077,48 @@ def test_a_thing_of_another_place_is_not_answered_with_the_one_the_text_has(
     assert (
         "25个" in report_of_two_years.ask("怀柔综合性国家科学中心有几个科技设施进入科研状态").answer
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("这份计划是哪天印发的？", "2024年02月29日印发"),  # the 印发 line after the signature
+        ("宝山这个计划是在哪次会议上通过的", "第九届人民代表大会第四次会议通过"),
+        ("这个文件是什么时候发布的", "2024年2月26日"),  # no cue word: the first dated line
+    ],
+)
+def test_a_plan_says_when_it_was_issued_by_its_own_dated_lines(service, question, expected):
+    answer = service.ask(question)
+    assert not answer.refused and expected in answer.answer, answer.answer
+    assert answer.citations and expected in answer.citations[0].quote
+
+
+def test_a_document_without_a_dated_line_says_it_does_not_say(tmp_path):
+    opening = "——2025年1月10日在定西市第五届人民代表大会第五次会议上\n"
+    undated = REPORT_WITH_GAPS.replace(opening, "")
+    service = _service_over(tmp_path, {"dingxi.txt": undated})
+    answer = service.ask("定西的政府工作报告是哪天作的？")
+    assert answer.refused and "没有写明" in answer.answer, answer.answer
+
+
+def test_a_report_says_where_it_was_delivered_by_its_opening_line(report_with_gaps):
+    answer = report_with_gaps.ask("定西的报告是在哪次会议上作的")
+    assert not answer.refused and "第五届人民代表大会第五次会议" in answer.answer, answer.answer
+
+
+def test_a_figure_of_the_year_asked_in_another_measure_is_said_not_passed_off(report_with_gaps):
+    # The text gives 2024's growth (增长5.9%), not an amount in 亿元.
+    answer = report_with_gaps.ask("定西2024年地区生产总值总额是多少亿元")
+    assert answer.refused and "增长5.9%" in answer.answer, answer.answer
+    assert "未给出所问的数值" in answer.answer
+
+
+def test_the_items_of_a_counted_name_asked_as_a_list(report_with_gaps):
+    answer = report_with_gaps.ask("定西要全链条升级的3个特色产业是哪些")
+    assert not answer.refused and "马铃薯、中药材、草牧" in answer.answer, answer.answer
+    assert "「3个特色产业」" in answer.answer  # told as the name's items, not as loose sentences
+
+
+def test_a_thing_planned_for_a_time_is_no_question_about_the_document(service):
+    answer = service.ask("计划里的宝山邮轮码头计划什么时候建成")
+    assert "2024年02月29日印发" not in answer.answer and "2024年2月26日" not in answer.answer

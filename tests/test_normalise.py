@@ -71,6 +71,9 @@ def test_traditional_characters_are_folded_to_simplified(traditional, simplified
         # A share (占比) compares nothing; a clause the asker declines asks nothing.
         ("孩子明年入学，今年公办园占比要达到多少", (2025,)),
         ("今年GDP目标多少，和去年比怎样我不关心", (2025,)),
+        # No asking clause names a year: the years outside the asker's own situation.
+        ("孩子明年要读初中，听说今年要新增学位，打算新增几个", (2025,)),
+        ("听说去年粮食收成不错，总产量具体多少", (2024,)),
     ],
 )
 def test_the_years_asked_are_those_of_the_clauses_that_ask(question, years):

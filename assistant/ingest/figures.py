@@ -213,6 +213,8 @@ def _read_clause(clause: str, *, listed: bool) -> tuple[str, str, str, int, bool
     cut = head.rindex(verb) if figure and verb else (clause.index(verb) if verb else len(head))
     name_start, name = _strip_leading(clause[:cut])
     name = _without_adverb(name)
+    if name in vocabulary()["named_with_verb"]:
+        name += verb  # 「经济增长5.5%左右」: 经济增长 is the indicator, 经济 alone is none
     if not _is_indicator_name(name):
         return None
     value = clause[cut : _figures_end(clause, figure)] if figure else clause[cut:]

@@ -15,7 +15,7 @@ from functools import cache
 from assistant.knowledge import DocumentKnowledge
 from assistant.places import Place, PlaceMention, PlaceReader, by_code, find_place, resolve
 from assistant.query.cues import cue, vocabulary
-from assistant.query.normalise import asks_something, normalise_text
+from assistant.query.normalise import normalise_text, sets_scene
 from assistant.script import to_simplified
 
 MIN_NAME_CHARS = 2  # a quoted name shorter than this is punctuation, not a name
@@ -139,15 +139,11 @@ def _where_asked(
 ) -> list[tuple[str, Place]]:
     """「我住福州一个老小区，想知道福建省今年改造多少户」: a place named only where the asker tells
     of their own situation sets the scene, when the question names another place elsewhere."""
-    scene = [(begin, end) for begin, end in _pieces(text) if _sets_scene(text[begin:end])]
+    scene = [(begin, end) for begin, end in _pieces(text) if sets_scene(text[begin:end])]
     asked = [not any(a <= start < b for a, b in scene) for start in starts]
     if not any(asked) or all(asked):
         return places
     return [place for place, kept in zip(places, asked, strict=True) if kept]
-
-
-def _sets_scene(piece: str) -> bool:
-    return not asks_something(piece) and cue("asker_scene").search(piece) is not None
 
 
 def _pieces(text: str) -> list[tuple[int, int]]:

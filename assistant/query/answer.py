@@ -169,7 +169,10 @@ class Composer:
             if rarity.name_likeness(name, _quoted(whole)) >= NAME_PRESENT:
                 continue
             said = frozenset(e.quote for d in drafts for e in d.evidence)
-            found = self._compose_one(normalise(asked, document.meta.plan_year), document, said)
+            alone = normalise(asked, document.meta.plan_year)
+            found = self._compose_one(alone, document, said)
+            if found is None or found.refused:  # 「住在城中村的…想知道，…改造多少城中村」
+                found = self._without_scene(alone, document)
             if (
                 found
                 and not found.refused

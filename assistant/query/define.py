@@ -45,14 +45,15 @@ class Definitions:
     def define(
         self, question: Question, document: DocumentKnowledge, intent: Intent
     ) -> Draft | None:
-        if not intent.definition:
+        if not (intent.definition or intent.listing):
             return None
         notes = self._notes.get(document.meta.content_hash, [])
         paragraphs = self._paragraphs.get(document.meta.content_hash, [])
-        for name in quoted_names(question.original):
+        for name in quoted_names(question.original) if intent.definition else ():
             draft = self._defined(name, notes, paragraphs, document)
             if draft is not None:
                 return draft
+        # 「4个重点行业是哪些」 asks the items of a counted name as much as 「是哪4个」 does.
         for name in _counted_names(question.original, paragraphs):
             listed = _listed_before(name, paragraphs)
             if listed is not None:  # 「量子信息、聚变能源、深空探测三大科创引领高地」

@@ -350,7 +350,9 @@ def key_terms(question: Question, rarity: Rarity, ignore: Iterable[str] = ()) ->
         longer = [o[len(name) :] for o in ignore if o.startswith(name) and o != name]
         ignored.update(longer)  # 「宝山区」 leaves 「区」, but 「宝山区委书记」 keeps 「区委」
         # 「湖南岳阳」 is not 湖/南岳/阳; 「新疆维吾尔自治区」 goes whole, 「宝山区」 as 「宝山」.
-        if all(len(name) - len(o) >= 2 for o in ignore if name.startswith(o) and o != name):
+        # A one-character short name (浙) does not keep 「浙江」 from going whole.
+        shorter = [o for o in ignore if name.startswith(o) and o != name and len(o) >= 2]
+        if all(len(name) - len(o) >= 2 for o in shorter):
             content = content.replace(name, " ")
     for word in rarity.tokenizer.words(content):
         if word in STOPWORDS or word in ignored or re.fullmatch(r"[\d.]+", word) or len(word) < 2:

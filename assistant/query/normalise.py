@@ -87,16 +87,29 @@ def asks_something(piece: str) -> bool:
     return piece.endswith(("？", "?")) or bool(cue("asking").search(piece))
 
 
+def sets_scene(piece: str) -> bool:
+    """A piece that asks nothing and tells the asker's own situation: 「我住福州一个老小区」,
+    「孩子明年要上幼儿园」."""
+    return not asks_something(piece) and cue("asker_scene").search(piece) is not None
+
+
 def _asked_years(text: str) -> tuple[int, ...]:
     """The years a question names, in order; when the clauses that ask name a year, only theirs
-    (「孩子明年上学，2025年会新增多少学位」 asks about 2025). A comparison asks about every year
-    it names (「2024年的目标，比2023年高多少」)."""
+    (「孩子明年上学，2025年会新增多少学位」 asks about 2025); else those outside the asker's own
+    situation (「孩子明年要上幼儿园，听说今年公办园…，目标是多少」 asks about 今年). A comparison
+    asks about every year it names (「2024年的目标，比2023年高多少」)."""
     every = tuple(dict.fromkeys(int(y) for y in YEAR.findall(text)))
     if cue("compare").search(text):
         return every
-    asking = [c for c in CLAUSE.findall(text) if asks_something(c)]
+    clauses = CLAUSE.findall(text)
+    asking = [c for c in clauses if asks_something(c)]
     asked = tuple(dict.fromkeys(int(y) for c in asking for y in YEAR.findall(c)))
-    return asked if asked and len(asking) < len(CLAUSE.findall(text)) else every
+    if asked and len(asking) < len(clauses):
+        return asked
+    told = tuple(
+        dict.fromkeys(int(y) for c in clauses if not sets_scene(c) for y in YEAR.findall(c))
+    )
+    return told or every
 
 
 def normalise_text(text: str) -> str:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import Decimal
+from functools import cache
 
 from assistant.ingest.figures import vocabulary as figure_vocabulary
 from assistant.knowledge import DocumentKnowledge
+from assistant.places import PlaceReader, by_code
 from assistant.query.analysis import vocabulary as analysis_vocabulary
 from assistant.query.cues import cue
 from assistant.query.draft import Candidate, Computation, Draft, Evidence
@@ -243,6 +245,8 @@ class ProseAnswers:
             if sentence_fits(chunk, sentence, document, wanted, question):  # 「去年…」 inside
                 first_seen.setdefault(sentence, (chunk, sentence))
         chosen = list(first_seen.values())
+        if question.asks("which_places"):
+            chosen = [item for item in chosen if _names_a_place(item[1], document)] or chosen
         if not chosen:
             return None
         draft = Draft()
@@ -337,3 +341,16 @@ def _fact_template(chunk: Chunk, sentence: str, document: DocumentKnowledge) -> 
     if chunk.years == (document.meta.plan_year,):
         return "fact_plan"
     return "fact"
+
+
+def _names_a_place(sentence: str, document: DocumentKnowledge) -> bool:
+    """A place other than the document's own: 「开展舟山、淳安…一体化试点」."""
+    reader = _place_reader(document.meta.place_code)
+    return any(m.text not in document.own_names for m in reader.mentions(sentence))
+
+
+@cache
+def _place_reader(place_code: str) -> PlaceReader:
+    """Reads the short names of the places inside the document's place (淳安, 龙游) too."""
+    place = by_code().get(place_code)
+    return PlaceReader([place] if place else [])

@@ -286,36 +286,44 @@ class TableAnswers:
     def other_time(
         self, question: Question, document: DocumentKnowledge, intent: Intent
     ) -> Draft | None:
-        """「文件给出了2024年…，未给出2025年目标」: the indicator is there, the year is not."""
+        """「文件给出了2024年…，未给出2025年目标」: the indicator is there, the year is not; or
+        the year is there with another measure (「增长3.1%」 where 「多少亿元」 was asked)."""
         wanted = asked_years(question, document, intent)
         if not wanted:
             return None
         for _, entity in self.entities(question, document)[:3]:
-            if not isinstance(entity, Figure) or fits(entity.stated.time, wanted, question):
+            if not isinstance(entity, Figure) or not self._names(question, document, entity):
                 continue
-            # The question's own words must name it: 「研发投入强度」 is not 地区生产总值, however
-            # much their wordings share (…相当于地区生产总值的比例).
-            if self.rarities.of(document).asked_coverage(entity.name, question) < STRONG_NAME:
-                continue
-            if misses_a_named_indicator(question, entity.name + entity.stated.clause):
-                continue
-            draft = Draft(refused=True)
             stated = entity.stated
-            evidence = self.figure_evidence(entity)
-            missing = "、".join(
-                f"{year}年{'目标' if year == document.meta.plan_year else '完成值'}"
-                for year in sorted(wanted)
-            )
-            draft.say(
-                "other_time",
-                evidence,
-                have=stated.time.label or "其他年份",
-                name=stated.name,
-                value=stated.value,
-                missing=missing,
-            )
-            return draft
+            if not fits(stated.time, wanted, question):
+                missing = "、".join(
+                    f"{year}年{'目标' if year == document.meta.plan_year else '完成值'}"
+                    for year in sorted(wanted)
+                )
+                return self._refused_with(entity, "other_time", missing=missing)
+            if intent.measure and not re.search(intent.measure, stated.value):
+                return self._refused_with(entity, "other_measure")
         return None
+
+    def _names(self, question: Question, document: DocumentKnowledge, figure: Figure) -> bool:
+        """The question's own words name the figure: 「研发投入强度」 is not 地区生产总值, however
+        much their wordings share (…相当于地区生产总值的比例)."""
+        if self.rarities.of(document).asked_coverage(figure.name, question) < STRONG_NAME:
+            return False
+        return not misses_a_named_indicator(question, figure.name + figure.stated.clause)
+
+    def _refused_with(self, figure: Figure, template: str, **values: str) -> Draft:
+        draft = Draft(refused=True)
+        stated = figure.stated
+        draft.say(
+            template,
+            self.figure_evidence(figure),
+            have=stated.time.label or "其他年份",
+            name=stated.name,
+            value=stated.value,
+            **values,
+        )
+        return draft
 
     def strong_match(self, question: Question, document: DocumentKnowledge) -> bool:
         """The question plainly names one table row (「轨交18号线二期今年什么目标」).
