@@ -907,6 +907,7 @@ REPORT_WITH_GAPS = """2025年定西市政府工作报告
 过去一年，全市地区生产总值增长5.9%。第三产业增加值、进出口总额等稳步回升，商品房销售面积止跌企稳。
 新增“十亿镇”3个、总数达到25个。新设外资企业12家，实际利用外资5600万美元。
 城市集中供热用户室温达标率提升到95%。
+打响岷县当归、渭源党参等特色农产品品牌。特色小镇和农产品物流网络建设加快。
 工业投资占固定资产投资比重40.7%，规模以上工业企业利润增长45.7%。中欧班列年开行突破万列。
 
 二、2025年主要任务
@@ -1122,3 +1123,15 @@ def test_the_items_of_a_counted_name_asked_as_a_list(report_with_gaps):
 def test_a_thing_planned_for_a_time_is_no_question_about_the_document(service):
     answer = service.ask("计划里的宝山邮轮码头计划什么时候建成")
     assert "2024年02月29日印发" not in answer.answer and "2024年2月26日" not in answer.answer
+
+
+def test_a_list_asked_by_a_name_is_told_by_the_examples_before_it(report_with_gaps):
+    # 「岷县当归、渭源党参等特色农产品品牌」; 「特色小镇和农产品物流…」 has 特色 and 农产品 apart.
+    answer = report_with_gaps.ask("定西的特色农产品品牌有哪些")
+    assert not answer.refused and "岷县当归" in answer.answer, answer.answer
+    assert "特色小镇" not in answer.answer
+
+
+def test_the_name_of_the_document_in_a_question_carries_nothing(report_with_gaps):
+    answer = report_with_gaps.ask("定西市政府工作报告里说今年粮食产量要稳定在多少")
+    assert not answer.refused and "30亿斤以上" in answer.answer, answer.answer

@@ -22,10 +22,15 @@ from assistant.query.draft import Draft, Evidence
 from assistant.query.intent import Intent
 from assistant.query.normalise import Question
 from assistant.query.sentences import sentences
+from assistant.query.when import asked_years, sentence_fits
 from assistant.records import Chunk, ChunkKind
 
 LONG_FORM = r"[\u4e00-\u9fff]{2,16}"  # the words before an item in its long form
 COUNTED_MIN = 4  # characters of a counted name at least (「三大高地」)
+EXAMPLE_NAME_MIN = 6  # characters of a name after its examples at least (「特色劳务品牌」): a
+# shorter one (「重大项目」「未来产业」) names a class the tables or the text list otherwise
+# Examples listed before what they are examples of: 「A、B、C等49个」 (the name follows).
+EXAMPLES = re.compile(rf"{LONG_FORM}(?:、{LONG_FORM})+等(?:\d+[个项家所类种条座])?")
 EXPLAINED_MIN = 6  # characters an explanation runs to at least
 EXPLAINED_WITHIN = 40  # characters after a name where a list or 「即…」 explains it
 # A few words between a quoted name and the colon that explains it: 「“三大工程”建设：保障性住房…」
@@ -58,11 +63,12 @@ class Definitions:
             listed = _listed_before(name, paragraphs)
             if listed is not None:  # 「量子信息、聚变能源、深空探测三大科创引领高地」
                 chunk, sentence = listed
-                draft = Draft()
-                draft.say(
-                    "definition_text", Evidence(chunk, sentence), name=name, sentence=sentence
-                )
-                return draft
+                return _told(name, chunk, sentence)
+        if intent.listing:
+            wanted = asked_years(question, document, intent)
+            for chunk, sentence, name in _examples_before(question.text, paragraphs):
+                if sentence_fits(chunk, sentence, document, wanted, question):
+                    return _told(name, chunk, sentence)  # 「青海拉面、青绣…等49个特色劳务品牌」
         return None
 
     def _defined(
@@ -187,3 +193,24 @@ def _used_unexplained(name: str, paragraphs: Sequence[Chunk]) -> tuple[Chunk, st
                 return None  # 「老仓库、老码头…等“五老”空间」「…行动方案（提信心“28条”）」
             used = used or (chunk, sentence)
     return used
+
+
+def _told(name: str, chunk: Chunk, sentence: str) -> Draft:
+    draft = Draft()
+    draft.say("definition_text", Evidence(chunk, sentence), name=name, sentence=sentence)
+    return draft
+
+
+def _examples_before(question: str, paragraphs: Sequence[Chunk]) -> list[tuple[Chunk, str, str]]:
+    """Sentences that list examples of a name the question writes as the text does, right
+    before it: 「青海拉面、青绣、互助家政、大通护工等49个特色劳务品牌」 for 「特色劳务品牌有哪些」.
+    Longest name first."""
+    found = []
+    for chunk in paragraphs:
+        for sentence in sentences(chunk.quote):
+            for listed in EXAMPLES.finditer(sentence):
+                after = sentence[listed.end() :]
+                name = longest_prefix(after, EXAMPLE_NAME_MIN, lambda stretch: stretch in question)
+                if name:
+                    found.append((chunk, sentence, name))
+    return sorted(found, key=lambda item: -len(item[2]))

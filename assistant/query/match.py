@@ -354,6 +354,8 @@ def key_terms(question: Question, rarity: Rarity, ignore: Iterable[str] = ()) ->
         shorter = [o for o in ignore if name.startswith(o) and o != name and len(o) >= 2]
         if all(len(name) - len(o) >= 2 for o in shorter):
             content = content.replace(name, " ")
+    for phrase in _document_phrases():
+        content = content.replace(phrase, " ")  # 「贵州省政府工作报告里说」 leaves no 省政府/工作
     for word in rarity.tokenizer.words(content):
         if word in STOPWORDS or word in ignored or re.fullmatch(r"[\d.]+", word) or len(word) < 2:
             continue
@@ -364,6 +366,12 @@ def key_terms(question: Question, rarity: Rarity, ignore: Iterable[str] = ()) ->
             weight *= UNKNOWN_WEIGHT
         terms[word] = weight
     return terms
+
+
+@cache
+def _document_phrases() -> tuple[str, ...]:
+    """The document words of two characters or more, longest first, taken out as phrases."""
+    return tuple(sorted((w for w in _document_words() if len(w) >= 2), key=len, reverse=True))
 
 
 def coverage(terms: dict[str, float], text: str, question: Question) -> float:
