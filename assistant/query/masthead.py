@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from assistant.knowledge import DocumentKnowledge
 from assistant.query.draft import Draft, Evidence
 from assistant.query.intent import Intent
+from assistant.query.match import bigrams
 from assistant.query.normalise import Question
 from assistant.query.sentences import sentences
 from assistant.records import Chunk, ChunkKind, DocumentKind, PassageTime
@@ -45,22 +46,12 @@ class Masthead:
             missing = Draft(refused=True)
             missing.say(_missing_template(document))
             return missing
+        asked = set(bigrams(question.text))
         # 「哪天印发的」 → the 「…印发」 line; 「哪次会议」 → the meeting's line; else the first.
-        best = max(
-            dated, key=lambda e: (_shared_pairs(question.text, e.quote), -e.chunk.span.start)
-        )
+        best = max(dated, key=lambda e: (len(asked & set(bigrams(e.quote))), -e.chunk.span.start))
         draft = Draft()
         draft.say("masthead", best, sentence=best.quote.rstrip("。"))
         return draft
-
-
-def _shared_pairs(question: str, sentence: str) -> int:
-    """How many two-character stretches of the question the line also has."""
-    return len(_pairs(question) & _pairs(sentence))
-
-
-def _pairs(text: str) -> set[str]:
-    return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
 def _missing_template(document: DocumentKnowledge) -> str:
