@@ -220,6 +220,21 @@ def find_place(name: str) -> Place | None:
     return min(found, key=lambda p: (p.rank, p.code)) if found else None
 
 
+def begins_a_place_name(text: str, position: int) -> bool:
+    """A division's full name or short form (two characters or more) starts here: 「四平市」."""
+    names = _names()
+    longest = _longest_name()
+    return any(
+        text[position : position + size] in names
+        for size in range(2, min(longest, len(text) - position) + 1)
+    )
+
+
+@cache
+def _longest_name() -> int:
+    return max(map(len, _names()))
+
+
 class PlaceReader:
     """Finds places in text: full names, short forms, and the short forms of ``nearby`` places."""
 

@@ -914,6 +914,8 @@ REPORT_WITH_GAPS = """2025年定西市政府工作报告
 
 做好第十六届省运会备战参赛工作，健全全民健身公共服务体系。粮食产量稳定在30亿斤以上。
 推动马铃薯、中药材、草牧3个特色产业全链条升级，建成10个现代农业园区。
+主要预期目标是：一般公共预算收入增长3%左右，城镇居民人均可支配收入增速高于全省平均水平，城镇调查失业率5.5%左右。
+坚定走好开放带动之路、生态优先之路、创新驱动之路。
 """
 
 NEIGHBOUR_WITH_A_HORIZON = """2025年天水市政府工作报告
@@ -969,6 +971,18 @@ def test_colloquial_names_reach_the_official_wording(report_with_gaps, question,
 def test_a_figure_with_its_own_subject_does_not_answer_for_the_clause_before(report_with_gaps):
     answer = report_with_gaps.ask("定西去年固投增长了多少")
     assert answer.refused and "45.7%" not in answer.answer.split("最相关的表述")[0]
+
+
+def test_a_figure_after_a_target_stated_by_a_relation_is_not_its_answer(report_with_gaps):
+    """「…收入增速高于全省平均水平，城镇调查失业率5.5%左右」: the rate is the jobless rate's."""
+    answer = report_with_gaps.ask("定西今年城镇居民人均可支配收入要增长百分之几")
+    assert answer.refused and "5.5%" not in answer.answer, answer.answer
+
+
+def test_characters_the_segmenter_splits_are_matched_as_the_text_writes_them(report_with_gaps):
+    # jieba cuts 「走好」 into 走/好; the text writes 「走好」, so it is a term of the question.
+    answer = report_with_gaps.ask("定西今年要坚定走好哪几条路？")
+    assert "开放带动之路" in answer.answer and not answer.refused, answer.answer
 
 
 def test_a_round_figure_in_words_answers(report_with_gaps):

@@ -21,6 +21,9 @@ from assistant.query.normalise import chinese_number, expand_aliases, normalise,
         ("力争哪一年建成", "力争哪一年建成"),
         ("要建好的是哪四个城区", "要建好的是哪4个城区"),
         ("一千零五十个", "1050个"),
+        # A division whose name opens with a numeral before a counter: a place, not a count.
+        ("四平市今年GDP目标", "四平市今年GDP目标"),
+        ("七台河新建三台锅炉", "七台河新建3台锅炉"),
     ],
 )
 def test_normalise_text(typed, expected):

@@ -14,6 +14,7 @@ from functools import cache, cached_property
 from typing import TYPE_CHECKING
 
 from assistant.ingest.timing import WRITTEN_YEAR
+from assistant.query.analysis import longest_prefix
 from assistant.query.cues import cue
 from assistant.query.normalise import Question, lexicon
 from assistant.query.retrieve import STOPWORDS, HybridSearch, Tokenizer
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from assistant.knowledge import DocumentKnowledge
 
 CJK_OR_ALNUM = re.compile(r"[\u4e00-\u9fff0-9a-zA-Z]")
+CJK_CHARACTER = re.compile(r"[\u4e00-\u9fff]")
 QUESTION_WORDS = cue("question_words")
 # Words that say how a figure is measured or what was done, rather than what it is about:
 # they count for little when deciding whether a passage answers the question.
@@ -365,7 +367,31 @@ def key_terms(question: Question, rarity: Rarity, ignore: Iterable[str] = ()) ->
         elif not rarity.known(word):
             weight *= UNKNOWN_WEIGHT
         terms[word] = weight
+    for run in _joined_characters(content, rarity):
+        terms.setdefault(run, rarity.word_weight(run))
     return terms
+
+
+def _joined_characters(content: str, rarity: Rarity) -> Iterator[str]:
+    """Characters the segmenter leaves one by one (「坚定走好」 → 坚定/走/好), taken together when
+    the indexed text writes them together: 「走好」 is a word of that text, 走 and 好 are not."""
+    run: list[str] = []
+    for piece in [*rarity.tokenizer.segment(content), ""]:
+        if len(piece) == 1 and CJK_CHARACTER.fullmatch(piece) and piece not in STOPWORDS:
+            run.append(piece)
+            continue
+        yield from _written_together("".join(run), rarity)
+        run = []
+
+
+def _written_together(run: str, rarity: Rarity) -> Iterator[str]:
+    """The longest stretches of two characters or more the indexed text has, left to right."""
+    start = 0
+    while start < len(run) - 1:
+        found = longest_prefix(run[start:], 2, rarity.mentions)
+        if found:
+            yield found
+        start += len(found) or 1
 
 
 @cache

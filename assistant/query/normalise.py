@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from assistant.places import begins_a_place_name
 from assistant.query.cues import cue
 from assistant.script import to_simplified
 
@@ -134,6 +135,8 @@ def _plausible_short_year(match: re.Match[str]) -> bool:
 def _digits_if_numeral(match: re.Match[str]) -> str:
     """「一百二十个」 → 「120个」; 「十百千万」 (units only: a name) stays as written."""
     numeral = match.group(1)
+    if begins_a_place_name(match.string, match.start()):
+        return numeral  # 「四平市」「七台河」: a division's name, not four of something
     if numeral == "一" and match.string[: match.start()].endswith(("哪", "某")):
         return numeral  # 「哪一年」 asks which year; 「哪四个」 still counts four
     return str(chinese_number(numeral)) if well_formed(numeral) else numeral

@@ -56,15 +56,18 @@ UNMEASURED_COVERAGE = 0.8  # a sentence without the figure asked must be this mu
 RESTATED = 0.5  # a lead sharing this much of its weight with the question adds nothing to a list
 # A figure, or a Chinese numeral before a counter (data: ``[intent] stated_quantity``).
 STATED_QUANTITY = cue("stated_quantity")
+STATED_RELATION = cue("stated_relation")
 
 
 def _apart(clauses: list[str], index: int, figure_at: int) -> bool:
     """A clause with a figure is read without the clause before when it names a subject of its
-    own and the clause before states a figure of its own (「工业投资占固定资产投资比重40.7%，规模
-    以上工业企业利润增长45.7%」). A clause before without a figure is the subject of what
-    follows (「启动实施乡村振兴补短板工程，实施项目2113个」)."""
+    own and the clause before states a figure or a relation of its own (「工业投资占固定资产投资
+    比重40.7%，规模以上工业企业利润增长45.7%」, 「…收入增速高于全国平均水平，城镇调查失业率
+    5.5%左右」). A clause before without either is the subject of what follows (「启动实施乡村
+    振兴补短板工程，实施项目2113个」)."""
     before = clauses[index - 1] if index else ""
-    return _names_its_own(clauses[index][:figure_at]) and bool(STATED_QUANTITY.search(before))
+    stated = STATED_QUANTITY.search(before) or STATED_RELATION.search(before)
+    return _names_its_own(clauses[index][:figure_at]) and bool(stated)
 
 
 def _names_its_own(head: str) -> bool:
