@@ -904,9 +904,10 @@ REPORT_WITH_GAPS = """2025年定西市政府工作报告
 
 一、2024年工作回顾
 
-过去一年，全市地区生产总值增长5.9%。第三产业增加值、进出口总额等稳步回升，商品房销售面积止跌企稳。
+过去一年，全市地区生产总值增长5.9%，出口增长5.3%。第三产业增加值、进出口总额等稳步回升，商品房销售面积止跌企稳。
 新增“十亿镇”3个、总数达到25个。新设外资企业12家，实际利用外资5600万美元。
 城市集中供热用户室温达标率提升到95%。
+机电产品出口增长25.1%，跨境电商进出口增长13.6%。
 打响岷县当归、渭源党参等特色农产品品牌。特色小镇和农产品物流网络建设加快。
 工业投资占固定资产投资比重40.7%，规模以上工业企业利润增长45.7%。中欧班列年开行突破万列。
 
@@ -915,7 +916,7 @@ REPORT_WITH_GAPS = """2025年定西市政府工作报告
 做好第十六届省运会备战参赛工作，健全全民健身公共服务体系。粮食产量稳定在30亿斤以上。
 推动马铃薯、中药材、草牧3个特色产业全链条升级，建成10个现代农业园区。
 主要预期目标是：一般公共预算收入增长3%左右，城镇居民人均可支配收入增速高于全省平均水平，城镇调查失业率5.5%左右。
-坚定走好开放带动之路、生态优先之路、创新驱动之路。
+坚定走好开放带动之路、生态优先之路、创新驱动之路。单位地区生产总值能耗保持下降。
 """
 
 NEIGHBOUR_WITH_A_HORIZON = """2025年天水市政府工作报告
@@ -983,6 +984,25 @@ def test_characters_the_segmenter_splits_are_matched_as_the_text_writes_them(rep
     # jieba cuts 「走好」 into 走/好; the text writes 「走好」, so it is a term of the question.
     answer = report_with_gaps.ask("定西今年要坚定走好哪几条路？")
     assert "开放带动之路" in answer.answer and not answer.refused, answer.answer
+
+
+def test_a_longer_indicator_name_is_asked_whole(report_with_gaps):
+    # 「外贸出口」 is asked, and 「出口增长5.3%」 states it; 「外贸」 in it asks no 进出口.
+    answer = report_with_gaps.ask("定西去年外贸出口增长了多少")
+    assert "5.3%" in answer.answer and not answer.refused, answer.answer
+
+
+def test_a_part_of_an_indicator_does_not_answer_for_the_whole(report_with_gaps):
+    # 跨境电商进出口 and 机电产品出口 are parts of 外贸, named by longer names.
+    answer = report_with_gaps.ask("定西去年外贸进出口总额增长了多少")
+    assert answer.refused and "13.6%" not in answer.answer.split("最相关")[0], answer.answer
+    answer = report_with_gaps.ask("定西去年外贸出口增长了多少")
+    assert "25.1%" not in answer.answer and "5.3%" in answer.answer, answer.answer
+
+
+def test_a_change_in_points_is_not_answered_by_a_target_without_a_figure(report_with_gaps):
+    answer = report_with_gaps.ask("定西今年单位GDP能耗具体要降多少个百分点")
+    assert answer.refused, answer.answer
 
 
 def test_a_round_figure_in_words_answers(report_with_gaps):

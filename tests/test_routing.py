@@ -186,8 +186,9 @@ def test_a_short_opening_line_that_names_the_speaker_is_quoted(service):
         assert _places_cited(service, answer) == {"内蒙古自治区"}
 
 
-def test_a_city_where_the_asker_lives_only_sets_the_scene(service):
-    answer = service.ask("我住北海，想知道广西今年GDP增长目标是多少？")
+@pytest.mark.parametrize("scene", ["我住北海", "住在北海老城区"])
+def test_a_city_where_the_asker_lives_only_sets_the_scene(service, scene):
+    answer = service.ask(f"{scene}，想知道广西今年GDP增长目标是多少？")
     assert not answer.refused and "5%左右" in answer.answer, answer.answer
     assert _places_cited(service, answer) == {"广西壮族自治区"}
     # Asked about the city itself, it is still a place the report gives no figure for.
@@ -240,3 +241,12 @@ def test_a_retiree_asks_whether_pensions_go_up(service):
 def test_a_counted_name_is_told_by_the_items_listed_before_it(service):
     answer = service.ask("内蒙古的两大乳企是哪两个？")  # 「支持伊利、蒙牛两大乳企推进…」
     assert "伊利" in answer.answer and "蒙牛" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize("name", ["GDP", "地区生产总值"])
+def test_an_amount_asked_of_a_target_set_as_growth_says_the_growth_target(service, name):
+    """北京 sets its 2025 GDP target as growth only: the refusal gives that target, not 2024's
+    estimate as if the year were missing."""
+    answer = service.ask(f"北京今年{name}目标多少亿元")
+    assert answer.refused and "2025年" in answer.answer and "5%左右" in answer.answer, answer.answer
+    assert "5.2%" not in answer.answer

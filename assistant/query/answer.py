@@ -126,7 +126,7 @@ class Composer:
                 continue
             asked = normalise("，".join(kept), plan_year)
             indicator = any(name in asked.text.lower() for name in required_names())  # 「固投」
-            if not (asked.asks("quantity") or asked.asks("stated_aim")) or not (
+            if not any(map(asked.asks, ("quantity", "stated_aim", "yes_no"))) or not (
                 indicator or self._has_own_subject(asked, document)
             ):
                 continue

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 CJK_OR_ALNUM = re.compile(r"[\u4e00-\u9fff0-9a-zA-Z]")
 CJK_CHARACTER = re.compile(r"[\u4e00-\u9fff]")
+PLACE_PREFIX_CHARS = 2  # 「全省」「全市」 before an indicator's wording
 QUESTION_WORDS = cue("question_words")
 # Words that say how a figure is measured or what was done, rather than what it is about:
 # they count for little when deciding whether a passage answers the question.
@@ -519,13 +520,50 @@ def misses_a_named_indicator(question: Question, text: str) -> bool:
     """The question names an indicator (「社零」) that ``text`` states in no wording."""
     from assistant.query.normalise import required_names
 
-    lowered, asked = text.lower(), question.text.lower()
+    lowered = text.lower()
     return any(
-        name in asked
-        and name not in lowered
-        and not any(c.lower() in lowered for c in _canonical(name))
-        for name in required_names()
+        name not in lowered and not any(c.lower() in lowered for c in _canonical(name))
+        for name in _names_asked(question.text.lower(), required_names())
     )
+
+
+def is_an_asked_indicator(question: Question, name: str) -> bool:
+    """``name`` is the wording of an indicator the question asks by a common name: 「地区生产总值」
+    for 「GDP」 (a place's 「全省」 before it allowed)."""
+    from assistant.query.normalise import required_names
+
+    lowered = name.lower()
+    return any(
+        lowered.endswith(w.lower()) and len(lowered) - len(w) <= PLACE_PREFIX_CHARS
+        for indicator in _names_asked(question.text.lower(), required_names())
+        for w in (indicator, *_canonical(indicator))
+    )
+
+
+def narrows_an_asked_indicator(question: Question, name: str) -> bool:
+    """A figure's name puts words the question does not have before the wording of an indicator
+    it asks (「跨境电商出口规模」 for 「外贸出口规模」): it names a part, not the whole."""
+    from assistant.query.normalise import required_names
+
+    lowered, asked = name.lower(), question.text.lower()
+    narrowable = required_names("narrowed_by_words_before")
+    for indicator in _names_asked(asked, required_names()):
+        if indicator not in narrowable:
+            continue
+        found = [lowered.find(w.lower()) for w in (indicator, *_canonical(indicator))]
+        starts = [at for at in found if at >= 0]
+        if not starts or min(starts) <= PLACE_PREFIX_CHARS:
+            continue
+        head = lowered[: min(starts)]
+        if not any(pair in asked for pair in bigrams(head)):
+            return True
+    return False
+
+
+def _names_asked(asked: str, names: Iterable[str]) -> list[str]:
+    """The indicator names a question uses, each whole: 「外贸出口」 is asked, not its 「外贸」."""
+    found = [name for name in names if name in asked]
+    return [name for name in found if not any(name != o and name in o for o in found)]
 
 
 def states_another_indicator(question: Question, text: str) -> bool:

@@ -176,10 +176,11 @@ def lexicon() -> dict[str, tuple[str, ...]]:
 
 
 @cache
-def required_names() -> frozenset[str]:
-    """Indicator names a passage must meet, itself or through its canonical wording."""
+def required_names(list_name: str = "names") -> frozenset[str]:
+    """Indicator names a passage must meet, itself or through its canonical wording
+    (``narrowed_by_words_before``: those a longer name narrows to a part)."""
     with LEXICON.open("rb") as handle:
-        names = tomllib.load(handle).get("required", {}).get("names", ())
+        names = tomllib.load(handle).get("required", {}).get(list_name, ())
     return frozenset(name.lower() for name in names)
 
 

@@ -21,6 +21,7 @@ from assistant.query.match import (
     coverage,
     key_terms,
     misses_a_named_indicator,
+    narrows_an_asked_indicator,
     states_another_indicator,
 )
 from assistant.query.normalise import Question
@@ -68,6 +69,12 @@ def _apart(clauses: list[str], index: int, figure_at: int) -> bool:
     before = clauses[index - 1] if index else ""
     stated = STATED_QUANTITY.search(before) or STATED_RELATION.search(before)
     return _names_its_own(clauses[index][:figure_at]) and bool(stated)
+
+
+def _narrowed(question: Question, clause: str) -> bool:
+    """The clause's figure is of a part of the indicator asked (「跨境电商进出口增长13.6%」 for
+    外贸进出口): the words before its figure narrow the indicator's wording."""
+    return narrows_an_asked_indicator(question, re.split(r"\d", clause, maxsplit=1)[0])
 
 
 def _names_its_own(head: str) -> bool:
@@ -190,7 +197,7 @@ class ProseAnswers:
             coverage(topic, lead + subject + "".join(clauses[start : i + 1]), question)
             >= MEASURED_CLAUSE_COVERAGE
             for i, clause in enumerate(clauses)
-            if (found := re.search(measure, clause))
+            if (found := re.search(measure, clause)) and not _narrowed(question, clause)
             for start in [i if _apart(clauses, i, found.start()) else max(0, i - 1)]
         )
 
@@ -203,6 +210,8 @@ class ProseAnswers:
             return sentence
 
         def relevant(clause: str) -> bool:
+            if _narrowed(question, clause):
+                return False
             measured = bool(re.search(intent.measure, clause)) if intent.measure else False
             figured = _has_figure(clause) and coverage(terms, clause, question) > 0
             return measured or figured
@@ -212,6 +221,7 @@ class ProseAnswers:
             (「力争营收达到1200亿元」, never a figure about something else). A year is not a
             figure: 「总目标为到2025年」 does not say how much."""
             measured = bool(re.search(intent.measure, clause)) if intent.measure else True
+            measured = measured and not _narrowed(question, clause)
             covered = coverage(terms, clause, question)
             return (measured, covered > 0 and _has_figure(clause), covered)
 

@@ -20,9 +20,11 @@ from assistant.query.match import (
     Rarity,
     contradicts,
     coverage,
+    is_an_asked_indicator,
     is_soft,
     key_terms,
     misses_a_named_indicator,
+    narrows_an_asked_indicator,
 )
 from assistant.query.normalise import Question, normalise
 from assistant.query.retrieve import HybridSearch
@@ -149,6 +151,8 @@ class TableAnswers:
                 question, entity.name + entity.stated.clause
             ):
                 continue  # 「研发投入强度」 is not answered by 「投入567亿元」
+            if isinstance(entity, Figure) and narrows_an_asked_indicator(question, entity.name):
+                continue  # 「外贸出口」 is not answered by 「跨境电商出口规模」
             if isinstance(entity, Figure) and _increment_for_stock(question, entity):
                 continue  # 「现在一共有多少个」 is not answered by 「新增…4个」
             if isinstance(entity, Project) and self.rarities.of(document).names_another(
@@ -291,24 +295,32 @@ class TableAnswers:
         wanted = asked_years(question, document, intent)
         if not wanted:
             return None
-        for _, entity in self.entities(question, document)[:3]:
-            if not isinstance(entity, Figure) or not self._names(question, document, entity):
-                continue
+        named = [
+            entity
+            for _, entity in self.entities(question, document)[:3]
+            if isinstance(entity, Figure) and self._names(question, document, entity)
+        ]
+        # The year asked in another measure says more than the measure asked in another year:
+        # 「今年GDP目标多少亿元」 has a 2025 growth target, not only last year's result.
+        for entity in named:
             stated = entity.stated
-            if not fits(stated.time, wanted, question):
+            measured = not intent.measure or re.search(intent.measure, stated.value)
+            if fits(stated.time, wanted, question) and not measured:
+                return self._refused_with(entity, "other_measure")
+        for entity in named:
+            if not fits(entity.stated.time, wanted, question):
                 missing = "、".join(
                     f"{year}年{'目标' if year == document.meta.plan_year else '完成值'}"
                     for year in sorted(wanted)
                 )
                 return self._refused_with(entity, "other_time", missing=missing)
-            if intent.measure and not re.search(intent.measure, stated.value):
-                return self._refused_with(entity, "other_measure")
         return None
 
     def _names(self, question: Question, document: DocumentKnowledge, figure: Figure) -> bool:
         """The question's own words name the figure: 「研发投入强度」 is not 地区生产总值, however
         much their wordings share (…相当于地区生产总值的比例)."""
-        if self.rarities.of(document).asked_coverage(figure.name, question) < STRONG_NAME:
+        named = self.rarities.of(document).asked_coverage(figure.name, question) >= STRONG_NAME
+        if not (named or is_an_asked_indicator(question, figure.name)):
             return False
         return not misses_a_named_indicator(question, figure.name + figure.stated.clause)
 
