@@ -176,6 +176,7 @@ def lexicon() -> dict[str, tuple[str, ...]]:
 
 
 @cache
+@cache
 def required_names(list_name: str = "names") -> frozenset[str]:
     """Indicator names a passage must meet, itself or through its canonical wording
     (``narrowed_by_words_before``: those a longer name narrows to a part)."""
