@@ -910,6 +910,8 @@ REPORT_WITH_GAPS = """2025年定西市政府工作报告
 机电产品出口增长25.1%，跨境电商进出口增长13.6%。
 打响岷县当归、渭源党参等特色农产品品牌。特色小镇和农产品物流网络建设加快。
 工业投资占固定资产投资比重40.7%，规模以上工业企业利润增长45.7%。中欧班列年开行突破万列。
+规模工业增加值增长8.2%。全年接待游客2000万人次，旅游收入超100亿元，分别增长12%和9.5%。
+渭武高速建成通车，定西到武都车程最短缩至2小时。
 
 二、2025年主要任务
 
@@ -1003,6 +1005,22 @@ def test_a_part_of_an_indicator_does_not_answer_for_the_whole(report_with_gaps):
 def test_a_change_in_points_is_not_answered_by_a_target_without_a_figure(report_with_gaps):
     answer = report_with_gaps.ask("定西今年单位GDP能耗具体要降多少个百分点")
     assert answer.refused, answer.answer
+
+
+def test_another_wording_of_an_indicator_name_is_the_indicator(report_with_gaps):
+    # 「规模工业」 is how some reports write 规模以上工业; 企业利润 is another indicator.
+    answer = report_with_gaps.ask("定西去年规上工业增加值涨了多少")
+    assert "8.2%" in answer.answer and "45.7%" not in answer.answer and not answer.refused
+
+
+def test_travel_time_asked_as_a_resident_would(report_with_gaps):
+    answer = report_with_gaps.ask("渭武高速开通以后，从定西开车去武都最快要多久？")
+    assert "2小时" in answer.answer and not answer.refused, answer.answer
+
+
+def test_figures_given_respectively_after_their_names(report_with_gaps):
+    answer = report_with_gaps.ask("定西2024年旅游收入比上年增长多少")
+    assert "9.5%" in answer.answer and not answer.refused, answer.answer
 
 
 def test_a_round_figure_in_words_answers(report_with_gaps):

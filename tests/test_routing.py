@@ -201,8 +201,8 @@ def test_left_without_the_askers_situation_a_question_must_still_ask_a_figure_or
     assert answer.refused and "新材料" not in answer.answer, answer.answer
 
 
-@pytest.mark.parametrize("nickname", ["津门", "津城"])
-def test_a_classical_name_of_a_city_not_indexed_is_refused(service, nickname):
+@pytest.mark.parametrize("nickname", ["津门", "津城", "蜀地", "天府之国"])
+def test_a_classical_name_of_a_place_not_indexed_is_refused(service, nickname):
     answer = service.ask(f"{nickname}今年CPI涨幅控制在多少左右？")
     assert answer.refused and nickname in answer.answer, answer.answer  # not 北京's CPI target
     assert not answer.citations

@@ -180,6 +180,32 @@ def test_items_closed_by_deng_and_an_adverb_before_the_verb():
     assert ("粮食、蔬菜产量", "均增长2%") in found  # 均 goes with the verb, not the name
 
 
+def test_a_clause_opening_with_fenbie_gives_each_name_before_it_its_figure():
+    text = "港口货物吞吐量达到6.1亿吨，集装箱吞吐量超900万标箱，分别增长3.2%和7.5%，居全国前列。"
+    found = {(f.name, f.value, f.clause) for f in stated(text, RESULT)}
+    whole = "港口货物吞吐量达到6.1亿吨，集装箱吞吐量超900万标箱，分别增长3.2%和7.5%"
+    assert ("港口货物吞吐量", "3.2%", whole) in found
+    assert ("集装箱吞吐量", "7.5%", whole[whole.index("集装箱") :]) in found
+    assert not any(value.startswith("分别") for _, value, _ in found)  # no record of one figure
+
+
+def test_a_clause_opening_with_jun_gives_every_name_before_it_the_same_figure():
+    text = "粮食产量达到300亿斤，油料产量超50万吨，均增长2%。"
+    found = {(f.name, f.value) for f in stated(text, RESULT)}
+    assert {("粮食产量", "2%"), ("油料产量", "2%")} <= found
+
+
+def test_the_items_of_one_clause_before_fenbie_take_their_figures_too():
+    text = "招商引资签约金额1.2万亿元、到位资金7000亿元，分别增长13%、30%。"
+    found = {(f.name, f.value) for f in stated(text, RESULT)}
+    assert {("招商引资签约金额", "13%"), ("到位资金", "30%")} <= found
+
+
+def test_a_fenbie_clause_whose_figures_do_not_match_the_names_before_it_reads_none():
+    text = "港口货物吞吐量达到6.1亿吨，集装箱吞吐量超900万标箱，分别增长3.2%、7.5%和1%。"
+    assert {f.value for f in stated(text, RESULT)} == {"达到6.1亿吨", "超900万标箱"}
+
+
 def test_a_bare_measure_after_a_verb_takes_the_subject_before_it():
     text = "实施市重点项目800个以上，完成投资2600亿元左右。"
     found = values_of(text)

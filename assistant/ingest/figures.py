@@ -83,9 +83,23 @@ def _sentence_figures(
     begin = text.index(listed) + len(listed) if listed else 0
     previous = adjacent = ""
     previous_start = 0
+    named: list[tuple[str, int]] = []  # the named figures of the run of clauses before
     for clause in CLAUSE.finditer(text, begin):
-        read = _clause_figures(clause.group(), bool(listed)) or _continued(clause.group(), adjacent)
         clause_time = _clause_time(clause.group(), time, years)
+        offset = sentence.start() + clause.start()
+        shared = _shared_verb(clause.group(), [(n, s - offset) for n, s in named])
+        if shared is not None:
+            # 「接待游客超10.9亿人次，旅游总收入超1.3万亿元，分别增长15.8%和11.5%」: each name
+            # before takes its own figure; a count that does not match reads none
+            if clause_time.kind in TIMED:
+                for name, value, qualifier, first, last in shared:
+                    span = _span(paragraph, offset + first, offset + last)
+                    clause_text = paragraph.text[offset + first : offset + last]
+                    yield StatedFigure(name, value, clause_time, clause_text, span, qualifier)
+            previous = adjacent = ""
+            named = []
+            continue
+        read = _clause_figures(clause.group(), bool(listed)) or _continued(clause.group(), adjacent)
         for name, value, qualifier, first, last in read:
             start = sentence.start() + clause.start() + first
             end = sentence.start() + clause.start() + last
@@ -95,6 +109,8 @@ def _sentence_figures(
                 if previous_start >= sentence.start() + clause.start():
                     start = previous_start  # 「新增“百亿县”4个、总数达到40个」 quoted whole
             previous, previous_start = name, start
+            if not named or named[-1][0] != name:  # 「…增长14%，达到1.64万列」 is one name
+                named.append((name, start))
             if clause_time.kind not in TIMED:
                 continue  # a total over the span is no figure of one year
             span = _span(paragraph, start, end)
@@ -103,6 +119,52 @@ def _sentence_figures(
             yield stated
             yield from _each_item(stated)
         adjacent = previous if read else ""
+        if not read:
+            named = []
+
+
+def _shared_verb(
+    clause: str, named: Sequence[tuple[str, int]]
+) -> list[tuple[str, str, str, int, int]] | None:
+    """A clause that opens with 「分别」 or 「均」 and a verb gives the names of the clauses before
+    it their figures: 「分别增长15.8%和11.5%」 one each in order, 「均增长5%」 the same to all.
+    Returns None when the clause is no such clause; an empty list when the counts differ."""
+    opening = LEADING_YEAR.match(clause)
+    begin = opening.end() if opening else 0
+    adverb = next((a for a in vocabulary()["adverbs"] if clause.startswith(a, begin)), "")
+    if not adverb or len(named) < 2:
+        return None
+    rest = clause[begin + len(adverb) :]
+    verb = next((v for v in _verbs() if rest.startswith(v)), "")
+    figures = _joined_figures(clause, begin + len(adverb) + len(verb)) if verb else []
+    if not figures:
+        return None
+    if len(figures) == 1:
+        figures = figures * len(named)  # 「均增长5%」
+    elif len(figures) != len(named):
+        return []
+    end = figures[-1].end()
+    return [
+        (name, figure.group().strip(), _qualifier(figure), start, end)
+        for (name, start), figure in zip(named, figures, strict=True)
+    ]
+
+
+def _qualifier(figure: re.Match[str]) -> str:
+    """左右 以上 以内… after the figure, else 超 不少于… before it."""
+    return figure.group("after") or figure.group("before") or ""
+
+
+def _joined_figures(clause: str, start: int) -> list[re.Match[str]]:
+    """The figures at ``start`` joined by 、 和 及 与: 「15.8%和11.5%」."""
+    figures: list[re.Match[str]] = []
+    joiner = re.compile(vocabulary()["item_joiners"])
+    while (figure := figure_pattern().match(clause, start)) is not None:
+        figures.append(figure)
+        if not joiner.match(clause, figure.end()):
+            break
+        start = figure.end() + 1
+    return figures
 
 
 def _continued(clause: str, previous: str) -> list[tuple[str, str, str, int, int]]:
@@ -114,7 +176,7 @@ def _continued(clause: str, previous: str) -> list[tuple[str, str, str, int, int
     figure = figure_pattern().match(clause, begin + len(verb)) if verb else None
     if figure is None:
         return []
-    qualifier = figure.group("after") or figure.group("before") or ""
+    qualifier = _qualifier(figure)
     end = _figures_end(clause, figure)
     for item in ITEM.finditer(clause, end + 1):  # 「…达到1.3万亿元、增长5.8%」: one value
         if clause[item.start() - 1] != "、" or not figure_pattern().search(item.group()):
@@ -143,7 +205,7 @@ def _each_item(stated: StatedFigure) -> Iterator[StatedFigure]:
     for index, (name, value) in enumerate(zip(names, values, strict=True)):
         if index < len(names) - 1 and len(last) > len(name):
             name += last[len(name) :]
-        qualifier = value.group("after") or value.group("before") or ""
+        qualifier = _qualifier(value)
         yield replace(stated, name=name, value=value.group(), qualifier=qualifier)
 
 
@@ -218,7 +280,7 @@ def _read_clause(clause: str, *, listed: bool) -> tuple[str, str, str, int, bool
     if not _is_indicator_name(name):
         return None
     value = clause[cut : _figures_end(clause, figure)] if figure else clause[cut:]
-    qualifier = (figure.group("after") or figure.group("before") or "") if figure else ""
+    qualifier = _qualifier(figure) if figure else ""
     return name, value.strip(), qualifier, name_start, False
 
 
@@ -231,7 +293,7 @@ def _counted_after(clause: str, figure: re.Match[str]) -> tuple[str, str, str, i
     counted = clause[figure.end() :].rstrip("，。；、 ")
     if not COUNTED_THING.fullmatch(counted) or _first_verb(counted):
         return None
-    qualifier = figure.group("after") or figure.group("before") or ""
+    qualifier = _qualifier(figure)
     return lead + counted, figure.group().strip(), qualifier, name_start, True
 
 
