@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
 # Bump when the write path changes what it produces, so every document is rebuilt.
-PIPELINE_VERSION = 36
+PIPELINE_VERSION = 38
 MANIFEST = "manifest.json"
 EMBED_BATCH = 32  # passages per embedding call: the progress bar moves this often
 TABLES_DIR = "tables"

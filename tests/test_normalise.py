@@ -81,3 +81,19 @@ def test_traditional_characters_are_folded_to_simplified(traditional, simplified
 )
 def test_the_years_asked_are_those_of_the_clauses_that_ask(question, years):
     assert normalise(question, 2025).years == years
+
+
+@pytest.mark.parametrize(
+    "piece", ["在当地打流感疫苗要不要钱", "老人乘公交收不收费", "外地人能不能落户"]
+)
+def test_a_yes_no_piece_asks_something(piece):
+    from assistant.query.normalise import asks_something
+
+    assert asks_something(piece)
+    assert normalise(piece, plan_year=2025).asks("yes_no")
+    assert not asks_something("我奶奶七十多了")
+
+
+def test_a_question_on_cost_reaches_the_wording_of_free_services():
+    assert "免费" in expand_aliases("打疫苗要不要钱")
+    assert "加快建设" in expand_aliases("在建的高铁有几条")

@@ -195,6 +195,13 @@ def test_a_city_where_the_asker_lives_only_sets_the_scene(service, scene):
     assert service.ask("我住北海，北海今年GDP增长目标是多少？").refused
 
 
+@pytest.mark.parametrize("verb", ["提到", "说到", "写到"])
+def test_a_city_the_report_is_asked_to_mention_is_the_place_asked(service, verb):
+    # 「到」 in 「提到北海市」 ends no route: 北海 is asked, and the report has no figure for it.
+    answer = service.ask(f"广西的报告里有没有{verb}北海市去年的GDP是多少？")
+    assert answer.refused and "北海" in answer.answer, answer.answer
+
+
 def test_left_without_the_askers_situation_a_question_must_still_ask_a_figure_or_aim(service):
     # 「要准备哪些材料」 alone would list 北京's 新材料 industries.
     answer = service.ask("我在北京租房想提取公积金，要准备哪些材料？")

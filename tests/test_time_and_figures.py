@@ -160,23 +160,24 @@ def test_one_indicator_across_documents_as_csv(tmp_path, capsys):
 def test_each_item_of_a_respectively_list_is_its_own_figure():
     text = "全年城镇、农村居民人均可支配收入分别增长4.8%、7%左右，进出口、出口分别增长3%、5%以上。"
     found = {(f.name, f.value, f.qualifier) for f in stated(text, PLAN)}
-    assert ("城镇居民人均可支配收入", "4.8%", "") in found
-    assert ("农村居民人均可支配收入", "7%左右", "左右") in found
-    assert ("出口", "5%以上", "以上") in found
+    assert ("城镇居民人均可支配收入", "增长4.8%", "") in found
+    assert ("农村居民人均可支配收入", "增长7%左右", "左右") in found
+    assert ("出口", "增长5%以上", "以上") in found
     assert ("城镇、农村居民人均可支配收入", "分别增长4.8%、7%左右") in {f[:2] for f in found}
 
 
 def test_the_items_of_a_respectively_list_may_be_joined_by_he():
     text = "城镇和农村居民人均可支配收入分别增长4.3%和7.1%，城镇调查失业率5.5%。"
     found = {(f.name, f.value) for f in stated(text, RESULT)}
-    assert ("城镇居民人均可支配收入", "4.3%") in found
-    assert ("农村居民人均可支配收入", "7.1%") in found
+    assert ("城镇居民人均可支配收入", "增长4.3%") in found
+    assert ("农村居民人均可支配收入", "增长7.1%") in found
 
 
 def test_items_closed_by_deng_and_an_adverb_before_the_verb():
     text = "光伏、储能等新兴产业营收分别增长12.5%、30%，粮食、蔬菜产量均增长2%。"
     found = {(f.name, f.value) for f in stated(text, RESULT)}
-    assert ("光伏", "12.5%") in found and ("储能", "30%") in found  # not 「储能等新兴产业营收」
+    # not 「储能等新兴产业营收」
+    assert ("光伏", "增长12.5%") in found and ("储能", "增长30%") in found
     assert ("粮食、蔬菜产量", "均增长2%") in found  # 均 goes with the verb, not the name
 
 
@@ -184,21 +185,33 @@ def test_a_clause_opening_with_fenbie_gives_each_name_before_it_its_figure():
     text = "港口货物吞吐量达到6.1亿吨，集装箱吞吐量超900万标箱，分别增长3.2%和7.5%，居全国前列。"
     found = {(f.name, f.value, f.clause) for f in stated(text, RESULT)}
     whole = "港口货物吞吐量达到6.1亿吨，集装箱吞吐量超900万标箱，分别增长3.2%和7.5%"
-    assert ("港口货物吞吐量", "3.2%", whole) in found
-    assert ("集装箱吞吐量", "7.5%", whole[whole.index("集装箱") :]) in found
+    assert ("港口货物吞吐量", "增长3.2%", whole) in found
+    assert ("集装箱吞吐量", "增长7.5%", whole[whole.index("集装箱") :]) in found
     assert not any(value.startswith("分别") for _, value, _ in found)  # no record of one figure
 
 
-def test_a_clause_opening_with_jun_gives_every_name_before_it_the_same_figure():
-    text = "粮食产量达到300亿斤，油料产量超50万吨，均增长2%。"
-    found = {(f.name, f.value) for f in stated(text, RESULT)}
-    assert {("粮食产量", "2%"), ("油料产量", "2%")} <= found
-
-
-def test_the_items_of_one_clause_before_fenbie_take_their_figures_too():
-    text = "招商引资签约金额1.2万亿元、到位资金7000亿元，分别增长13%、30%。"
-    found = {(f.name, f.value) for f in stated(text, RESULT)}
-    assert {("招商引资签约金额", "13%"), ("到位资金", "30%")} <= found
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 「城乡」 names two groups, each given its figure in order.
+        (
+            "全省城乡居民人均可支配收入分别增长4.9%、6.2%。",
+            {("城镇居民人均可支配收入", "增长4.9%"), ("农村居民人均可支配收入", "增长6.2%")},
+        ),
+        # 「均」 gives every name before it the same figure.
+        (
+            "粮食产量达到300亿斤，油料产量超50万吨，均增长2%。",
+            {("粮食产量", "增长2%"), ("油料产量", "增长2%")},
+        ),
+        # The items of one clause before 「分别」 take their figures too.
+        (
+            "招商引资签约金额1.2万亿元、到位资金7000亿元，分别增长13%、30%。",
+            {("招商引资签约金额", "增长13%"), ("到位资金", "增长30%")},
+        ),
+    ],
+)
+def test_figures_stated_together_go_to_the_names_they_belong_to(text, expected):
+    assert expected <= {(f.name, f.value) for f in stated(text, RESULT)}
 
 
 def test_a_fenbie_clause_whose_figures_do_not_match_the_names_before_it_reads_none():

@@ -145,7 +145,7 @@ def _shared_verb(
         return []
     end = figures[-1].end()
     return [
-        (name, figure.group().strip(), _qualifier(figure), start, end)
+        (name, verb + figure.group().strip(), _qualifier(figure), start, end)
         for (name, start), figure in zip(named, figures, strict=True)
     ]
 
@@ -196,17 +196,34 @@ def _each_item(stated: StatedFigure) -> Iterator[StatedFigure]:
     names = stated.name.split("、")
     if len(names) < len(values):  # 「城镇和农村居民人均可支配收入分别增长4.3%和7.1%」
         names = re.split(vocabulary()["item_joiners"], stated.name)
+    if len(names) < len(values):  # 「城乡居民人均可支配收入分别增长4.7%、6.6%」
+        names = _paired(stated.name, len(values)) or names
     closing = next((w for w in vocabulary()["items_close"] if w in names[-1]), "")
     if closing:  # 「A、B等…产值」: the items are A and B, the rest is their class
         names[-1] = names[-1][: names[-1].index(closing)]
     if len(names) < 2 or len(values) != len(names):
         return
     last = "" if closing else names[-1]
+    verb = _leading_verb(stated.value)  # 「分别增长4.8%、7%」: each item 「增长…」
     for index, (name, value) in enumerate(zip(names, values, strict=True)):
         if index < len(names) - 1 and len(last) > len(name):
             name += last[len(name) :]
         qualifier = _qualifier(value)
-        yield replace(stated, name=name, value=value.group(), qualifier=qualifier)
+        yield replace(stated, name=name, value=verb + value.group(), qualifier=qualifier)
+
+
+def _leading_verb(value: str) -> str:
+    """The verb a value opens with, past 分别 or 均: what each of its figures measures."""
+    adverb = next((a for a in vocabulary()["adverbs"] if value.startswith(a)), "")
+    return next((v for v in _verbs() if value.startswith(v, len(adverb))), "")
+
+
+def _paired(name: str, count: int) -> list[str]:
+    """「城乡居民…」 with two figures is 城镇居民… and 农村居民…, in that order."""
+    for word, parts in vocabulary()["paired_words"].items():
+        if name.startswith(word) and len(parts) == count:
+            return [part + name[len(word) :] for part in parts]
+    return []
 
 
 def _without_measure(name: str) -> str:

@@ -115,9 +115,7 @@ def places_asked(
         place = resolve(mention, context)
         if _qualifies_a_name(text, mention, place, mentions, context):
             continue  # 「河南中欧班列（郑州）」: 郑州 is part of a name in 河南, not a place asked
-        if (places or run_on) and text[: mention.start].endswith(
-            tuple(vocabulary()["route_words"])
-        ):
+        if (places or run_on) and _ends_a_route(text[: mention.start]):
             continue  # 「银川到北京要多久」: where a route ends, not a place asked about
         if (places or run_on) and _a_partner(text, mention):
             continue  # 「四川今年和重庆的年度共建项目」
@@ -132,6 +130,13 @@ def places_asked(
     # 「北京大兴国际机场综保区（河北）」: the place named on its own is the one asked about; one
     # inside a longer name counts only when no other is named.
     return _relate(places or run_on, documents, own)
+
+
+def _ends_a_route(before: str) -> bool:
+    words = vocabulary()
+    return before.endswith(tuple(words["route_words"])) and not before.endswith(
+        tuple(words["not_route_words"])
+    )
 
 
 def _where_asked(

@@ -349,7 +349,10 @@ def key_terms(question: Question, rarity: Rarity, ignore: Iterable[str] = ()) ->
     for name in _quoted_with_own_name(question, ignored):
         terms[name] = rarity.word_weight(name)
         content = content.replace(name, " ")
+    for phrase in _document_phrases():
+        content = content.replace(phrase, " ")  # 「贵州省政府工作报告里说」 leaves no 省政府/工作
     for name in sorted(ignore, key=len, reverse=True):
+        # (after the document's own words: 「工作」 ignored in 「政府工作报告」 would leave 政府)
         longer = [o[len(name) :] for o in ignore if o.startswith(name) and o != name]
         ignored.update(longer)  # 「宝山区」 leaves 「区」, but 「宝山区委书记」 keeps 「区委」
         # 「湖南岳阳」 is not 湖/南岳/阳; 「新疆维吾尔自治区」 goes whole, 「宝山区」 as 「宝山」.
@@ -357,8 +360,6 @@ def key_terms(question: Question, rarity: Rarity, ignore: Iterable[str] = ()) ->
         shorter = [o for o in ignore if name.startswith(o) and o != name and len(o) >= 2]
         if all(len(name) - len(o) >= 2 for o in shorter):
             content = content.replace(name, " ")
-    for phrase in _document_phrases():
-        content = content.replace(phrase, " ")  # 「贵州省政府工作报告里说」 leaves no 省政府/工作
     for word in rarity.tokenizer.words(content):
         if word in STOPWORDS or word in ignored or re.fullmatch(r"[\d.]+", word) or len(word) < 2:
             continue
@@ -518,11 +519,13 @@ def _name_stops() -> re.Pattern[str]:
 
 def misses_a_named_indicator(question: Question, text: str) -> bool:
     """The question names an indicator (「社零」) that ``text`` states in no wording."""
-    from assistant.query.normalise import required_names
+    from assistant.query.normalise import abbreviated_names, required_names
 
     lowered = text.lower()
+    short = abbreviated_names()
     return any(
-        name not in lowered and not any(c.lower() in lowered for c in _canonical(name))
+        name not in lowered
+        and not any(c.lower() in lowered for c in (*_canonical(name), *short.get(name, ())))
         for name in _names_asked(question.text.lower(), required_names())
     )
 
@@ -555,7 +558,8 @@ def narrows_an_asked_indicator(question: Question, name: str) -> bool:
         if not starts or min(starts) <= PLACE_PREFIX_CHARS:
             continue
         head = lowered[: min(starts)]
-        if not any(pair in asked for pair in bigrams(head)):
+        rest = asked.replace(indicator, "")  # 「服务贸易」 is no part of 「货物贸易出口」 asked
+        if not any(pair in rest for pair in bigrams(head)):
             return True
     return False
 

@@ -176,13 +176,24 @@ def lexicon() -> dict[str, tuple[str, ...]]:
 
 
 @cache
-@cache
 def required_names(list_name: str = "names") -> frozenset[str]:
     """Indicator names a passage must meet, itself or through its canonical wording
     (``narrowed_by_words_before``: those a longer name narrows to a part)."""
-    with LEXICON.open("rb") as handle:
-        names = tomllib.load(handle).get("required", {}).get(list_name, ())
+    names = _required_table().get(list_name, ())
     return frozenset(name.lower() for name in names)
+
+
+@cache
+def abbreviated_names() -> dict[str, tuple[str, ...]]:
+    """Short forms that meet a required name in lists such as 「粮肉奶产量」 (粮 for 粮食)."""
+    table = _required_table().get("abbreviated", {})
+    return {name.lower(): tuple(forms) for name, forms in table.items()}
+
+
+@cache
+def _required_table() -> dict:
+    with LEXICON.open("rb") as handle:
+        return tomllib.load(handle).get("required", {})
 
 
 def expand_aliases(text: str) -> tuple[str, ...]:

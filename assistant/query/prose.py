@@ -77,6 +77,13 @@ def _narrowed(question: Question, clause: str) -> bool:
     return narrows_an_asked_indicator(question, re.split(r"\d", clause, maxsplit=1)[0])
 
 
+def _figures_name_their_own(shown: str) -> bool:
+    """Every figure shown has a subject of its own before it (「蔬菜产量稳定在200万吨左右」):
+    none is a measure of a subject named elsewhere in the sentence."""
+    found = [(c, m.start()) for c in CLAUSE.findall(shown) if (m := STATED_QUANTITY.search(c))]
+    return bool(found) and all(_names_its_own(clause[:at]) for clause, at in found)
+
+
 def _names_its_own(head: str) -> bool:
     """The words before a clause's figure name a subject of their own (「规模以上工业企业利润
     增长45.7%」): the clause before it (「工业投资占固定资产投资比重40.7%」) is not its subject.
@@ -162,10 +169,12 @@ class ProseAnswers:
                 self._clauses(sentence, terms, question, intent) if intent.quantity else sentence
             )
         context = "".join(chunk.section[-1:]) + shown
-        if misses_a_named_indicator(question, context) and states_another_indicator(
-            question, shown
+        if misses_a_named_indicator(question, context) and (
+            states_another_indicator(question, shown) or _figures_name_their_own(shown)
         ):
-            return None  # 「外贸目标」 answered by the clause on 社零 of a sentence naming both
+            # 「外贸目标」 answered by the clause on 社零 of a sentence naming both; 「粮食产量」
+            # by 「蔬菜产量稳定在200万吨」 of a sentence that names 粮食单产 elsewhere
+            return None
         draft = Draft()
         evidence = Evidence(chunk, sentence)
         draft.say(

@@ -139,7 +139,8 @@ class TableAnswers:
         """
         terms = key_terms(question, self.rarities.of(document), ignore=document.own_names)
         wanted = asked_years(question, document, intent)
-        best: tuple[tuple[float, float, float], Entity] | None = None
+        best: tuple[tuple[float, float, bool, float], Entity] | None = None
+        asks_growth = bool(intent.measure) or question.asks("growth")
         for score, entity in self.entities(question, document)[:8]:
             if isinstance(entity, Figure) and not fits(entity.stated.time, wanted, question):
                 continue  # last year's result is not this year's target
@@ -169,11 +170,14 @@ class TableAnswers:
                 )
             # Likeness of the name and the question's own words both count: 「城镇新增就业连续4年
             # 超过90万人」 answers 「连续几年超过90万人」 better than the bare 「城镇新增就业」.
-            if best is None or (covered + worded, covered, score) > best[0]:
-                best = ((covered + worded, covered, score), entity)
+            # Between equals, 「是多少」 asks the amount, not its growth (「突破100万吨」 before
+            # 「增长33%」), unless a change is asked.
+            plain = asks_growth or not _states_a_change(entity)
+            if best is None or (covered + worded, covered, plain, score) > best[0]:
+                best = ((covered + worded, covered, plain, score), entity)
         if best is None:
             return None
-        (_, covered, _), entity = best
+        (_, covered, _, _), entity = best
         if contradicts(question, self._entity_text(entity)):
             return None
         draft = Draft()
@@ -566,23 +570,20 @@ class TableAnswers:
         sides = cue("compared_sides").search(question.text)
         if sides is None:
             return None
-        chosen: list[Figure] = []
-        for side in (sides.group("first"), sides.group("second")):
-            figure = self._side_figure(side, document, wanted, question, chosen)
-            if figure is None and chosen:
-                # 「脱贫县农村居民收入增速，跟全省农村居民比」: the second side is the first's
-                # measure for another group of people or things.
-                completed = borrowed_measure(side, chosen[0].name)
-                figure = completed and self._side_figure(
-                    completed, document, wanted, question, chosen
-                )
-                rarity = self.rarities.of(document)
-                if figure and rarity.name_likeness(completed, figure.name) < NAME_LIKENESS:
-                    figure = None  # 农村居民收入 is not answered by 脱贫地区人均收入
-            if figure is None:
-                return None
-            chosen.append(figure)
-        first, second = chosen
+        first_side, second_side = sides.group("first"), sides.group("second")
+        first = self._side_figure(first_side, document, wanted, question, [])
+        second = self._side_figure(
+            second_side, document, wanted, question, [first] if first else []
+        )
+        # 「脱贫县农村居民收入增速，跟全省农村居民比」: one side is the other's measure for
+        # another group of people or things; 「城镇居民和农村居民人均可支配收入，哪个涨得快」
+        # names it on the second side only.
+        if second is None and first is not None:
+            second = self._borrowing_side(second_side, first, document, wanted, question)
+        if first is None and second is not None:
+            first = self._borrowing_side(first_side, second, document, wanted, question)
+        if first is None or second is None:
+            return None
         same_time = (first.stated.time.kind, first.stated.time.year) == (
             second.stated.time.kind,
             second.stated.time.year,
@@ -602,6 +603,25 @@ class TableAnswers:
         say_difference(draft, evidence, labels, cells, *pair)
         return draft
 
+    def _borrowing_side(
+        self,
+        side: str,
+        other: Figure,
+        document: DocumentKnowledge,
+        wanted: set[int],
+        question: Question,
+    ) -> Figure | None:
+        """The figure of a side named by its group alone, with the other side's measure."""
+        completed = borrowed_measure(side, other.name)
+        if not completed:
+            return None
+        figure = self._side_figure(completed, document, wanted, question, [other])
+        if figure and self.rarities.of(document).name_likeness(completed, figure.name) < (
+            NAME_LIKENESS
+        ):
+            return None  # 农村居民收入 is not answered by 脱贫地区人均收入
+        return figure
+
     def _side_figure(
         self,
         side: str,
@@ -617,8 +637,12 @@ class TableAnswers:
             for e in ranked
             if isinstance(e, Figure) and e not in chosen and fits(e.stated.time, wanted, question)
         ]
-        best = _best_item_of_each_clause(figures, self.rarities.of(document), asked)
-        return best[0] if best else None
+        rarity = self.rarities.of(document)
+        best = _best_item_of_each_clause(figures, rarity, asked)
+        # A name the side says in full before the one retrieval ranks first: 「农村居民收入增速」
+        # is 农村居民收入's, not 全体居民人均可支配收入's.
+        named = [f for f in best if rarity.asked_coverage(f.name, asked) >= STRONG_NAME]
+        return (named or best or [None])[0]
 
     def _compare_figures(
         self, question: Question, document: DocumentKnowledge, ranked: list[Entity]
@@ -1134,6 +1158,13 @@ def _years_compared(
     added = {total.result: total.operands for total in sums}
     say_difference(draft, evidence, labels, cells, *values, added=added)
     return draft
+
+
+def _states_a_change(entity: Entity) -> bool:
+    """A prose figure stated as a change (「增长33%」「下降5%」), not as an amount."""
+    return isinstance(entity, Figure) and entity.stated.value.startswith(
+        tuple(figure_vocabulary()["change_verbs"])
+    )
 
 
 def _as_measured(amount: tuple[str, str], question: Question) -> bool:
