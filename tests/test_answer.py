@@ -915,6 +915,7 @@ REPORT_WITH_GAPS = """2025年定西市政府工作报告
 持续提升粮食单产，蔬菜产量稳定在20万吨左右。
 全市城乡居民人均可支配收入分别增长5.1%、7.3%。
 定西机场年旅客吞吐量增长12%，突破50万人次；货邮吞吐量增长20%，突破2000吨。
+接待游客增长8%，其中入境游客3万、增长20%。生产马铃薯淀粉12万吨、中药材饮片3.5万吨，分别增长6%、15%。
 
 二、2025年主要任务
 
@@ -1022,6 +1023,12 @@ def test_a_change_in_points_is_not_answered_by_a_target_without_a_figure(report_
         ("定西2024年旅游收入比上年增长多少", "9.5%", None),
         # 货邮 is not 旅客; 「是多少」 asks the amount before the growth.
         ("定西去年货邮吞吐量是多少？", "2000吨", "12%"),
+        # 「111万、」: a count of people whose unit the subject gives.
+        ("定西去年入境游客有多少人", "3万", None),
+        # 「哪一届」 names no number that 第十六届 would contradict.
+        ("定西今年要备战哪一届省运会？", "第十六届", None),
+        # 「哪个增长更快」 compares the growth, not the amounts.
+        ("定西去年马铃薯淀粉和中药材饮片产量哪个增长更快", "15%", "12万吨"),
     ],
 )
 def test_answered_with_the_figure_the_text_gives_it(report_with_gaps, question, figure, not_figure):

@@ -97,3 +97,4 @@ def test_a_yes_no_piece_asks_something(piece):
 def test_a_question_on_cost_reaches_the_wording_of_free_services():
     assert "免费" in expand_aliases("打疫苗要不要钱")
     assert "加快建设" in expand_aliases("在建的高铁有几条")
+    assert "医疗保险" in expand_aliases("医保省级统筹")

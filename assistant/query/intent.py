@@ -158,6 +158,10 @@ def _count(written: str) -> int:
     return int(written) if written.isdigit() else chinese_number(written)
 
 
+# A count ending in 万 or 亿 before a break, its unit left to the subject: 「入境游客111万、」.
+UNSTATED_UNIT = r"(?<=[万亿])(?=[、，。；）)]|$)"
+
+
 def asked_measure(text: str) -> str:
     for pattern, required in measures():
         match = pattern.search(text)
@@ -169,8 +173,11 @@ def asked_measure(text: str) -> str:
 
 def _unit_pattern(unit: str) -> str:
     """The unit asked and the ones a text may write instead: 「多少人」 by 「3600名」."""
-    same = analysis_vocabulary()["intent"]["measure_parts"]["same_units"].get(unit, [unit])
-    return "(?:" + "|".join(re.escape(u) for u in same) + ")"
+    parts = analysis_vocabulary()["intent"]["measure_parts"]
+    same = [re.escape(u) for u in parts["same_units"].get(unit, [unit])]
+    if unit in parts["unstated_after_magnitude"]:
+        same.append(UNSTATED_UNIT)
+    return "(?:" + "|".join(same) + ")"
 
 
 def preferred_year(intent: Intent, document: DocumentKnowledge) -> int | None:

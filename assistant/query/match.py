@@ -629,8 +629,9 @@ def _numbered() -> tuple[re.Pattern[str], re.Pattern[str]]:
     def alternatives(name: str) -> str:
         return "|".join(map(re.escape, sorted(vocabulary()[name], key=len, reverse=True)))
 
+    pointer = "".join(vocabulary()["numeral_pointers"])  # 「哪一届」「每一期」: no number
     return (
-        re.compile(rf"({NUMBER})\s*({alternatives('name_counters')})"),
+        re.compile(rf"(?<![{pointer}])({NUMBER})\s*({alternatives('name_counters')})"),
         re.compile(rf"第({NUMBER})({alternatives('ordinal_counters')})"),
     )
 

@@ -639,10 +639,16 @@ class TableAnswers:
         ]
         rarity = self.rarities.of(document)
         best = _best_item_of_each_clause(figures, rarity, asked)
-        # A name the side says in full before the one retrieval ranks first: 「农村居民收入增速」
-        # is 农村居民收入's, not 全体居民人均可支配收入's.
-        named = [f for f in best if rarity.asked_coverage(f.name, asked) >= STRONG_NAME]
-        return (named or best or [None])[0]
+        growth = question.asks("growth")
+
+        def preference(figure: Figure) -> tuple[bool, bool]:
+            """A name the side says in full (「农村居民收入增速」 is 农村居民收入's, not
+            全体居民人均可支配收入's), then a change where one is asked (「哪个增长更快」: 增长4.8%,
+            not 749万吨); among equals, the one retrieval ranks first."""
+            in_full = rarity.asked_coverage(figure.name, asked) >= STRONG_NAME
+            return in_full, growth and _states_a_change(figure)
+
+        return max(best, key=preference, default=None)
 
     def _compare_figures(
         self, question: Question, document: DocumentKnowledge, ranked: list[Entity]
