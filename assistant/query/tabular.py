@@ -139,7 +139,8 @@ class TableAnswers:
         """
         terms = key_terms(question, self.rarities.of(document), ignore=document.own_names)
         wanted = asked_years(question, document, intent)
-        best: tuple[tuple[float, float, bool, float], Entity] | None = None
+        best: tuple[tuple[float, float, float], Entity] | None = None
+        seen: list[tuple[tuple[float, float], Entity]] = []
         asks_growth = bool(intent.measure) or question.asks("growth")
         for score, entity in self.entities(question, document)[:8]:
             if isinstance(entity, Figure) and not fits(entity.stated.time, wanted, question):
@@ -170,14 +171,14 @@ class TableAnswers:
                 )
             # Likeness of the name and the question's own words both count: 「城镇新增就业连续4年
             # 超过90万人」 answers 「连续几年超过90万人」 better than the bare 「城镇新增就业」.
-            # Between equals, 「是多少」 asks the amount, not its growth (「突破100万吨」 before
-            # 「增长33%」), unless a change is asked.
-            plain = asks_growth or not _states_a_change(entity)
-            if best is None or (covered + worded, covered, plain, score) > best[0]:
-                best = ((covered + worded, covered, plain, score), entity)
+            seen.append(((covered + worded, covered), entity))
+            if best is None or (covered + worded, covered, score) > best[0]:
+                best = ((covered + worded, covered, score), entity)
         if best is None:
             return None
-        (_, covered, _, _), entity = best
+        (likeness, covered, _), entity = best
+        if not asks_growth:
+            entity = _amount_of_the_same(entity, (likeness, covered), seen)
         if contradicts(question, self._entity_text(entity)):
             return None
         draft = Draft()
@@ -1164,6 +1165,26 @@ def _years_compared(
     added = {total.result: total.operands for total in sums}
     say_difference(draft, evidence, labels, cells, *values, added=added)
     return draft
+
+
+def _amount_of_the_same(
+    chosen: Entity, likeness: tuple[float, float], seen: list[tuple[tuple[float, float], Entity]]
+) -> Entity:
+    """「货邮吞吐量是多少」: of one indicator's two figures as alike, the amount (「突破100万吨」),
+    not its growth (「增长33%」). Only the same name: another indicator is never swapped in."""
+    if not isinstance(chosen, Figure) or not _states_a_change(chosen):
+        return chosen
+    return next(
+        (
+            entity
+            for alike, entity in seen
+            if alike == likeness
+            and isinstance(entity, Figure)
+            and entity.name == chosen.name
+            and not _states_a_change(entity)
+        ),
+        chosen,
+    )
 
 
 def _states_a_change(entity: Entity) -> bool:
