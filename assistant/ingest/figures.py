@@ -101,12 +101,11 @@ def _sentence_figures(
             continue
         read = _clause_figures(clause.group(), bool(listed)) or _continued(clause.group(), adjacent)
         for name, value, qualifier, first, last in read:
-            start = sentence.start() + clause.start() + first
-            end = sentence.start() + clause.start() + last
+            start, end = offset + first, offset + last
             if name in vocabulary()["generic_names"] and previous:
                 # 「…地区生产总值增长5.8%，总量达到60013亿元」; 「粮食播种面积…、产量…」 is 粮食产量
                 name = _without_measure(previous) + name
-                if previous_start >= sentence.start() + clause.start():
+                if previous_start >= offset:
                     start = previous_start  # 「新增“百亿县”4个、总数达到40个」 quoted whole
             previous, previous_start = name, start
             if not named or named[-1][0] != name:  # 「…增长14%，达到1.64万列」 is one name
@@ -134,8 +133,7 @@ def _shared_verb(
     adverb = next((a for a in vocabulary()["adverbs"] if clause.startswith(a, begin)), "")
     if not adverb or len(named) < 2:
         return None
-    rest = clause[begin + len(adverb) :]
-    verb = next((v for v in _verbs() if rest.startswith(v)), "")
+    verb = _leading_verb(clause[begin:])
     figures = _joined_figures(clause, begin + len(adverb) + len(verb)) if verb else []
     if not figures:
         return None
