@@ -284,7 +284,19 @@ class PlaceReader:
         dated = YEAR_BEFORE.search(text[:position]) is not None  # 「去年皖的…」
         if dated and text[position] in _vocabulary()["everyday_one_character_names"]:
             return False
-        return self.in_questions and (opening or dated) and _a_word_of_its_own(text, position)
+        return (
+            self.in_questions
+            and (opening or dated)
+            and not self._joined_to_another(text, position)
+            and _a_word_of_its_own(text, position)
+        )
+
+    def _joined_to_another(self, text: str, position: int) -> bool:
+        """「新藏铁路」「川渝地区」: one-character names run together name a thing that joins the
+        places (a line, a region), not the places a question asks about. 「陇新能源」 is 陇 before
+        新能源, a word of its own."""
+        following = text[position + 1 : position + 2]
+        return following in self.names and _a_word_of_its_own(text, position + 1)
 
 
 def _stands_alone(text: str, position: int) -> bool:

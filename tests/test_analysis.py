@@ -116,6 +116,17 @@ def test_ordinary_words_are_no_places(question):
     assert not places(question, [BAOSHAN]).named
 
 
+def test_one_character_names_run_together_name_a_thing_between_the_places():
+    xinjiang = document("新疆维吾尔自治区", "650000", "自治区")
+    tibet = document("西藏自治区", "540000", "自治区")
+    asked = places("新藏铁路西藏段什么时候开工？今年西藏的报告有安排吗？", [xinjiang, tibet])
+    assert asked.documents == (tibet,) and not asked.elsewhere
+    assert places("新疆今年GDP目标", [xinjiang, tibet]).documents == (xinjiang,)
+    gansu = document("甘肃省", "620000", "省")
+    asked = places("截至去年底，陇新能源装机总量有多少万千瓦？", [gansu, tibet])
+    assert asked.documents == (gansu,)  # 陇 before 新能源, a word of its own
+
+
 def test_a_place_name_running_on_into_a_name_the_documents_use():
     def mentioned(phrase: str) -> bool:
         return phrase == "中山公园"

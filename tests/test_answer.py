@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from types import SimpleNamespace
 
 import pytest
 
@@ -13,6 +14,8 @@ from assistant.query import verify
 from assistant.query.answer import question_parts
 from assistant.query.define import _explained
 from assistant.query.draft import Computation, Draft, Evidence
+from assistant.query.match import coverage, key_terms
+from assistant.query.normalise import normalise
 from assistant.query.scope import _horizon_forms
 from assistant.query.sentences import topic_of
 from assistant.query.tabular import borrowed_measure
@@ -412,6 +415,47 @@ def test_a_lead_sentence_is_the_topic_of_the_sentences_after_it():
         topic_of(_paragraph("地区生产总值增长5%左右，居民收入同步增长。"), "居民收入同步增长。")
         == ""
     )
+
+
+def _rarity(*quotes: str):
+    from assistant.query.match import Rarity
+    from assistant.query.retrieve import Tokenizer
+
+    chunks = [_paragraph(q) for q in quotes]
+    tokenizer = Tokenizer(())
+    return Rarity(chunks, tokenizer, [tokenizer.tokens(c.text) for c in chunks])
+
+
+def test_a_guess_of_the_segmenter_across_a_particle_is_taken_apart():
+    # 「第1个智算中心」: jieba guesses 个智算; the text writes 智算, never 个智算.
+    rarity = _rarity("全疆首个智算中心在克拉玛依建成投用。", "推进区域中心城市规划建设。")
+    terms = key_terms(normalise("新疆第一个智算中心建在哪个城市", 2025), rarity)
+    assert "智算" in terms and "个智算" not in terms, terms
+
+
+def test_a_thing_named_by_a_guessed_word_the_text_never_writes_is_coined():
+    rarity = _rarity("开工建设波密至然乌段铁路，实施青藏铁路格拉段电气化改造。")
+    assert rarity.coined(normalise("新藏铁路西藏段什么时候开工", 2025)) == "新藏铁路"
+    assert rarity.coined(normalise("今年开工建设哪条铁路", 2025)) == ""
+    assert rarity.coined(normalise("新建改扩建多少所中小学", 2025)) == ""  # 小学 inside a word
+
+
+def test_a_kind_of_road_is_met_by_its_codes():
+    question = normalise("西藏要加快建设哪几条国道", 2025)
+    assert coverage({"国道": 1.0}, "加快G318、G219、G109和农村公路建设", question) == 1.0
+    assert coverage({"国道": 1.0}, "GDP增长7%，5G基站", question) == 0.0
+
+
+def test_a_figure_is_named_by_the_remark_after_it():
+    from assistant.query.prose import ProseAnswers
+
+    sentence = "新能源装机在全国率先破亿、达到1.35亿千瓦，超过火电装机。"
+    question = normalise("新能源装机已经超过火电了，去年到底达到多少千瓦", 2025)
+    terms = {"新能源": 1.0, "装机": 1.0, "超过": 2.0, "火电": 3.0, "千瓦": 1.0}
+    intent = SimpleNamespace(measure="")  # 「多少」 with no unit of its own to match
+    assert ProseAnswers._measured_clause_on_topic(sentence, "", terms, question, intent)
+    other = "新能源装机在全国率先破亿、达到1.35亿千瓦，推进火电灵活性改造。"
+    assert not ProseAnswers._measured_clause_on_topic(other, "", terms, question, intent)
 
 
 def _paragraph(quote: str) -> Chunk:
@@ -916,6 +960,7 @@ REPORT_WITH_GAPS = """2025年定西市政府工作报告
 全市城乡居民人均可支配收入分别增长5.1%、7.3%。
 定西机场年旅客吞吐量增长12%，突破50万人次；货邮吞吐量增长20%，突破2000吨。
 接待游客增长8%，其中入境游客3万、增长20%。生产马铃薯淀粉12万吨、中药材饮片3.5万吨，分别增长6%、15%。
+新能源装机达到500万千瓦，超过火电装机。全市首个智算中心在安定区建成投用。
 
 二、2025年主要任务
 
@@ -924,6 +969,9 @@ REPORT_WITH_GAPS = """2025年定西市政府工作报告
 主要预期目标是：一般公共预算收入增长3%左右，城镇居民人均可支配收入增速高于全省平均水平，城镇调查失业率5.5%左右。
 坚定走好开放带动之路、生态优先之路、创新驱动之路。单位地区生产总值能耗保持下降。
 全年货物贸易出口占全省份额保持基本稳定，服务贸易、数字贸易出口分别增长6%、8%。
+全市居民人均可支配收入增长6%左右。推进养老服务机构标准化建设。
+加快G316、G212改造提升，开工建设渭武铁路前期工程，力争定岷高速公路年内建成通车。
+今年3月5日，全市举办首届马铃薯博览会，签约项目20个。
 """
 
 NEIGHBOUR_WITH_A_HORIZON = """2025年天水市政府工作报告
@@ -1029,6 +1077,10 @@ def test_a_change_in_points_is_not_answered_by_a_target_without_a_figure(report_
         ("定西今年要备战哪一届省运会？", "第十六届", None),
         # 「哪个增长更快」 compares the growth, not the amounts.
         ("定西去年马铃薯淀粉和中药材饮片产量哪个增长更快", "15%", "12万吨"),
+        # 「年内建成通车」 in a plan says when.
+        ("定岷高速公路啥时候能通车？", "年内", None),
+        # 「家里有老人，想问问」 is the asker's situation, no subject of the answer.
+        ("家里有老人，想问问定西今年在养老方面有哪些打算？", "养老服务机构标准化", None),
     ],
 )
 def test_answered_with_the_figure_the_text_gives_it(report_with_gaps, question, figure, not_figure):
@@ -1046,6 +1098,24 @@ def test_a_figure_with_its_own_subject_does_not_answer_for_an_indicator_named_el
     assert answer.refused and "20万吨" not in answer.answer.split("最相关")[0], answer.answer
     answer = report_with_gaps.ask("定西今年货物贸易出口额的目标是多少亿元")
     assert answer.refused and "6%" not in answer.answer.split("最相关")[0], answer.answer
+
+
+def test_a_figure_of_all_residents_is_not_one_groups(report_with_gaps):
+    answer = report_with_gaps.ask("定西今年农村居民人均可支配收入增长目标是多少")
+    assert answer.refused and "6%左右" not in answer.answer.split("最相关")[0], answer.answer
+    answer = report_with_gaps.ask("定西今年居民人均可支配收入增长目标是多少")
+    assert "6%左右" in answer.answer and not answer.refused, answer.answer
+
+
+def test_a_thing_named_by_a_word_neither_the_text_nor_the_dictionary_has_is_refused(
+    report_with_gaps,
+):
+    # 定临 (jieba's guess of a name) is written nowhere: 定临铁路 is not the 渭武铁路 the
+    # report names.
+    answer = report_with_gaps.ask("定西的定临铁路什么时候开工？")
+    assert answer.refused and "渭武" not in answer.answer.split("最接近")[0], answer.answer
+    answer = report_with_gaps.ask("定西今年开工建设哪条铁路？")
+    assert "渭武铁路" in answer.answer and not answer.refused, answer.answer
 
 
 def test_a_second_part_that_only_asks_whether_the_report_says_so_adds_nothing(report_with_gaps):

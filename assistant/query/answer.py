@@ -191,7 +191,7 @@ class Composer:
         self, question: Question, document: DocumentKnowledge, said: frozenset[str] = frozenset()
     ) -> Draft | None:
         rarity = self.rarities.of(document)
-        look_alikes = (rarity.misnumbered, rarity.unwritten_quoted, rarity.renamed)
+        look_alikes = (rarity.misnumbered, rarity.unwritten_quoted, rarity.renamed, rarity.coined)
         if any(check(question) for check in look_alikes):
             # 「沪通铁路一期」 where the document has only 沪通铁路二期, 「“鲁企通”」 that it
             # never names, 「区妇幼保健院迁建工程」 where it has only 气象站迁建工程

@@ -139,6 +139,30 @@ class Rarity:
                 return span
         return ""
 
+    def coined(self, question: Question) -> str:
+        """「新藏铁路」 where the document never writes 新藏: a thing of a known kind named by a
+        word that neither the document nor the segmenter's dictionary has (a name it guessed).
+        That thing is not the kind's other things in the text. Returns it, or ""."""
+        from assistant.query.analysis import vocabulary
+
+        pointing = vocabulary()["pointing_characters"]
+        kinds = cue("thing_kinds")
+        pieces = self.tokenizer.segment(question.text)
+        for at, piece in enumerate(pieces[1:], start=1):
+            if not kinds.fullmatch(piece):
+                continue  # a kind inside a longer word (「中小学」) names nothing new
+            word = pieces[at - 1]
+            if (
+                len(word) >= 2
+                and all("\u4e00" <= c <= "\u9fff" for c in word)
+                and not any(c in pointing for c in word)
+                and word not in self._written
+                and self.tokenizer.guessed(word)
+                and not (_holds_a_place(word) or is_soft(word) or _aliased(word))
+            ):
+                return word + piece
+        return ""
+
     def _written_ending(self, span: str) -> str:
         """The longest end of a name the document writes, shorter than the name (which, written
         whole, is the document's own)."""
@@ -360,7 +384,7 @@ def key_terms(question: Question, rarity: Rarity, ignore: Iterable[str] = ()) ->
         shorter = [o for o in ignore if name.startswith(o) and o != name and len(o) >= 2]
         if all(len(name) - len(o) >= 2 for o in shorter):
             content = content.replace(name, " ")
-    for word in rarity.tokenizer.words(content):
+    for word in _question_words(content, rarity):
         if word in STOPWORDS or word in ignored or re.fullmatch(r"[\d.]+", word) or len(word) < 2:
             continue
         weight = rarity.word_weight(word)
@@ -372,6 +396,19 @@ def key_terms(question: Question, rarity: Rarity, ignore: Iterable[str] = ()) ->
     for run in _joined_characters(content, rarity):
         terms.setdefault(run, rarity.word_weight(run))
     return terms
+
+
+def _question_words(content: str, rarity: Rarity) -> Iterator[str]:
+    """The segmenter's words, except a guess across a particle that the indexed text never
+    writes (「个智算」): its pieces the text writes together stand instead (「智算」)."""
+    for word in rarity.tokenizer.words(content):
+        pieces = [] if rarity.known(word) else rarity.tokenizer.guessed_across_a_particle(word)
+        if pieces:
+            runs = "".join(" " if piece in STOPWORDS else piece for piece in pieces).split()
+            for run in runs:
+                yield from _written_together(run, rarity)
+        else:
+            yield word
 
 
 def _joined_characters(content: str, rarity: Rarity) -> Iterator[str]:
@@ -417,6 +454,8 @@ def coverage(terms: dict[str, float], text: str, question: Question) -> float:
             # A named indicator's wording is the indicator (研发投入强度 = 研究与试验发展经费投入
             # 强度); another alias's is only close (小巨人 → 专精特新).
             found += weight * (1.0 if _is_indicator_name(term) else PARTIAL_CREDIT)
+        elif _coded(term, text):
+            found += weight  # 「国道」 met by 「G318、G219」
         elif len(term) >= GAPPED_MIN and _gapped(term, text):
             found += weight  # 「粮食产量」 written 「粮食总产量」: the same words, one more between
         elif len(term) >= 3:
@@ -424,6 +463,13 @@ def coverage(terms: dict[str, float], text: str, question: Question) -> float:
             pieces = bigrams(term)
             found += weight * PARTIAL_CREDIT * sum(p in text for p in pieces) / len(pieces)
     return found / sum(terms.values())
+
+
+def _coded(term: str, text: str) -> bool:
+    from assistant.query.normalise import written_as
+
+    code = written_as().get(term)
+    return code is not None and code.search(text) is not None
 
 
 def _gapped(term: str, text: str) -> bool:

@@ -176,6 +176,14 @@ def lexicon() -> dict[str, tuple[str, ...]]:
 
 
 @cache
+def written_as() -> dict[str, re.Pattern[str]]:
+    """Words a text may meet by a code alone (国道 by 「G318」): the pattern of the code."""
+    with LEXICON.open("rb") as handle:
+        table = tomllib.load(handle).get("written_as", {})
+    return {word.lower(): re.compile(pattern) for word, pattern in table.items()}
+
+
+@cache
 def required_names(list_name: str = "names") -> frozenset[str]:
     """Indicator names a passage must meet, itself or through its canonical wording
     (``narrowed_by_words_before``: those a longer name narrows to a part)."""

@@ -71,6 +71,14 @@ def _apart(clauses: list[str], index: int, figure_at: int) -> bool:
     return _names_its_own(clauses[index][:figure_at]) and bool(stated)
 
 
+def _remarked_on(clauses: list[str], index: int) -> int:
+    """1 when the clause after a figure remarks on it and states no figure of its own
+    (「达到1.35亿千瓦，超过火电装机」): a question may name the figure by that remark."""
+    after = clauses[index + 1] if index + 1 < len(clauses) else ""
+    remarks = after.startswith(tuple(analysis_vocabulary()["remark_openers"]))
+    return int(remarks and not re.search(r"\d", after))
+
+
 def _narrowed(question: Question, clause: str) -> bool:
     """The clause's figure is of a part of the indicator asked (「跨境电商进出口增长13.6%」 for
     外贸进出口): the words before its figure narrow the indicator's wording."""
@@ -203,11 +211,12 @@ class ProseAnswers:
         # subject of the sentence's figures.
         subject = clauses[0] if clauses and not re.search(r"\d", clauses[0]) else ""
         return any(
-            coverage(topic, lead + subject + "".join(clauses[start : i + 1]), question)
+            coverage(topic, lead + subject + "".join(clauses[start:end]), question)
             >= MEASURED_CLAUSE_COVERAGE
             for i, clause in enumerate(clauses)
             if (found := re.search(measure, clause)) and not _narrowed(question, clause)
             for start in [i if _apart(clauses, i, found.start()) else max(0, i - 1)]
+            for end in [i + 1 + _remarked_on(clauses, i)]
         )
 
     def _clauses(
@@ -259,14 +268,11 @@ class ProseAnswers:
             return None
         year = preferred_year(intent, document)
         wanted = asked_years(question, document, intent)
-        # One line per sentence, even when two chunks (a long row cut in pieces) both hold it.
-        first_seen: dict[str, tuple[Chunk, str]] = {}
-        for chunk, sentence in self._list_items(question, document, terms, wanted):
-            if contradicts(question, sentence):  # 「15号线」 asked: no sentence on 18号线
-                continue
-            if sentence_fits(chunk, sentence, document, wanted, question):  # 「去年…」 inside
-                first_seen.setdefault(sentence, (chunk, sentence))
-        chosen = list(first_seen.values())
+        # Items that hold the topic's heaviest name first (世界级 of 「世界级产业集群」, not only
+        # 加快 and 产业); when none do, the topic's words are said otherwise (「国际市场」 by
+        # 「欧盟、南美」), and the items found by the other words stand.
+        chosen = self._fitting_items(question, document, terms, wanted, _topic_names(terms))
+        chosen = chosen or self._fitting_items(question, document, terms, wanted, [])
         if question.asks("which_places"):
             chosen = [item for item in chosen if _names_a_place(item[1], document)] or chosen
         if not chosen:
@@ -279,12 +285,30 @@ class ProseAnswers:
             draft.say("list_item", Evidence(chunk, sentence), sentence=shown)
         return draft
 
+    def _fitting_items(
+        self,
+        question: Question,
+        document: DocumentKnowledge,
+        terms: dict[str, float],
+        wanted: set[int],
+        named: list[str],
+    ) -> list[tuple[Chunk, str]]:
+        """One item per sentence, even when two chunks (a long row cut in pieces) hold it."""
+        first_seen: dict[str, tuple[Chunk, str]] = {}
+        for chunk, sentence in self._list_items(question, document, terms, wanted, named):
+            if contradicts(question, sentence):  # 「15号线」 asked: no sentence on 18号线
+                continue
+            if sentence_fits(chunk, sentence, document, wanted, question):  # 「去年…」 inside
+                first_seen.setdefault(sentence, (chunk, sentence))
+        return list(first_seen.values())
+
     def _list_items(
         self,
         question: Question,
         document: DocumentKnowledge,
         terms: dict[str, float],
         wanted: set[int],
+        named: list[str],
     ) -> Iterator[tuple[Chunk, str]]:
         hits = self.hits(question, document, limit=10)
         # A paragraph whose lead sentence is the topic (「加快实现封关运作。…」) comes first.
@@ -294,7 +318,11 @@ class ProseAnswers:
             if not sentence_fits(hit.chunk, "", document, wanted, question):
                 continue
             context = "".join(hit.chunk.section[-1:])
-            if coverage(terms, context, question) >= LIST_COVERAGE:
+            # A heading that has the topic's rarest words (not only 「加快」「产业」「集群」 of
+            # 「世界级产业集群」): the paragraph is about it.
+            if _has_core(named, context, question) and (
+                coverage(terms, context, question) >= LIST_COVERAGE
+            ):
                 # The paragraph is about the topic: its sentences are the measures, its lead
                 # sentence (「实施医疗卫生强基工程。」, read as a heading too) the first of them
                 # unless it only says the question again (「以更高质量推进港产城深度融合发展。」).
@@ -308,6 +336,7 @@ class ProseAnswers:
             for index, sentence in enumerate(found):
                 if (
                     coverage(terms, context + sentence, question) >= LIST_COVERAGE
+                    and _has_core(named, context + sentence, question)
                     and len(sentence) > 8
                 ):
                     yield hit.chunk, sentence
@@ -322,6 +351,25 @@ class ProseAnswers:
                         if not topic and not ENUMERATION.match(following):
                             break
                         yield hit.chunk, following
+
+
+def _topic_names(terms: dict[str, float]) -> list[str]:
+    """The heaviest words of a topic that are not verbs: 「世界级」 of 「加快建设的世界级产业
+    集群」, 「人才」 of 「怎么吸引和服务人才」 (吸引 is what is done to it)."""
+    import jieba.posseg
+
+    names = {
+        term: weight
+        for term, weight in terms.items()
+        if any(piece.flag != "v" for piece in jieba.posseg.lcut(term, HMM=False))
+    }
+    heaviest = max(names.values(), default=0.0)
+    return [term for term, weight in names.items() if weight >= CORE_SHARE * heaviest]
+
+
+def _has_core(named: list[str], text: str, question: Question) -> bool:
+    """The text has one of the topic's heaviest names, in any wording (or the topic has none)."""
+    return not named or coverage(dict.fromkeys(named, 1.0), text, question) > 0
 
 
 def _has_figure(clause: str) -> bool:

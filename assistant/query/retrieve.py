@@ -74,6 +74,21 @@ class Tokenizer:
         text = unicodedata.normalize("NFKC", text).lower()
         return [w for w in self._jieba.lcut(text) if TOKEN.fullmatch(w) and w not in STOPWORDS]
 
+    def guessed(self, word: str) -> bool:
+        """jieba made the word up (its HMM joined the characters): no word of its dictionary nor
+        of the index's names."""
+        self._jieba.check_initialized()
+        return not self._jieba.FREQ.get(word)
+
+    def guessed_across_a_particle(self, word: str) -> list[str]:
+        """The dictionary pieces of a word jieba guessed (not in its dictionary) with a particle
+        among them: 「通硬化路要达到」 gives 路要, 「第一个智算中心」 个智算, each across a word's
+        edge. [] for a word of the dictionary, or a guess of content characters (「新藏」)."""
+        if not self.guessed(word):
+            return []
+        pieces = self._jieba.lcut(word, HMM=False)
+        return pieces if any(piece in STOPWORDS for piece in pieces) else []
+
     def tokens(self, text: str) -> list[str]:
         text = unicodedata.normalize("NFKC", text).lower()
         return [
