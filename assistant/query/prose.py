@@ -271,8 +271,10 @@ class ProseAnswers:
         # Items that hold the topic's heaviest name first (世界级 of 「世界级产业集群」, not only
         # 加快 and 产业); when none do, the topic's words are said otherwise (「国际市场」 by
         # 「欧盟、南美」), and the items found by the other words stand.
-        chosen = self._fitting_items(question, document, terms, wanted, _topic_names(terms))
-        chosen = chosen or self._fitting_items(question, document, terms, wanted, [])
+        chosen: list[tuple[Chunk, str]] = []
+        for named in (_topic_names(terms), []):
+            items = self._list_items(question, document, terms, wanted, named)
+            chosen = chosen or _once_each(items, question, document, wanted)
         if question.asks("which_places"):
             chosen = [item for item in chosen if _names_a_place(item[1], document)] or chosen
         if not chosen:
@@ -284,23 +286,6 @@ class ProseAnswers:
             shown = readable(sentence).rstrip("。；")
             draft.say("list_item", Evidence(chunk, sentence), sentence=shown)
         return draft
-
-    def _fitting_items(
-        self,
-        question: Question,
-        document: DocumentKnowledge,
-        terms: dict[str, float],
-        wanted: set[int],
-        named: list[str],
-    ) -> list[tuple[Chunk, str]]:
-        """One item per sentence, even when two chunks (a long row cut in pieces) hold it."""
-        first_seen: dict[str, tuple[Chunk, str]] = {}
-        for chunk, sentence in self._list_items(question, document, terms, wanted, named):
-            if contradicts(question, sentence):  # 「15号线」 asked: no sentence on 18号线
-                continue
-            if sentence_fits(chunk, sentence, document, wanted, question):  # 「去年…」 inside
-                first_seen.setdefault(sentence, (chunk, sentence))
-        return list(first_seen.values())
 
     def _list_items(
         self,
@@ -351,6 +336,22 @@ class ProseAnswers:
                         if not topic and not ENUMERATION.match(following):
                             break
                         yield hit.chunk, following
+
+
+def _once_each(
+    items: Iterator[tuple[Chunk, str]],
+    question: Question,
+    document: DocumentKnowledge,
+    wanted: set[int],
+) -> list[tuple[Chunk, str]]:
+    """One item per sentence, even when two chunks (a long row cut in pieces) both hold it."""
+    first_seen: dict[str, tuple[Chunk, str]] = {}
+    for chunk, sentence in items:
+        if contradicts(question, sentence):  # 「15号线」 asked: no sentence on 18号线
+            continue
+        if sentence_fits(chunk, sentence, document, wanted, question):  # 「去年…」 inside
+            first_seen.setdefault(sentence, (chunk, sentence))
+    return list(first_seen.values())
 
 
 def _topic_names(terms: dict[str, float]) -> list[str]:
