@@ -158,10 +158,6 @@ def _count(written: str) -> int:
     return int(written) if written.isdigit() else chinese_number(written)
 
 
-# A count ending in 万 or 亿 before a break, its unit left to the subject: 「入境游客111万、」.
-UNSTATED_UNIT = r"(?<=[万亿])(?=[、，。；）)]|$)"
-
-
 def asked_measure(text: str) -> str:
     for pattern, required in measures():
         match = pattern.search(text)
@@ -176,7 +172,7 @@ def _unit_pattern(unit: str) -> str:
     parts = analysis_vocabulary()["intent"]["measure_parts"]
     same = [re.escape(u) for u in parts["same_units"].get(unit, [unit])]
     if unit in parts["unstated_after_magnitude"]:
-        same.append(UNSTATED_UNIT)
+        same.append(parts["unstated_unit"])  # 「入境游客111万、」
     return "(?:" + "|".join(same) + ")"
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from assistant.ingest.timing import WRITTEN_YEAR
 from assistant.query.analysis import longest_prefix
 from assistant.query.cues import cue
-from assistant.query.normalise import Question, lexicon
+from assistant.query.normalise import Question, lexicon, written_as
 from assistant.query.retrieve import STOPWORDS, HybridSearch, Tokenizer
 from assistant.records import Chunk
 
@@ -153,12 +153,10 @@ class Rarity:
                 continue  # a kind inside a longer word (「中小学」) names nothing new
             word = pieces[at - 1]
             if (
-                len(word) >= 2
-                and all("\u4e00" <= c <= "\u9fff" for c in word)
+                _unwritten_word(word, self._written)
                 and not any(c in pointing for c in word)
-                and word not in self._written
                 and self.tokenizer.guessed(word)
-                and not (_holds_a_place(word) or is_soft(word) or _aliased(word))
+                and not _holds_a_place(word)
             ):
                 return word + piece
         return ""
@@ -466,8 +464,6 @@ def coverage(terms: dict[str, float], text: str, question: Question) -> float:
 
 
 def _coded(term: str, text: str) -> bool:
-    from assistant.query.normalise import written_as
-
     code = written_as().get(term)
     return code is not None and code.search(text) is not None
 
@@ -687,11 +683,17 @@ def _unwritten_noun(word: str, written: str) -> bool:
     「五台山」), not a verb or a pointer (「列入」「那个」) nor a colloquial alias (「轨交」)."""
     import jieba.posseg
 
-    if len(word) < 2 or word in written or is_soft(word) or _aliased(word):
-        return False
-    if not all("\u4e00" <= c <= "\u9fff" for c in word):
+    if not _unwritten_word(word, written):
         return False
     return all(piece.flag[0] in NAME_TAGS for piece in jieba.posseg.lcut(word, HMM=False))
+
+
+def _unwritten_word(word: str, written: str) -> bool:
+    """Two Chinese characters or more that the document never writes, and no colloquial or
+    soft word the lexicon knows."""
+    if len(word) < 2 or word in written or is_soft(word) or _aliased(word):
+        return False
+    return all("\u4e00" <= c <= "\u9fff" for c in word)
 
 
 def _holds_a_place(word: str) -> bool:

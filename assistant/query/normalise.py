@@ -169,17 +169,22 @@ def chinese_number(numeral: str) -> int:
 
 
 @cache
-def lexicon() -> dict[str, tuple[str, ...]]:
+def _lexicon_file() -> dict:
+    """lexicon.toml, read once for all its tables."""
     with LEXICON.open("rb") as handle:
-        aliases = tomllib.load(handle)["aliases"]
+        return tomllib.load(handle)
+
+
+@cache
+def lexicon() -> dict[str, tuple[str, ...]]:
+    aliases = _lexicon_file()["aliases"]
     return {alias.lower(): tuple(canonical) for alias, canonical in aliases.items()}
 
 
 @cache
 def written_as() -> dict[str, re.Pattern[str]]:
     """Words a text may meet by a code alone (国道 by 「G318」): the pattern of the code."""
-    with LEXICON.open("rb") as handle:
-        table = tomllib.load(handle).get("written_as", {})
+    table = _lexicon_file().get("written_as", {})
     return {word.lower(): re.compile(pattern) for word, pattern in table.items()}
 
 
@@ -198,10 +203,8 @@ def abbreviated_names() -> dict[str, tuple[str, ...]]:
     return {name.lower(): tuple(forms) for name, forms in table.items()}
 
 
-@cache
 def _required_table() -> dict:
-    with LEXICON.open("rb") as handle:
-        return tomllib.load(handle).get("required", {})
+    return _lexicon_file().get("required", {})
 
 
 def expand_aliases(text: str) -> tuple[str, ...]:

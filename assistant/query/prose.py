@@ -268,13 +268,18 @@ class ProseAnswers:
             return None
         year = preferred_year(intent, document)
         wanted = asked_years(question, document, intent)
+        hits = self.hits(question, document, limit=10)
+        # A paragraph whose lead sentence is the topic (「加快实现封关运作。…」) comes first.
+        hits.sort(key=lambda hit: -_lead_coverage(hit.chunk, terms, question))
         # Items that hold the topic's heaviest name first (世界级 of 「世界级产业集群」, not only
         # 加快 and 产业); when none do, the topic's words are said otherwise (「国际市场」 by
         # 「欧盟、南美」), and the items found by the other words stand.
-        chosen: list[tuple[Chunk, str]] = []
-        for named in (_topic_names(terms), []):
-            items = self._list_items(question, document, terms, wanted, named)
-            chosen = chosen or _once_each(items, question, document, wanted)
+        named = _topic_names(terms)
+        items = self._list_items(hits, question, document, terms, wanted, named)
+        chosen = _once_each(items, question, document, wanted)
+        if not chosen and named:
+            items = self._list_items(hits, question, document, terms, wanted, [])
+            chosen = _once_each(items, question, document, wanted)
         if question.asks("which_places"):
             chosen = [item for item in chosen if _names_a_place(item[1], document)] or chosen
         if not chosen:
@@ -289,15 +294,13 @@ class ProseAnswers:
 
     def _list_items(
         self,
+        hits: list[Hit],
         question: Question,
         document: DocumentKnowledge,
         terms: dict[str, float],
         wanted: set[int],
         named: list[str],
     ) -> Iterator[tuple[Chunk, str]]:
-        hits = self.hits(question, document, limit=10)
-        # A paragraph whose lead sentence is the topic (「加快实现封关运作。…」) comes first.
-        hits.sort(key=lambda hit: -_lead_coverage(hit.chunk, terms, question))
         core = [t for t, w in terms.items() if w >= CORE_SHARE * max(terms.values())]
         for hit in hits:
             if not sentence_fits(hit.chunk, "", document, wanted, question):
