@@ -961,6 +961,7 @@ REPORT_WITH_GAPS = """2025年定西市政府工作报告
 定西机场年旅客吞吐量增长12%，突破50万人次；货邮吞吐量增长20%，突破2000吨。
 接待游客增长8%，其中入境游客3万、增长20%。生产马铃薯淀粉12万吨、中药材饮片3.5万吨，分别增长6%、15%。
 新能源装机达到500万千瓦，超过火电装机。全市首个智算中心在安定区建成投用。
+人均地区生产总值稳步提升。“夜经济三件套”带动消费回暖。夜市、深夜食堂、露营地成为年轻人的新去处。
 
 二、2025年主要任务
 
@@ -1053,6 +1054,19 @@ def test_a_part_of_an_indicator_does_not_answer_for_the_whole(report_with_gaps):
     assert answer.refused and "13.6%" not in answer.answer.split("最相关")[0], answer.answer
     answer = report_with_gaps.ask("定西去年外贸出口增长了多少")
     assert "25.1%" not in answer.answer and "5.3%" in answer.answer, answer.answer
+
+
+def test_an_indicator_narrowed_by_a_name_the_text_writes_is_not_the_wider_one(report_with_gaps):
+    # The text writes 人均地区生产总值 as a name of its own: 地区生产总值's growth is not its.
+    answer = report_with_gaps.ask("定西去年人均地区生产总值增长了多少")
+    assert answer.refused and "5.9%" not in answer.answer.split("最相关")[0], answer.answer
+    answer = report_with_gaps.ask("定西去年全市地区生产总值增长了多少")  # 全市 narrows nothing
+    assert "5.9%" in answer.answer and not answer.refused, answer.answer
+
+
+def test_a_name_holding_a_count_is_told_by_the_list_right_after_it(report_with_gaps):
+    answer = report_with_gaps.ask("定西说的“夜经济三件套”是哪三件？")
+    assert "夜市、深夜食堂、露营地" in answer.answer and not answer.refused, answer.answer
 
 
 def test_a_change_in_points_is_not_answered_by_a_target_without_a_figure(report_with_gaps):

@@ -20,7 +20,7 @@ from assistant.query.analysis import longest_prefix, quoted_names, vocabulary
 from assistant.query.cues import cue
 from assistant.query.draft import Draft, Evidence
 from assistant.query.intent import Intent
-from assistant.query.normalise import Question
+from assistant.query.normalise import Question, chinese_number
 from assistant.query.sentences import sentences
 from assistant.query.when import asked_years, sentence_fits
 from assistant.records import Chunk, ChunkKind
@@ -31,6 +31,8 @@ EXAMPLE_NAME_MIN = 6  # characters of a name after its examples at least (「特
 # shorter one (「重大项目」「未来产业」) names a class the tables or the text list otherwise
 # Examples listed before what they are examples of: 「A、B、C等49个」 (the name follows).
 EXAMPLES = re.compile(rf"{LONG_FORM}(?:、{LONG_FORM})+等(?:\d+[个项家所类种条座])?")
+ITEMS = re.compile(rf"{LONG_FORM}(?:、{LONG_FORM})+")  # 「电动汽车、锂电池、光伏产品」
+ITEMS_WITHIN = 2  # sentences after a counted name where the text may list its items
 EXPLAINED_MIN = 6  # characters an explanation runs to at least
 EXPLAINED_WITHIN = 40  # characters after a name where a list or 「即…」 explains it
 # A few words between a quoted name and the colon that explains it: 「“三大工程”建设：保障性住房…」
@@ -58,6 +60,10 @@ class Definitions:
             draft = self._defined(name, notes, paragraphs, document)
             if draft is not None:
                 return draft
+        for name in quoted_names(question.original) if intent.listing else ():
+            listed = _items_after(name, paragraphs)  # 「“新三样”是哪三样」
+            if listed is not None:
+                return _told(name, *listed)
         # 「4个重点行业是哪些」 asks the items of a counted name as much as 「是哪4个」 does.
         for name in _counted_names(question.original, paragraphs):
             listed = _listed_before(name, paragraphs)
@@ -95,6 +101,9 @@ class Definitions:
             chunk, sentence = explained
             draft.say("definition_text", Evidence(chunk, sentence), name=name, sentence=sentence)
             return draft
+        listed = _items_after(name, paragraphs)
+        if listed is not None:  # 「“新三样”助力出口…。电动汽车、锂电池、光伏产品出口表现突出」
+            return _told(name, *listed)
         unexplained = _used_unexplained(name, paragraphs)
         if unexplained is not None:
             refusal = Draft(refused=True)
@@ -172,6 +181,27 @@ def _explained(name: str, paragraphs: Sequence[Chunk]) -> tuple[Chunk, str] | No
             after = NAMED_KIND.sub("", after)  # a glossary's 「“三大工程”建设：…」
             if re.match("|".join(introducing), after) and len(after) > EXPLAINED_MIN:
                 return chunk, sentence
+    return None
+
+
+def _items_after(name: str, paragraphs: Sequence[Chunk]) -> tuple[Chunk, str] | None:
+    """A name that holds a count (「新三样」), and a list of at least that many items in the
+    sentences right after one that uses it: the passage from that sentence to the list."""
+    counted = cue("count_in_name").search(name)
+    if counted is None:
+        return None
+    number = counted.group(1)
+    count = int(number) if number.isdigit() else chinese_number(number)
+    for chunk in paragraphs:
+        said = sentences(chunk.quote)
+        for at, sentence in enumerate(said):
+            if name not in sentence:
+                continue
+            for following in said[at + 1 : at + 1 + ITEMS_WITHIN]:
+                if any(m.group().count("、") + 1 >= count for m in ITEMS.finditer(following)):
+                    start = chunk.quote.find(sentence)
+                    end = chunk.quote.find(following, start) + len(following)
+                    return chunk, chunk.quote[start:end]
     return None
 
 

@@ -139,6 +139,18 @@ class Rarity:
                 return span
         return ""
 
+    def names_a_sibling_indicator(self, question: Question, text: str) -> bool:
+        """The question's name is an indicator's wording with a noun of its own before it, and
+        the document writes that name as such (「海洋生产总值」 beside its 地区生产总值). ``text``
+        with the wording but not that name states another indicator of the kind."""
+        named = self.attested_name(question)
+        wording = _narrowed_wording(named)
+        if not wording:
+            return False
+        lowered = text.lower()
+        stated = any(w.lower() in lowered for w in (wording, *_canonical(wording)))
+        return stated and not any(form.lower() in lowered for form in _worded(named))
+
     def coined(self, question: Question) -> str:
         """「新藏铁路」 where the document never writes 新藏: a thing of a known kind named by a
         word that neither the document nor the segmenter's dictionary has (a name it guessed).
@@ -336,6 +348,33 @@ def _quoted_with_own_name(question: Question, ignored: set[str]) -> list[str]:
         for name in quoted_names(question.text)
         if name in question.text and any(word in name and word != name for word in ignored)
     ]
+
+
+def _narrowed_wording(name: str) -> str:
+    """The indicator wording inside ``name`` after a noun that narrows it (「人均」「海洋」 before
+    地区生产总值, 生产总值), or "". Words that say where or when (「全省」) narrow nothing."""
+    import jieba.posseg
+
+    from assistant.ingest.figures import vocabulary as figure_vocabulary
+    from assistant.query.normalise import required_names
+
+    wordings = {w for n in required_names() for w in (n, *_canonical(n))}
+    inside = [(name.lower().find(w.lower()), w) for w in wordings]
+    found = sorted(((at, -len(w), w) for at, w in inside if at > 0), key=lambda f: f[1])
+    if not found:
+        return ""
+    at, _, wording = found[0]
+    before = jieba.posseg.lcut(name[:at], HMM=False)
+    last = before[-1] if before else None
+    if (
+        last is None
+        or len(last.word) < 2
+        or not last.flag.startswith(NAME_TAGS)
+        or last.word in figure_vocabulary()["leading"]
+        or _holds_a_place(last.word)
+    ):
+        return ""
+    return wording
 
 
 def _worded(name: str) -> list[str]:

@@ -155,6 +155,8 @@ class ProseAnswers:
                     continue  # 「吴淞创新新城配套道路」 asked, another thing in its chapter said
                 if misses_a_named_indicator(question, context):
                     continue
+                if rarity.names_a_sibling_indicator(question, lead + context):
+                    continue  # 「海洋生产总值」 asked, the 地区生产总值 said
                 covered = coverage(terms, lead + context, question)
                 if not measured or (
                     intent.quantity

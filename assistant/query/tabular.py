@@ -155,6 +155,10 @@ class TableAnswers:
                 continue  # 「研发投入强度」 is not answered by 「投入567亿元」
             if isinstance(entity, Figure) and narrows_an_asked_indicator(question, entity.name):
                 continue  # 「外贸出口」 is not answered by 「跨境电商出口规模」
+            if isinstance(entity, Figure) and self.rarities.of(document).names_a_sibling_indicator(
+                question, entity.name
+            ):
+                continue  # 「海洋生产总值」 is not answered by 地区生产总值
             if isinstance(entity, Figure) and _increment_for_stock(question, entity):
                 continue  # 「现在一共有多少个」 is not answered by 「新增…4个」
             if isinstance(entity, Project) and self.rarities.of(document).names_another(
