@@ -954,14 +954,14 @@ REPORT_WITH_GAPS = """2025年定西市政府工作报告
 机电产品出口增长25.1%，跨境电商进出口增长13.6%。
 打响岷县当归、渭源党参等特色农产品品牌。特色小镇和农产品物流网络建设加快。
 工业投资占固定资产投资比重40.7%，规模以上工业企业利润增长45.7%。中欧班列年开行突破万列。
-规模工业增加值增长8.2%。全年接待游客2000万人次，旅游收入超100亿元，分别增长12%和9.5%。
+规模工业增加值增长8.2%、高于全国2.4个百分点。园区工业增加值增速高于全省3个百分点。全年接待游客2000万人次，旅游收入超100亿元，分别增长12%和9.5%。
 渭武高速建成通车，定西到武都车程最短缩至2小时。
 持续提升粮食单产，蔬菜产量稳定在20万吨左右。
 全市城乡居民人均可支配收入分别增长5.1%、7.3%。
 定西机场年旅客吞吐量增长12%，突破50万人次；货邮吞吐量增长20%，突破2000吨。
 接待游客增长8%，其中入境游客3万、增长20%。生产马铃薯淀粉12万吨、中药材饮片3.5万吨，分别增长6%、15%。
 新能源装机达到500万千瓦，超过火电装机。全市首个智算中心在安定区建成投用。
-人均地区生产总值稳步提升。“夜经济三件套”带动消费回暖。夜市、深夜食堂、露营地成为年轻人的新去处。
+新建、改扩建中小学和幼儿园12所，新增学位3000个。人均地区生产总值稳步提升。“夜经济三件套”带动消费回暖。夜市、深夜食堂、露营地成为年轻人的新去处。
 
 二、2025年主要任务
 
@@ -1060,8 +1060,26 @@ def test_an_indicator_narrowed_by_a_name_the_text_writes_is_not_the_wider_one(re
     # The text writes 人均地区生产总值 as a name of its own: 地区生产总值's growth is not its.
     answer = report_with_gaps.ask("定西去年人均地区生产总值增长了多少")
     assert answer.refused and "5.9%" not in answer.answer.split("最相关")[0], answer.answer
+    answer = report_with_gaps.ask("定西去年人均GDP增长了多少")  # per head, asked colloquially
+    assert answer.refused and "5.9%" not in answer.answer.split("最相关")[0], answer.answer
     answer = report_with_gaps.ask("定西去年全市地区生产总值增长了多少")  # 全市 narrows nothing
     assert "5.9%" in answer.answer and not answer.refused, answer.answer
+
+
+def test_what_is_counted_names_the_figure(report_with_gaps):
+    # 「多少学位」 counts 学位: the schools' 12所 in the clause before counts something else.
+    answer = report_with_gaps.ask("定西去年学校扩建后多了多少学位")
+    assert "3000个" in answer.answer and "12所" not in answer.answer, answer.answer
+    answer = report_with_gaps.ask("定西去年新建改扩建了几所中小学和幼儿园")
+    assert "12所" in answer.answer, answer.answer
+
+
+def test_a_comparison_asked_is_the_one_the_text_makes_with_that_place(report_with_gaps):
+    # 「比全国快多少」: the clause right after the figure compares with 全国; the 园区 sentence
+    # compares with 全省, and answers nothing here.
+    answer = report_with_gaps.ask("定西去年规上工业增长多少，比全国快多少")
+    assert "8.2%、高于全国2.4个百分点" in answer.answer, answer.answer
+    assert "3个百分点" not in answer.answer, answer.answer
 
 
 def test_a_name_holding_a_count_is_told_by_the_list_right_after_it(report_with_gaps):

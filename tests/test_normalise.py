@@ -50,6 +50,12 @@ def test_aliases_expand_to_the_documents_wording():
     assert "全社会固定资产投资" in normalise("固投", plan_year=2024).search_text
 
 
+def test_retrieval_leaves_out_the_words_about_the_document_itself():
+    # 「政府工作报告里提到」 would match the preamble's 「向大会作政府工作报告」, not the topic.
+    searched = normalise("湖南政府工作报告里提到要发展哪些未来产业", plan_year=2025).search_text
+    assert "未来产业" in searched and "政府工作报告" not in searched and "提到" not in searched
+
+
 @pytest.mark.parametrize(
     ("traditional", "simplified"),
     [

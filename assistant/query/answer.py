@@ -97,7 +97,7 @@ class Composer:
             asked = normalise(part, plan_year)
             found = self._completed(self._compose_one(asked, document, quoted), asked, document)
             said = {line for d in drafts for line in d.lines}
-            if found and not set(found.lines) <= said:
+            if found and not set(found.lines) <= said and not _quoted_already(found, drafts):
                 drafts.append(found)
         answered = [d for d in drafts if not d.refused]
         if answered and len(answered) < len(drafts):
@@ -300,6 +300,15 @@ def _restates(draft: Draft, drafts: Sequence[Draft]) -> bool:
     given = {e.quote for other in drafts if other is not draft for e in other.evidence}
     return bool(draft.evidence) and all(
         sum(quote in e.quote and quote != e.quote for quote in given) >= 2 for e in draft.evidence
+    )
+
+
+def _quoted_already(draft: Draft, drafts: Sequence[Draft]) -> bool:
+    """Every quote of the draft is inside one already given (「增长7.3%」 inside 「增长7.3%、高于
+    全国1.5个百分点」): a part answered by the whole says nothing new."""
+    given = [e.quote for other in drafts if not other.refused for e in other.evidence]
+    return bool(draft.evidence) and all(
+        any(e.quote in quote for quote in given) for e in draft.evidence
     )
 
 

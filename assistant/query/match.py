@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from assistant.ingest.timing import WRITTEN_YEAR
 from assistant.query.analysis import longest_prefix
 from assistant.query.cues import cue
-from assistant.query.normalise import Question, lexicon, written_as
+from assistant.query.normalise import Question, document_phrases, lexicon, written_as
 from assistant.query.retrieve import STOPWORDS, HybridSearch, Tokenizer
 from assistant.records import Chunk
 
@@ -142,14 +142,17 @@ class Rarity:
     def names_a_sibling_indicator(self, question: Question, text: str) -> bool:
         """The question's name is an indicator's wording with a noun of its own before it, and
         the document writes that name as such (「海洋生产总值」 beside its 地区生产总值). ``text``
-        with the wording but not that name states another indicator of the kind."""
+        with the wording but not that name states another indicator of the kind. So does a
+        per-head or per-unit form asked (「人均GDP」) where the text has only the total."""
         named = self.attested_name(question)
-        wording = _narrowed_wording(named)
-        if not wording:
-            return False
         lowered = text.lower()
-        stated = any(w.lower() in lowered for w in (wording, *_canonical(wording)))
-        return stated and not any(form.lower() in lowered for form in _worded(named))
+        for name, wording in ((named, _narrowed_wording(named)), _per_unit_name(question.text)):
+            if not wording:
+                continue
+            stated = any(w.lower() in lowered for w in (wording, *_canonical(wording)))
+            if stated and not any(form.lower() in lowered for form in _worded(name)):
+                return True
+        return False
 
     def coined(self, question: Question) -> str:
         """「新藏铁路」 where the document never writes 新藏: a thing of a known kind named by a
@@ -350,16 +353,68 @@ def _quoted_with_own_name(question: Question, ignored: set[str]) -> list[str]:
     ]
 
 
+def _per_unit_name(text: str) -> tuple[str, str]:
+    """「人均GDP」「单位地区生产总值」: an indicator's wording right after a word that makes it a
+    rate per person, per mu or per unit of something (data: analysis.toml per_unit). Returns the
+    name and the wording, or ("", "")."""
+    from assistant.query.analysis import vocabulary
+
+    lowered = text.lower()
+    for prefix in vocabulary()["intent"]["per_unit"]:
+        for wording in sorted(_indicator_wordings(), key=len, reverse=True):
+            if f"{prefix}{wording.lower()}" in lowered:
+                return prefix + wording, wording
+    return "", ""
+
+
+@cache
+def _indicator_wordings() -> frozenset[str]:
+    """The required indicators' names and their canonical wordings."""
+    from assistant.query.normalise import required_names
+
+    return frozenset(w for n in required_names() for w in (n, *_canonical(n)))
+
+
+def counts_another_thing(question: Question, text: str) -> bool:
+    """「新增了多少学位」 counts 学位: a figure whose words never name it (「幼儿园8427所」)
+    counts something else."""
+    thing = _counted_thing(question.text)
+    return bool(thing) and thing not in text
+
+
+@cache
+def _counted_thing(text: str) -> str:
+    """The noun right after 「多少」「几」 (and a counter), when it is no unit: 「学位」 of
+    「多少学位」, 「企业」 of 「多少家企业」; or ""."""
+    import jieba.posseg
+
+    from assistant.ingest.figures import vocabulary as figure_vocabulary
+
+    found = cue("counted_thing").search(text)
+    if found is None:
+        return ""
+    words = jieba.posseg.lcut(found.group(1), HMM=False)
+    if words and words[0].flag == "q":
+        words = words[1:]
+    if not words:
+        return ""
+    first = words[0]
+    units = figure_vocabulary()["units"]
+    if len(first.word) < 2 or not first.flag.startswith("n") or first.word in units:
+        return ""
+    return first.word
+
+
 def _narrowed_wording(name: str) -> str:
     """The indicator wording inside ``name`` after a noun that narrows it (「人均」「海洋」 before
     地区生产总值, 生产总值), or "". Words that say where or when (「全省」) narrow nothing."""
     import jieba.posseg
 
     from assistant.ingest.figures import vocabulary as figure_vocabulary
-    from assistant.query.normalise import required_names
 
-    wordings = {w for n in required_names() for w in (n, *_canonical(n))}
-    inside = [(name.lower().find(w.lower()), w) for w in wordings]
+    if name.lower() in map(str.lower, _indicator_wordings()):
+        return ""  # 「地区生产总值」 is a wording itself
+    inside = [(name.lower().find(w.lower()), w) for w in _indicator_wordings()]
     found = sorted(((at, -len(w), w) for at, w in inside if at > 0), key=lambda f: f[1])
     if not found:
         return ""
@@ -410,7 +465,7 @@ def key_terms(question: Question, rarity: Rarity, ignore: Iterable[str] = ()) ->
     for name in _quoted_with_own_name(question, ignored):
         terms[name] = rarity.word_weight(name)
         content = content.replace(name, " ")
-    for phrase in _document_phrases():
+    for phrase in document_phrases():
         content = content.replace(phrase, " ")  # 「贵州省政府工作报告里说」 leaves no 省政府/工作
     for name in sorted(ignore, key=len, reverse=True):
         # (after the document's own words: 「工作」 ignored in 「政府工作报告」 would leave 政府)
@@ -468,12 +523,6 @@ def _written_together(run: str, rarity: Rarity) -> Iterator[str]:
         if found:
             yield found
         start += len(found) or 1
-
-
-@cache
-def _document_phrases() -> tuple[str, ...]:
-    """The document words of two characters or more, longest first, taken out as phrases."""
-    return tuple(sorted((w for w in _document_words() if len(w) >= 2), key=len, reverse=True))
 
 
 def coverage(terms: dict[str, float], text: str, question: Question) -> float:
@@ -670,6 +719,8 @@ def contradicts(question: Question, text: str) -> bool:
         for asked, opposite in ((one, other), (other, one)):
             if asked in question.text and asked not in text and opposite in text:
                 return True
+    if any(scope not in text for scope in cue("compared_scope").findall(question.text)):
+        return True  # 「比全国高多少」, and the text compares with 全省
     return _other_number(question.text, text)
 
 

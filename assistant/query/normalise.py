@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 
 from assistant.places import begins_a_place_name
-from assistant.query.cues import cue
+from assistant.query.cues import cue, vocabulary
 from assistant.script import to_simplified
 
 LEXICON = Path(__file__).resolve().parent.parent / "resources" / "lexicon.toml"
@@ -62,8 +62,20 @@ class Question:
 
     @property
     def search_text(self) -> str:
-        """What retrieval sees: the question plus the canonical wording of its aliases."""
-        return " ".join((self.text, *self.expansions))
+        """What retrieval sees: the question without its words about the document itself
+        (they match the preamble's 「向大会作政府工作报告」), plus its aliases' wording."""
+        text = self.text
+        for phrase in document_phrases():
+            text = text.replace(phrase, " ")
+        return " ".join((text, *self.expansions))
+
+
+@cache
+def document_phrases() -> tuple[str, ...]:
+    """The words about the document itself (「政府工作报告」「提到」) of two characters or more,
+    longest first, taken out as phrases."""
+    words = vocabulary()["document_words"]
+    return tuple(sorted((w for w in words if len(w) >= 2), key=len, reverse=True))
 
 
 def normalise(question: str, plan_year: int | None) -> Question:

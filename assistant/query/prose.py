@@ -18,6 +18,7 @@ from assistant.query.match import (
     NAME_CARRIED,
     Rarities,
     contradicts,
+    counts_another_thing,
     coverage,
     key_terms,
     misses_a_named_indicator,
@@ -230,8 +231,8 @@ class ProseAnswers:
             return sentence
 
         def relevant(clause: str) -> bool:
-            if _narrowed(question, clause):
-                return False
+            if _narrowed(question, clause) or counts_another_thing(question, clause):
+                return False  # 「幼儿园12所」 for 「多少学位」
             measured = bool(re.search(intent.measure, clause)) if intent.measure else False
             figured = _has_figure(clause) and coverage(terms, clause, question) > 0
             return measured or figured
@@ -242,6 +243,7 @@ class ProseAnswers:
             figure: 「总目标为到2025年」 does not say how much."""
             measured = bool(re.search(intent.measure, clause)) if intent.measure else True
             measured = measured and not _narrowed(question, clause)
+            measured = measured and not counts_another_thing(question, clause)
             covered = coverage(terms, clause, question)
             return (measured, covered > 0 and _has_figure(clause), covered)
 

@@ -19,6 +19,7 @@ from assistant.query.match import (
     Rarities,
     Rarity,
     contradicts,
+    counts_another_thing,
     coverage,
     is_an_asked_indicator,
     is_soft,
@@ -64,6 +65,7 @@ AMOUNT = re.compile(
 Entity = Indicator | Project | Figure
 
 
+NEXT_CLAUSE = re.compile(r"[，、,]([^，、,。；;]+)")  # the clause right after a figure's
 PARENTHETICAL = re.compile(r"[（(][^）)]*[）)]")
 
 
@@ -159,6 +161,10 @@ class TableAnswers:
                 question, entity.name
             ):
                 continue  # 「海洋生产总值」 is not answered by 地区生产总值
+            if isinstance(entity, Figure) and counts_another_thing(
+                question, entity.name + entity.stated.clause
+            ):
+                continue  # 「新增了多少学位」 is not answered by 「幼儿园8427所」
             if isinstance(entity, Figure) and _increment_for_stock(question, entity):
                 continue  # 「现在一共有多少个」 is not answered by 「新增…4个」
             if isinstance(entity, Project) and self.rarities.of(document).names_another(
@@ -183,11 +189,11 @@ class TableAnswers:
         (likeness, covered, _), entity = best
         if not asks_growth:
             entity = _amount_of_the_same(entity, (likeness, covered), seen)
-        if contradicts(question, self._entity_text(entity)):
+        if contradicts(question, self._entity_text(entity, question)):
             return None
         draft = Draft()
         if isinstance(entity, Figure):
-            shown = self._say_figures(draft, entity, document, wanted)
+            shown = self._say_figures(draft, entity, document, wanted, question)
         elif isinstance(entity, Project):
             item = _listed_item(self.rarities.of(document).attested_name(question), entity)
             whole = _entity_name(entity) in question.text  # 「美兰西湖公园那个城市公园项目」
@@ -265,16 +271,25 @@ class TableAnswers:
                 return [name[:size]]
         return []
 
-    def _entity_text(self, entity: Entity) -> str:
-        """What a row's words are checked against: its chunk, or a figure's name and clause."""
+    def _entity_text(self, entity: Entity, question: Question | None = None) -> str:
+        """What a row's words are checked against: its chunk, or a figure's name and clause
+        (with the comparison the question asks, when the text makes it right after)."""
         if isinstance(entity, Figure):
             chunk = self._figure_chunks[entity.stated]
+            clause = entity.stated.clause
+            if question is not None:
+                clause = self._with_comparison_asked(self.figure_evidence(entity), question)
             # 「持续打好“三北”工程攻坚战。…完成治沙2000万亩以上」: the lead names the topic.
-            return topic_of(chunk, entity.stated.clause) + entity.name + entity.stated.clause
+            return topic_of(chunk, entity.stated.clause) + entity.name + clause
         return self.row_evidence(entity).chunk.text
 
     def _say_figures(
-        self, draft: Draft, figure: Figure, document: DocumentKnowledge, wanted: set[int]
+        self,
+        draft: Draft,
+        figure: Figure,
+        document: DocumentKnowledge,
+        wanted: set[int],
+        question: Question,
     ) -> str:
         """The figure; when no year was asked, the same indicator's other years too."""
         same = [figure]
@@ -286,15 +301,31 @@ class TableAnswers:
             ][:2]
         shown = []
         for item in same:
-            self._say_figure(draft, item)
+            self._say_figure(draft, item, question)
             shown.append(item.stated.value)
         return " ".join(shown)
 
-    def _say_figure(self, draft: Draft, figure: Figure) -> None:
+    def _say_figure(self, draft: Draft, figure: Figure, question: Question) -> None:
         stated = figure.stated
         evidence = self.figure_evidence(figure)
+        clause = self._with_comparison_asked(evidence, question)
+        evidence = Evidence(evidence.chunk, clause, stated.time)
         template = FIGURE_TEMPLATES[(stated.time.kind, stated.time.estimate)]
-        draft.say(template, evidence, year=stated.time.year or "", clause=stated.clause)
+        draft.say(template, evidence, year=stated.time.year or "", clause=clause)
+
+    @staticmethod
+    def _with_comparison_asked(evidence: Evidence, question: Question) -> str:
+        """「规模工业增加值增长7.3%、高于全国1.5个百分点」: the clause right after the figure
+        that compares it with what the question names (「比全国高多少」) is said with it."""
+        scopes = cue("compared_scope").findall(question.text)
+        at = evidence.chunk.quote.find(evidence.quote)
+        if not scopes or at < 0:
+            return evidence.quote
+        after = evidence.chunk.quote[at + len(evidence.quote) :]
+        following = NEXT_CLAUSE.match(after)
+        if following and any(scope in following.group(1) for scope in scopes):
+            return evidence.quote + after[: following.end()]
+        return evidence.quote
 
     def other_time(
         self, question: Question, document: DocumentKnowledge, intent: Intent
