@@ -195,6 +195,11 @@ def _abbreviation_followers() -> tuple[str, ...]:
 
 
 @cache
+def _places_counted() -> re.Pattern[str]:
+    return re.compile(_vocabulary()["places_counted"])
+
+
+@cache
 def _nicknames() -> dict[str, tuple[Place, ...]]:
     by_name = {p.name: p for p in all_places() if p.rank < 2}
     found = _vocabulary().get("nicknames", {}).items()
@@ -278,7 +283,7 @@ class PlaceReader:
         """In a question, a one-character name that opens it, or follows a year, and is a word of
         its own (「蒙入选国家级集群的是哪些产业」「去年皖的PM2.5」) names the place too;
         「新增多少」 opens with 新增."""
-        if _stands_alone(text, position):
+        if _stands_alone(text, position) or self._run_counted_as_places(text, position):
             return True
         opening = position == 0 or not CJK.match(text[position - 1])
         dated = YEAR_BEFORE.search(text[:position]) is not None  # 「去年皖的…」
@@ -290,6 +295,17 @@ class PlaceReader:
             and not self._joined_to_another(text, position)
             and _a_word_of_its_own(text, position)
         )
+
+    def _run_counted_as_places(self, text: str, position: int) -> bool:
+        """「鄂湘两省」: one-character names run together, then counted as places, name them."""
+        if not self.in_questions:
+            return False
+        start = end = position
+        while start > 0 and text[start - 1] in self.names:
+            start -= 1
+        while end < len(text) and text[end] in self.names:
+            end += 1
+        return end - start >= 2 and _places_counted().match(text[end:]) is not None
 
     def _joined_to_another(self, text: str, position: int) -> bool:
         """「新藏铁路」「川渝地区」: one-character names run together name a thing that joins the

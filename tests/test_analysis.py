@@ -127,6 +127,22 @@ def test_one_character_names_run_together_name_a_thing_between_the_places():
     assert asked.documents == (gansu,)  # 陇 before 新能源, a word of its own
 
 
+def test_one_character_names_counted_as_places_are_those_places():
+    hubei = document("湖北省", "420000", "省")
+    hunan = document("湖南省", "430000", "省")
+    hebei = document("河北省", "130000", "省")
+    asked = places("想问下鄂湘两省去年的粮食产量", [hubei, hunan, hebei])
+    assert set(asked.documents) == {hubei, hunan}
+    asked = places("湘冀两省今年城镇新增就业目标谁高", [hubei, hunan, hebei])
+    assert set(asked.documents) == {hunan, hebei}
+
+
+def test_a_provinces_nickname_names_it():
+    anhui = document("安徽省", "340000", "省")
+    jiangsu = document("江苏省", "320000", "省")
+    assert places("江淮大地今年GDP增长目标", [anhui, jiangsu]).documents == (anhui,)
+
+
 def test_a_place_name_running_on_into_a_name_the_documents_use():
     def mentioned(phrase: str) -> bool:
         return phrase == "中山公园"

@@ -17,7 +17,7 @@ from assistant.query.analysis import is_a_place, own_place_question, place_posit
 from assistant.query.change import Changes
 from assistant.query.cues import cue, vocabulary
 from assistant.query.define import Definitions
-from assistant.query.draft import Candidate, Draft, merge
+from assistant.query.draft import MARKER, Candidate, Draft, merge
 from assistant.query.intent import Intent, read_intent
 from assistant.query.joined import joined_names
 from assistant.query.masthead import Masthead
@@ -97,7 +97,7 @@ class Composer:
             asked = normalise(part, plan_year)
             found = self._completed(self._compose_one(asked, document, quoted), asked, document)
             said = {line for d in drafts for line in d.lines}
-            if found and not set(found.lines) <= said and not _quoted_already(found, drafts):
+            if found and not set(found.lines) <= said and not _said_already(found, drafts):
                 drafts.append(found)
         answered = [d for d in drafts if not d.refused]
         if answered and len(answered) < len(drafts):
@@ -303,12 +303,12 @@ def _restates(draft: Draft, drafts: Sequence[Draft]) -> bool:
     )
 
 
-def _quoted_already(draft: Draft, drafts: Sequence[Draft]) -> bool:
-    """Every quote of the draft is inside one already given (「增长7.3%」 inside 「增长7.3%、高于
-    全国1.5个百分点」): a part answered by the whole says nothing new."""
-    given = [e.quote for other in drafts if not other.refused for e in other.evidence]
-    return bool(draft.evidence) and all(
-        any(e.quote in quote for quote in given) for e in draft.evidence
+def _said_already(draft: Draft, drafts: Sequence[Draft]) -> bool:
+    """Every line of the draft is part of a longer line already given (「2024年：规模工业增加值
+    增长7.3%」 of 「…增长7.3%、高于全国1.5个百分点」): the whole answered the part already."""
+    given = [MARKER.sub("", line) for other in drafts if not other.refused for line in other.lines]
+    return bool(draft.lines) and all(
+        any(MARKER.sub("", line).rstrip("。") in said for said in given) for line in draft.lines
     )
 
 

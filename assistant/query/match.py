@@ -411,6 +411,7 @@ def _narrowed_wording(name: str) -> str:
     import jieba.posseg
 
     from assistant.ingest.figures import vocabulary as figure_vocabulary
+    from assistant.query.analysis import vocabulary
 
     if name.lower() in map(str.lower, _indicator_wordings()):
         return ""  # 「地区生产总值」 is a wording itself
@@ -419,13 +420,17 @@ def _narrowed_wording(name: str) -> str:
     if not found:
         return ""
     at, _, wording = found[0]
+    scoping = (*figure_vocabulary()["leading"], *vocabulary()["intent"]["not_narrowing"])
+    if name[:at].endswith(tuple(scoping)):
+        return ""  # 「全社会」「全省」 before it
+    if name[:at].lower() in lexicon() or name[:at] in _indicator_wordings():
+        return ""  # 「外贸进出口总额」: 外贸 is the 进出口 itself, said twice
     before = jieba.posseg.lcut(name[:at], HMM=False)
     last = before[-1] if before else None
     if (
         last is None
         or len(last.word) < 2
         or not last.flag.startswith(NAME_TAGS)
-        or last.word in figure_vocabulary()["leading"]
         or _holds_a_place(last.word)
     ):
         return ""

@@ -231,8 +231,8 @@ class ProseAnswers:
             return sentence
 
         def relevant(clause: str) -> bool:
-            if _narrowed(question, clause) or counts_another_thing(question, clause):
-                return False  # 「幼儿园12所」 for 「多少学位」
+            if _narrowed(question, clause):
+                return False
             measured = bool(re.search(intent.measure, clause)) if intent.measure else False
             figured = _has_figure(clause) and coverage(terms, clause, question) > 0
             return measured or figured

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -1243,8 +1244,8 @@ def _same_unit(
         ((a.group(1), a.group(2)), (b.group(1), b.group(2)))
         for a in AMOUNT.finditer(first)
         for b in AMOUNT.finditer(second)
-        if a.group(2) == b.group(2)
-    ]
+        if unicodedata.normalize("NFKC", a.group(2)) == unicodedata.normalize("NFKC", b.group(2))
+    ]  # 「7％左右」 and 「5.5%以上」: one unit, written full-width in one report
     if not pairs:
         return None
     percent = [p for p in pairs if p[0][1] in ("%", "％")]
