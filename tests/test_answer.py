@@ -1355,6 +1355,7 @@ def longnan(tmp_path_factory):
     [
         # 「总产」 of a sentence on 粮食生产 is the 粮食产量.
         ("陇南去年粮食产量是多少", "12.5亿斤"),
+        ("陇南大地去年粮食总产多少斤", "12.5亿斤"),  # 「大地」 after a place says no more
         # 「全社会」 scopes the indicator and names no other one.
         ("陇南今年全社会研发投入强度的目标", "1.5%左右"),
         # 「定得」 is how the target was set, no word of its topic.

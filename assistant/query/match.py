@@ -368,6 +368,11 @@ def _per_unit_name(text: str) -> tuple[str, str]:
 
 
 @cache
+def _lowered_wordings() -> frozenset[str]:
+    return frozenset(w.lower() for w in _indicator_wordings())
+
+
+@cache
 def _indicator_wordings() -> frozenset[str]:
     """The required indicators' names and their canonical wordings."""
     from assistant.query.normalise import required_names
@@ -544,7 +549,8 @@ def coverage(terms: dict[str, float], text: str, question: Question) -> float:
         elif any(canonical.lower() in text for canonical in _canonical(term)):
             # A named indicator's wording is the indicator (研发投入强度 = 研究与试验发展经费投入
             # 强度); another alias's is only close (小巨人 → 专精特新).
-            found += weight * (1.0 if _is_indicator_name(term) else PARTIAL_CREDIT)
+            named = _is_indicator_name(term) or term.lower() in _lowered_wordings()
+            found += weight * (1.0 if named else PARTIAL_CREDIT)
         elif _coded(term, text):
             found += weight  # 「国道」 met by 「G318、G219」
         elif len(term) >= GAPPED_MIN and _gapped(term, text):
