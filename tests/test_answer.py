@@ -1336,6 +1336,7 @@ LONGNAN = """2025年陇南市政府工作报告
 
 过去一年，粮食生产再获丰收，总产达到12.5亿斤。全社会研发投入强度预计达1.2%。
 社会消费品零售总额增长4.1％，城镇新增就业2.1万人。
+全市城乡居民人均可支配收入分别增长4.5%、6.2%。脱贫地区农村居民人均可支配收入增长7%。
 
 二、2025年主要任务
 
@@ -1365,6 +1366,12 @@ def longnan(tmp_path_factory):
 def test_indicators_in_the_wordings_reports_use(longnan, question, figure):
     answer = longnan.ask(question)
     assert figure in answer.answer and not answer.refused, answer.answer
+
+
+def test_a_place_compared_as_a_subject_of_its_own_leaves_the_figure_asked(longnan):
+    # 「和全市农村居民比起来」 compares with another subject, not with a 全市 the figure names.
+    answer = longnan.ask("陇南去年脱贫地区农村居民收入增速，和全市农村居民比起来是高还是低")
+    assert "7%" in answer.answer and not answer.refused, answer.answer
 
 
 def test_a_percentage_written_full_width_is_the_same_unit():

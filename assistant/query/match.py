@@ -730,9 +730,14 @@ def contradicts(question: Question, text: str) -> bool:
         for asked, opposite in ((one, other), (other, one)):
             if asked in question.text and asked not in text and opposite in text:
                 return True
-    if any(scope not in text for scope in cue("compared_scope").findall(question.text)):
+    if any(scope not in text for scope in compared_scopes(question.text)):
         return True  # 「比全国高多少」, and the text compares with 全省
     return _other_number(question.text, text)
+
+
+def compared_scopes(question: str) -> list[str]:
+    """What a figure asked is measured against: 全国 of 「比全国高多少」「高于全国几个点」."""
+    return [scope for found in cue("compared_scope").findall(question) for scope in found if scope]
 
 
 def _other_number(question: str, text: str) -> bool:

@@ -19,6 +19,7 @@ from assistant.query.intent import Intent
 from assistant.query.match import (
     Rarities,
     Rarity,
+    compared_scopes,
     contradicts,
     counts_another_thing,
     coverage,
@@ -318,7 +319,7 @@ class TableAnswers:
     def _with_comparison_asked(evidence: Evidence, question: Question) -> str:
         """「规模工业增加值增长7.3%、高于全国1.5个百分点」: the clause right after the figure
         that compares it with what the question names (「比全国高多少」) is said with it."""
-        scopes = cue("compared_scope").findall(question.text)
+        scopes = compared_scopes(question.text)
         at = evidence.chunk.quote.find(evidence.quote)
         if not scopes or at < 0:
             return evidence.quote
