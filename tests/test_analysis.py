@@ -137,6 +137,12 @@ def test_one_character_names_counted_as_places_are_those_places():
     assert set(asked.documents) == {hunan, hebei}
 
 
+def test_a_one_character_name_after_hearsay_names_the_place():
+    jiangxi = document("江西省", "360000", "省")
+    hunan = document("湖南省", "430000", "省")
+    assert places("听说赣今年要保粮食，目标多少斤", [jiangxi, hunan]).documents == (jiangxi,)
+
+
 def test_a_provinces_nickname_names_it():
     anhui = document("安徽省", "340000", "省")
     jiangsu = document("江苏省", "320000", "省")

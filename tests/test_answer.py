@@ -1337,10 +1337,16 @@ LONGNAN = """2025年陇南市政府工作报告
 过去一年，粮食生产再获丰收，总产达到12.5亿斤。全社会研发投入强度预计达1.2%。
 社会消费品零售总额增长4.1％，城镇新增就业2.1万人。
 全市城乡居民人均可支配收入分别增长4.5%、6.2%。脱贫地区农村居民人均可支配收入增长7%。
+货物贸易出口达120亿元、增长9%。未来产业蓬勃发展，建成氢能示范线。
 
 二、2025年主要任务
 
 加大科技投入，全年研发投入强度达1.5%左右。提振消费，社会消费品零售总额增长6％左右。
+积极布局未来产业。重点培育氢能、低空经济等未来产业，建设未来产业先导区。
+
+继续实施十方面民生实事。
+
+1.医疗卫生方面。配置AED达每10万人30台。为持有居住证的农民工随迁子女100%提供义务教育公办学位。
 """
 
 
@@ -1361,6 +1367,11 @@ def longnan(tmp_path_factory):
         ("陇南今年全社会研发投入强度的目标", "1.5%左右"),
         # 「定得」 is how the target was set, no word of its topic.
         ("陇南今年社零增长目标定得多少", "6％左右"),
+        # 「多大规模」 asks how big; 「外贸货物出口」 is the 货物贸易出口.
+        ("去年陇南外贸货物出口做到了多大规模？", "120亿元"),
+        # 「配到」 is said, 配置 written; 「打工」「孩子」「上小学初中」: 务工, 子女, 义务教育.
+        ("陇南今年AED要配到什么密度", "每10万人30台"),
+        ("在陇南打工的，孩子上小学初中能不能进公办学校？", "100%"),
     ],
 )
 def test_indicators_in_the_wordings_reports_use(longnan, question, figure):
@@ -1372,6 +1383,11 @@ def test_a_place_compared_as_a_subject_of_its_own_leaves_the_figure_asked(longna
     # 「和全市农村居民比起来」 compares with another subject, not with a 全市 the figure names.
     answer = longnan.ask("陇南去年脱贫地区农村居民收入增速，和全市农村居民比起来是高还是低")
     assert "7%" in answer.answer and not answer.refused, answer.answer
+
+
+def test_a_list_of_this_years_measures_leaves_out_last_years_results(longnan):
+    answer = longnan.ask("陇南重点培育的未来产业有哪些")
+    assert "低空经济" in answer.answer and "氢能示范线" not in answer.answer, answer.answer
 
 
 def test_a_percentage_written_full_width_is_the_same_unit():

@@ -284,6 +284,8 @@ class ProseAnswers:
         if not chosen and named:
             items = self._list_items(hits, question, document, terms, wanted, [])
             chosen = _once_each(items, question, document, wanted)
+        if not wanted:
+            chosen = _plan_first(chosen, document)
         if question.asks("which_places"):
             chosen = [item for item in chosen if _names_a_place(item[1], document)] or chosen
         if not chosen:
@@ -359,6 +361,18 @@ def _once_each(
         if sentence_fits(chunk, sentence, document, wanted, question):  # 「去年…」 inside
             first_seen.setdefault(sentence, (chunk, sentence))
     return list(first_seen.values())
+
+
+def _plan_first(
+    items: list[tuple[Chunk, str]], document: DocumentKnowledge
+) -> list[tuple[Chunk, str]]:
+    """No year asked, and the list opens with this year's measures (two or more): last year's
+    results after them are another answer (「重点培育的未来产业包括哪些」 is not 「未来产业蓬勃
+    发展」 of the review)."""
+    plan = [item for item in items if item[0].time.year == document.meta.plan_year]
+    if len(plan) < 2 or items[0] not in plan:
+        return items
+    return plan
 
 
 def _topic_names(terms: dict[str, float]) -> list[str]:
