@@ -185,8 +185,9 @@ def _explained(name: str, paragraphs: Sequence[Chunk]) -> tuple[Chunk, str] | No
 
 
 def _items_after(name: str, paragraphs: Sequence[Chunk]) -> tuple[Chunk, str] | None:
-    """A name that holds a count (「新三样」), and a list of at least that many items in the
-    sentences right after one that uses it: the passage from that sentence to the list."""
+    """A name that holds a count, coined in quotes by the text (「“新三样”」), and a list of at
+    least that many items in the sentences right after: the passage from the name to the list.
+    (A name the text does not quote, 「三个一号旅游公路」, is a thing, not a coinage.)"""
     counted = cue("count_in_name").search(name)
     if counted is None:
         return None
@@ -195,7 +196,7 @@ def _items_after(name: str, paragraphs: Sequence[Chunk]) -> tuple[Chunk, str] | 
     for chunk in paragraphs:
         said = sentences(chunk.quote)
         for at, sentence in enumerate(said):
-            if name not in sentence:
+            if not any(f"{o}{name}{c}" in sentence for o, c in vocabulary()["quotes"]):
                 continue
             for following in said[at + 1 : at + 1 + ITEMS_WITHIN]:
                 if any(m.group().count("、") + 1 >= count for m in ITEMS.finditer(following)):
