@@ -418,7 +418,7 @@ def _narrowed_wording(name: str) -> str:
     from assistant.ingest.figures import vocabulary as figure_vocabulary
     from assistant.query.analysis import vocabulary
 
-    if name.lower() in map(str.lower, _indicator_wordings()):
+    if name.lower() in _lowered_wordings():
         return ""  # 「地区生产总值」 is a wording itself
     inside = [(name.lower().find(w.lower()), w) for w in _indicator_wordings()]
     found = sorted(((at, -len(w), w) for at, w in inside if at > 0), key=lambda f: f[1])
@@ -428,7 +428,7 @@ def _narrowed_wording(name: str) -> str:
     scoping = (*figure_vocabulary()["leading"], *vocabulary()["intent"]["not_narrowing"])
     if name[:at].endswith(tuple(scoping)):
         return ""  # 「全社会」「全省」 before it
-    if name[:at].lower() in lexicon() or name[:at] in _indicator_wordings():
+    if name[:at].lower() in lexicon() or name[:at].lower() in _lowered_wordings():
         return ""  # 「外贸进出口总额」: 外贸 is the 进出口 itself, said twice
     before = jieba.posseg.lcut(name[:at], HMM=False)
     last = before[-1] if before else None
