@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 from assistant.ingest.timing import WRITTEN_YEAR
@@ -46,6 +46,7 @@ PLACE_BEFORE = (
     2  # characters before a thing that name the place it is in: 「怀柔」综合性国家科学中心
 )
 NAME_TAGS = ("n", "j")  # jieba's tags of nouns, names of places and people, abbreviations
+QUESTIONS_REMEMBERED = 4096  # per-question readings kept, bounded for a long-running server
 NAME_CARRIED = 0.6  # weighted share of a named thing's bigrams an answer's text must carry
 UNKNOWN_WEIGHT = 0.5
 
@@ -353,6 +354,7 @@ def _quoted_with_own_name(question: Question, ignored: set[str]) -> list[str]:
     ]
 
 
+@lru_cache(maxsize=QUESTIONS_REMEMBERED)
 def _per_unit_name(text: str) -> tuple[str, str]:
     """「人均GDP」「单位地区生产总值」: an indicator's wording right after a word that makes it a
     rate per person, per mu or per unit of something (data: analysis.toml per_unit). Returns the
@@ -360,8 +362,9 @@ def _per_unit_name(text: str) -> tuple[str, str]:
     from assistant.query.analysis import vocabulary
 
     lowered = text.lower()
+    wordings = sorted(_indicator_wordings(), key=len, reverse=True)
     for prefix in vocabulary()["intent"]["per_unit"]:
-        for wording in sorted(_indicator_wordings(), key=len, reverse=True):
+        for wording in wordings:
             if f"{prefix}{wording.lower()}" in lowered:
                 return prefix + wording, wording
     return "", ""
@@ -387,7 +390,7 @@ def counts_another_thing(question: Question, text: str) -> bool:
     return bool(thing) and thing not in text
 
 
-@cache
+@lru_cache(maxsize=QUESTIONS_REMEMBERED)
 def _counted_thing(text: str) -> str:
     """The noun right after 「多少」「几」 (and a counter), when it is no unit: 「学位」 of
     「多少学位」, 「企业」 of 「多少家企业」; or ""."""
@@ -410,6 +413,7 @@ def _counted_thing(text: str) -> str:
     return first.word
 
 
+@lru_cache(maxsize=QUESTIONS_REMEMBERED)
 def _narrowed_wording(name: str) -> str:
     """The indicator wording inside ``name`` after a noun that narrows it (「人均」「海洋」 before
     地区生产总值, 生产总值), or "". Words that say where or when (「全省」) narrow nothing."""
