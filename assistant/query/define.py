@@ -30,8 +30,9 @@ COUNTED_MIN = 4  # characters of a counted name at least (「三大高地」)
 EXAMPLE_NAME_MIN = 6  # characters of a name after its examples at least (「特色劳务品牌」): a
 # shorter one (「重大项目」「未来产业」) names a class the tables or the text list otherwise
 # Examples listed before what they are examples of: 「A、B、C等49个」 (the name follows).
-EXAMPLES = re.compile(rf"{LONG_FORM}(?:、{LONG_FORM})+等(?:\d+[个项家所类种条座])?")
-ITEMS = re.compile(rf"{LONG_FORM}(?:、{LONG_FORM})+")  # 「电动汽车、锂电池、光伏产品」
+LISTED = rf"{LONG_FORM}(?:、{LONG_FORM})+"  # items in a row: 「电动汽车、锂电池、光伏产品」
+EXAMPLES = re.compile(rf"{LISTED}等(?:\d+[个项家所类种条座])?")
+ITEMS = re.compile(LISTED)
 ITEMS_WITHIN = 2  # sentences after a counted name where the text may list its items
 EXPLAINED_MIN = 6  # characters an explanation runs to at least
 EXPLAINED_WITHIN = 40  # characters after a name where a list or 「即…」 explains it
@@ -148,7 +149,7 @@ def _listed_before(name: str, paragraphs: Sequence[Chunk]) -> tuple[Chunk, str] 
     for chunk in paragraphs:
         for sentence in sentences(chunk.quote):
             at = sentence.find(name)
-            if at > 0 and re.search(f"{LONG_FORM}(?:、{LONG_FORM})+$", sentence[:at]):
+            if at > 0 and re.search(f"{LISTED}$", sentence[:at]):
                 return chunk, sentence
     return None
 
