@@ -77,6 +77,8 @@ class Rarity:
         self._text = "\n".join(c.text for c in chunks)
         self._titles = {c.table for c in chunks if c.table}
         self._attested: tuple[str, str] = ("", "")  # the last question's text and its name
+        self._names: dict[str, tuple[frozenset[str], float]] = {}
+        self._weights: dict[str, float] = {}  # the index's bigram weights, as first asked
 
     def mentions(self, phrase: str) -> bool:
         """Whether the document's text has the phrase."""
@@ -273,7 +275,17 @@ class Rarity:
         return best
 
     def bigram_weight(self, bigram: str) -> float:
-        return math.log((self.total + 1) / (self._bigram_df.get(bigram, 0) + 1)) + 1
+        """Kept for the index's own bigrams only, so that questions never grow the table."""
+        weight = self._weights.get(bigram)
+        if weight is None:
+            df = self._bigram_df.get(bigram, 0)
+            weight = math.log((self.total + 1) / (df + 1)) + 1
+            if df:
+                self._weights[bigram] = weight
+        return weight
+
+    def _weight_of(self, bigrams_: frozenset[str]) -> float:
+        return sum(map(self.bigram_weight, bigrams_))
 
     def word_weight(self, word: str) -> float:
         return math.log((self.total + 1) / (self._word_df.get(word, 0) + 1)) + 1
@@ -282,20 +294,22 @@ class Rarity:
         return word in self._word_df
 
     def match_name(self, name: str, question: Question) -> NameMatch:
-        content = _content(question.text)
-        asked = set(bigrams(content))
-        wanted = asked | {b for term in question.expansions for b in bigrams(term)}
-        own = set(bigrams(name))
+        asked, wanted, naming = _question_bigrams(question.text, question.expansions)
+        own, total = self._name_weight(name)
         if not own or not asked:
             return NameMatch(0.0, 0.0)
-        shared = own & wanted
-        score = sum(self.bigram_weight(b) for b in shared)
-        total = sum(self.bigram_weight(b) for b in own)
-        # The share of the question a name holds leaves out what is asked of it (投资, 能竣工不).
-        naming = set(bigrams(_without_measures(content))) or asked
-        naming_weight = sum(self.bigram_weight(b) for b in naming)
-        share = sum(self.bigram_weight(b) for b in own & naming) / naming_weight
+        score = self._weight_of(own & wanted)
+        share = self._weight_of(own & naming) / self._weight_of(naming)
         return NameMatch(score, score / total, share)
+
+    def _name_weight(self, name: str) -> tuple[frozenset[str], float]:
+        """A name's bigrams and their total weight, kept: a question weighs every row's and
+        figure's name, and they are the index's own, a bounded set."""
+        found = self._names.get(name)
+        if found is None:
+            own = frozenset(bigrams(name))
+            found = self._names[name] = (own, self._weight_of(own))
+        return found
 
     def asked_coverage(self, name: str, question: Question) -> float:
         """Share of a name's weight the question's own words cover (no alias expansions)."""
@@ -453,6 +467,20 @@ def _worded(name: str) -> list[str]:
         if alias in name:
             forms.extend(name.replace(alias, word) for word in canonical if word != alias)
     return forms
+
+
+@lru_cache(maxsize=QUESTIONS_REMEMBERED)
+def _question_bigrams(
+    text: str, expansions: tuple[str, ...]
+) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """The question's own bigrams, those with its terms' document wordings, and those that may
+    name a thing. The share of the question a name holds leaves out what is asked of it (投资,
+    能竣工不)."""
+    content = _content(text)
+    asked = frozenset(bigrams(content))
+    wanted = asked | {b for term in expansions for b in bigrams(term)}
+    naming = frozenset(bigrams(_without_measures(content))) or asked
+    return asked, wanted, naming
 
 
 def _without_measures(text: str) -> str:
