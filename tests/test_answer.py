@@ -1338,13 +1338,15 @@ LONGNAN = """2025年陇南市政府工作报告
 社会消费品零售总额增长4.1％，城镇新增就业2.1万人。
 全市城乡居民人均可支配收入分别增长4.5%、6.2%。脱贫地区农村居民人均可支配收入增长7%。
 货物贸易出口达120亿元、增长9%。未来产业蓬勃发展，建成氢能示范线。
+“武都花椒”交易市场累计成交花椒3.2万吨、总交易额达28亿元、西北第一，带动椒农增收。
 
 二、2025年主要任务
 
 加大科技投入，全年研发投入强度达1.5%左右。提振消费，社会消费品零售总额增长6％左右。
 积极布局未来产业。重点培育氢能、低空经济等未来产业，建设未来产业先导区。
 
-继续实施十方面民生实事。
+继续实施十方面民生实事。打造成县“陇上桃源”、康县“花园乡村”、文县“熊猫家园”。
+畅通对外通道，加快建设兰海高速扩容工程，提升白龙江航运能力。
 
 1.医疗卫生方面。配置AED达每10万人30台。为持有居住证的农民工随迁子女100%提供义务教育公办学位。
 """
@@ -1395,3 +1397,23 @@ def test_a_percentage_written_full_width_is_the_same_unit():
 
     question = normalise("甲和乙今年社零增长目标谁高", 2025)
     assert _same_unit("增长7％左右", "增长5.5%以上", question) == (("7", "％"), ("5.5", "%"))
+
+
+def test_a_passage_with_a_rank_the_parts_lack_is_kept(longnan):
+    # The sentence restates two parts' figures, and alone has the rank asked (西北第一).
+    answer = longnan.ask(
+        "“武都花椒”交易市场到去年底累计成交了多少吨花椒？总交易额多少？这个在西北排第几？"
+    )
+    assert all(f in answer.answer for f in ("3.2万吨", "28亿元", "西北第一")), answer.answer
+
+
+def test_a_count_of_things_asked_by_name_is_a_list(longnan):
+    # 「几个…分别是什么」 asks for the items, not for a figure.
+    answer = longnan.ask("陇南要打造的几个“家园”“桃源”分别是什么")
+    assert not answer.refused and "熊猫家园" in answer.answer, answer.answer
+
+
+def test_a_thing_named_by_a_word_the_text_never_writes_before_its_kind_is_refused(longnan):
+    # 通道 and 白龙江 are written; 「白龙江跨江通道」 is another thing than its 航运.
+    assert longnan.ask("陇南今年白龙江跨江通道开工吗").refused
+    assert not longnan.ask("陇南今年要提升白龙江什么能力").refused

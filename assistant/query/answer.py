@@ -32,6 +32,7 @@ from assistant.query.normalise import (
 from assistant.query.prose import STATED_QUANTITY, ProseAnswers
 from assistant.query.retrieve import HybridSearch
 from assistant.query.tabular import TableAnswers, compare_between
+from assistant.query.verify import numbers
 
 TABLE_COVERAGE = 0.5
 FACT_COVERAGE = 0.6
@@ -296,11 +297,23 @@ def _restates(draft: Draft, drafts: Sequence[Draft]) -> bool:
     """Every quote of the draft is a longer passage around two or more quotes the other parts
     gave: the sentence 「…货物贸易增长20%，服务贸易增长23.9%」 beside each of its figures. (One
     given quote inside it is not enough: 「PM2.5低于34微克/立方米，优良天数比例88.3%以上」 answers
-    the PM2.5 part.)"""
+    the PM2.5 part.) A passage with a figure of its own says more: 「…48艘、总载重吨达536.9万吨、
+    全国第二」 answers the rank beside its two figures."""
     given = {e.quote for other in drafts if other is not draft for e in other.evidence}
-    return bool(draft.evidence) and all(
-        sum(quote in e.quote and quote != e.quote for quote in given) >= 2 for e in draft.evidence
+    return (
+        bool(draft.evidence)
+        and all(
+            sum(quote in e.quote and quote != e.quote for quote in given) >= 2
+            for e in draft.evidence
+        )
+        and _figures(_quoted(draft)) <= _figures("".join(given))
     )
+
+
+def _figures(text: str) -> set[str]:
+    """The numbers and ranks a text states, besides its years."""
+    text = re.sub(WRITTEN_YEAR, "", text)
+    return {*numbers(text), *cue("ordinal").findall(text)}
 
 
 def _said_already(draft: Draft, drafts: Sequence[Draft]) -> bool:

@@ -26,6 +26,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "listing",
         "quantity",
         "plans_asked",
+        "items_asked",
         "asked_from_to",
     )
     return {name: re.compile(cues[name]) for name in names}
@@ -105,13 +106,15 @@ def read_intent(question: Question, document: DocumentKnowledge) -> Intent:
         target = result = True
     superlative = cue["superlative"].search(text)
     cues_text = analysis_vocabulary()["intent"]
+    items = bool(cue["items_asked"].search(text))  # 「几个…分别是什么」 lists them
+    count = bool(cue["count"].search(text)) and not items
     return Intent(
         compare=bool(cue["compare"].search(text)) or from_to,
-        count=bool(cue["count"].search(text)),
+        count=count,
         sum=bool(cue["sum"].search(text)),
         superlative=_direction(superlative, bool(re.search(cues_text["from_the_top"], text))),
-        listing=bool(cue["listing"].search(text)) and not cue["count"].search(text),
-        quantity=bool(cue["quantity"].search(text)),
+        listing=(items or bool(cue["listing"].search(text))) and not count,
+        quantity=bool(cue["quantity"].search(text)) and not items,
         plans=bool(cue["plans_asked"].search(text)),
         wants_target=target,
         wants_result=result,

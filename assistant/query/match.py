@@ -126,6 +126,9 @@ class Rarity:
         for span in _name_spans(question.text):
             thing = self._written_ending(span)
             if not thing or not kind.search(thing):
+                # 「琼州海峡跨海通道」 where the text writes 通道 and 琼州海峡, never 跨海
+                thing = self._written_kind(span, kind)
+            if not thing:
                 continue
             before = [w for w in self.tokenizer.segment(span[: len(span) - len(thing)]) if w]
             if not before:
@@ -192,6 +195,14 @@ class Rarity:
             ),
             "",
         )
+
+    def _written_kind(self, span: str, kind: re.Pattern[str]) -> str:
+        """The kind a name ends with (通道 of 「琼州海峡跨海通道」), when the document writes it
+        and no longer end of the name."""
+        found = kind.search(span)
+        if not found or len(found.group()) < 2 or found.group() not in self._written:
+            return ""
+        return found.group()
 
     def _placed_elsewhere(self, place: str, thing: str) -> bool:
         """「昌平综合性国家科学中心」 where the document has the thing only after another place
