@@ -127,8 +127,8 @@ class Rarity:
             thing = self._written_ending(span)
             if not thing or not kind.search(thing):
                 # 「琼州海峡跨海通道」 where the text writes 通道 and 琼州海峡, never 跨海
-                thing = self._written_kind(span, kind)
-            if not thing:
+                if self._new_word_before_kind(span, kind):
+                    return span
                 continue
             before = [w for w in self.tokenizer.segment(span[: len(span) - len(thing)]) if w]
             if not before:
@@ -196,13 +196,20 @@ class Rarity:
             "",
         )
 
-    def _written_kind(self, span: str, kind: re.Pattern[str]) -> str:
-        """The kind a name ends with (通道 of 「琼州海峡跨海通道」), when the document writes it
-        and no longer end of the name."""
+    def _new_word_before_kind(self, span: str, kind: re.Pattern[str]) -> bool:
+        """The name ends with a kind the document writes (通道), and the word just before it is
+        wholly new to the document, none of its two characters written together (跨海, not
+        高速公路 where 高速 is written): a thing of that kind the document does not have."""
         found = kind.search(span)
         if not found or len(found.group()) < 2 or found.group() not in self._written:
-            return ""
-        return found.group()
+            return False
+        before = [w for w in self.tokenizer.segment(span[: found.start()]) if w]
+        if not before or _holds_a_place(before[-1]):
+            return False
+        word = before[-1]
+        return _unwritten_noun(word, self._written) and not any(
+            pair in self._written for pair in bigrams(word)
+        )
 
     def _placed_elsewhere(self, place: str, thing: str) -> bool:
         """「昌平综合性国家科学中心」 where the document has the thing only after another place

@@ -169,6 +169,8 @@ class TableAnswers:
                 continue  # 「新增了多少学位」 is not answered by 「幼儿园8427所」
             if isinstance(entity, Figure) and _increment_for_stock(question, entity):
                 continue  # 「现在一共有多少个」 is not answered by 「新增…4个」
+            if question.asks("amount_asked") and _states_a_change(entity):
+                continue  # 「经济总量多大规模」 is not answered by 「增长5.8%」
             if isinstance(entity, Project) and self.rarities.of(document).names_another(
                 question, entity.row.name
             ):
