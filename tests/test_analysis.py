@@ -217,3 +217,21 @@ def test_a_term_matches_its_words_with_one_or_two_characters_between():
 )
 def test_a_city_before_a_named_thing_only_says_where_it_is(question, place, quoted, located):
     assert locates_a_thing(question, place, quoted) is located
+
+
+def test_a_one_character_name_after_whole_names_the_place():
+    shaanxi = document("陕西省", "610000", "省")
+    sichuan = document("四川省", "510000", "省")
+    assert places("全陕去年规上工业增加值增长多少", [shaanxi, sichuan]).documents == (shaanxi,)
+    # 「全新的」 is a word: 新 in it names no place
+    xinjiang = document("新疆维吾尔自治区", "650000", "自治区")
+    assert places("全新的产业园今年开工吗", [xinjiang, sichuan]).documents == ()
+
+
+def test_a_nickname_is_read_whole_before_a_place_inside_it():
+    xinjiang = document("新疆维吾尔自治区", "650000", "自治区")
+    tibet = document("西藏自治区", "540000", "自治区")
+    guangdong = document("广东省", "440000", "省")
+    # 山南 inside 「天山南北」 is not 西藏's 山南市
+    assert places("天山南北去年粮食总产是多少", [xinjiang, tibet]).documents == (xinjiang,)
+    assert places("岭南今年重点项目投资多少", [guangdong, tibet]).documents == (guangdong,)
