@@ -22,7 +22,8 @@ RESOURCES = Path(__file__).resolve().parent / "resources"
 MUNICIPALITIES = frozenset({"11", "12", "31", "50"})  # 北京, 天津, 上海, 重庆
 # Filler rows of the dataset that group divisions without being one: never read in a text.
 CJK = re.compile(r"[\u4e00-\u9fff]")
-ABBREVIATION_AFTER = "和与及跟同、问说全"  # characters a one-character place name may follow (「听说赣今年…」「全陕去年…」)
+# Characters a one-character place name may follow: 「听说赣今年…」「全陕去年…」.
+ABBREVIATION_AFTER = "和与及跟同、问说全"
 YEAR_BEFORE = re.compile(r"(?:\d{4}年|今年|去年|明年|前年)$")
 PLACEHOLDER_NAMES = frozenset({"市辖区", "省直辖县级行政区划", "自治区直辖县级行政区划"})
 # Suffixes that name a level, longest first; what is left is the short form (「浦东新区」→「浦东」).

@@ -1342,6 +1342,7 @@ LONGNAN = """2025年陇南市政府工作报告
 
 二、2025年主要任务
 
+主要预期目标是：地区生产总值增长5.5%左右，城镇调查失业率控制在5.5%以内。
 加大科技投入，全年研发投入强度达1.5%左右。提振消费，社会消费品零售总额增长6％左右。
 积极布局未来产业。重点培育氢能、低空经济等未来产业，建设未来产业先导区。
 
@@ -1417,3 +1418,11 @@ def test_a_thing_named_by_a_word_the_text_never_writes_before_its_kind_is_refuse
     # 通道 and 白龙江 are written; 「白龙江跨江通道」 is another thing than its 航运.
     assert longnan.ask("陇南今年白龙江跨江通道开工吗").refused
     assert not longnan.ask("陇南今年要提升白龙江什么能力").refused
+
+
+def test_a_year_set_in_the_scene_of_a_question_stays_asked(longnan):
+    # 「截至2024年底」 asks nothing by itself, and its year is the one asked: the 2025 target is
+    # not passed off as the figure at the end of 2024.
+    answer = longnan.ask("截至2024年底，陇南城镇调查失业率是多少？")
+    assert "2025年目标：" not in answer.answer, answer.answer
+    assert answer.refused or "未给出2024年" in answer.answer, answer.answer

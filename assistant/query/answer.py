@@ -93,7 +93,7 @@ class Composer:
             if index and not own:
                 part = context + part  # 「一共投资多少」 is about the first part's subject
             if index and not normalise(part, plan_year).years:
-                part = "".join(f"{y}年" for y in question.years) + part  # 「…？工业投资呢」
+                part = _years_written(question) + part  # 「…？工业投资呢」
             quoted = frozenset(e.quote for d in drafts for e in d.evidence)
             asked = normalise(part, plan_year)
             found = self._completed(self._compose_one(asked, document, quoted), asked, document)
@@ -126,6 +126,8 @@ class Composer:
             if len(kept) == len(pieces):
                 continue
             asked = normalise("，".join(kept), plan_year)
+            if question.years and not asked.years:  # 「截至2024年底，…是多少」: its year stays
+                asked = normalise(_years_written(question) + "，".join(kept), plan_year)
             indicator = any(name in asked.text.lower() for name in required_names())  # 「固投」
             if not any(map(asked.asks, ("quantity", "stated_aim", "yes_no"))) or not (
                 indicator or self._has_own_subject(asked, document)
@@ -238,6 +240,10 @@ class Composer:
             return fact.draft
         other = self.tables.other_time(question, document, intent)
         return other or (unquantified and _no_figure(unquantified))
+
+
+def _years_written(question: Question) -> str:
+    return "".join(f"{year}年" for year in question.years)
 
 
 def _own_subject(terms: dict[str, float]) -> bool:
