@@ -110,13 +110,16 @@ class DocumentKnowledge:
 
     @cached_property
     def own_names(self) -> tuple[str, ...]:
-        """How a question may name this document's place: 「宝山区」, 「宝山」, 「内蒙古」."""
+        """How a question may name this document's place: 「宝山区」, 「宝山」, 「内蒙古」, and
+        its whole (「全省」)."""
         if not self.meta.place:
             return ()
-        from assistant.places import aliases_of, short_name
+        from assistant.places import aliases_of, short_name, whole_of
 
         place = self.meta.place
-        return tuple(dict.fromkeys((place, short_name(place), *aliases_of(place))))
+        whole = whole_of(self.meta.place_level)
+        names = (place, short_name(place), *aliases_of(place), *((whole,) if whole else ()))
+        return tuple(dict.fromkeys(names))
 
     @property
     def label(self) -> str:

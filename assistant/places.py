@@ -159,6 +159,11 @@ def by_code() -> dict[str, Place]:
     return {p.code: p for p in all_places()}
 
 
+def whole_of(level: str) -> str:
+    """「全省」 for a province: how a text names the whole of a place of that level, or ""."""
+    return _vocabulary()["whole_of_level"].get(level, "")
+
+
 @cache
 def _vocabulary() -> dict:
     with (RESOURCES / "places.toml").open("rb") as handle:

@@ -1426,3 +1426,14 @@ def test_a_year_set_in_the_scene_of_a_question_stays_asked(longnan):
     answer = longnan.ask("截至2024年底，陇南城镇调查失业率是多少？")
     assert "2025年目标：" not in answer.answer, answer.answer
     assert answer.refused or "未给出2024年" in answer.answer, answer.answer
+
+
+def test_an_amount_asked_is_not_answered_by_a_growth_rate(longnan):
+    answer = longnan.ask("陇南今年GDP总量目标是多少亿元？")
+    assert "5.5%左右" not in answer.answer or "未给出" in answer.answer, answer.answer
+
+
+def test_the_whole_of_the_documents_place_is_its_own_name(longnan):
+    # 「全市GDP」 in a question about 陇南's report is 陇南's: no term to look for.
+    (document,) = longnan.documents
+    assert "全市" in document.own_names

@@ -257,3 +257,20 @@ def test_an_amount_asked_of_a_target_set_as_growth_says_the_growth_target(servic
     answer = service.ask(f"北京今年{name}目标多少亿元")
     assert answer.refused and "2025年" in answer.answer and "5%左右" in answer.answer, answer.answer
     assert "5.2%" not in answer.answer
+
+
+def test_an_amount_compared_is_never_a_growth_rate(service):
+    # 「经济总量」 asks an amount; 广西's report gives its GDP growth only.
+    answer = service.ask("内蒙古和广西去年经济总量哪个大")
+    assert "2.6万亿元" in answer.answer and "个百分点" not in answer.answer, answer.answer
+
+
+def test_figures_in_two_magnitudes_of_one_unit_are_compared_in_the_smaller():
+    from assistant.query.tabular import _in_one_magnitude
+
+    compared, written, (conversion,) = _in_one_magnitude(
+        "生产总值6.36万亿元、增长5.1%", "达到64697亿元"
+    )
+    assert compared == (("63600", "亿元"), ("64697", "亿元"))
+    assert written == (("6.36", "万亿元"), ("64697", "亿元"))
+    assert (conversion.result, conversion.operands) == ("63600", ("6.36",))

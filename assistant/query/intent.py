@@ -80,6 +80,7 @@ class Intent:
     definition: bool = False  # 「“四百”是指什么」
     which: bool = False  # 「哪几个指标」: the rows holding a value
     delivered: bool = False  # 「报告是哪天、在哪次会议上作的」: the document's own opening line
+    amount: bool = False  # 「多少万亿元」「多大规模」: an amount, which no growth rate answers
 
     @property
     def preferred_year_kind(self) -> str:
@@ -131,6 +132,7 @@ def read_intent(question: Question, document: DocumentKnowledge) -> Intent:
         ),
         which=bool(re.search(cues_text["which"], text)),
         delivered=bool(re.search(cues_text["delivered"], text)),
+        amount=bool(re.search(cues_text["amount_asked"], text)),
     )
 
 

@@ -52,6 +52,9 @@ INDICATOR_LIKENESS = 0.9  # an indicator's name is generic: the sentence must ca
 # A figure in a cell or a clause, with the units the prose-figure vocabulary knows.
 AMOUNT_UNITS = (*figure_vocabulary()["units"], "万平方米", "平方米", "台")
 MAGNITUDES = tuple(figure_vocabulary()["magnitudes"])
+MAGNITUDE_POWERS = sorted(  # longest word first: 万亿 before 万
+    figure_vocabulary()["magnitude_powers"].items(), key=lambda item: -len(item[0])
+)
 # A number, then a unit with its magnitude (「1.6万P」「650亿元」) or a bare magnitude (「3万」).
 AMOUNT = re.compile(
     r"(\d+(?:\.\d+)?)((?:"
@@ -1046,14 +1049,58 @@ def compare_between(question: Question, labelled: Sequence[tuple[str, Draft]]) -
         return None
     quotes = (first_draft.evidence[0].quote, second_draft.evidence[0].quote)
     pair = _same_unit(*quotes, question)
+    written, converted = pair, []
     if pair is None:
-        return None
+        found = _in_one_magnitude(*quotes)
+        if found is None:
+            return None
+        pair, written, converted = found
     first, second = pair
-    draft = Draft()
-    cells = (_as_written(quotes[0], *first), _as_written(quotes[1], *second))
+    draft = Draft(computations=list(converted))
+    cells = (_as_written(quotes[0], *written[0]), _as_written(quotes[1], *written[1]))
     labels = (first_label, second_label)
-    say_difference(draft, [], labels, cells, first, second, wording=PLACES_COMPARED)
+    note = "".join(f"{c.operands[0]}{c.unit_from}={c.result}{c.unit_to}；" for c in converted)
+    say_difference(draft, [], labels, cells, first, second, wording=PLACES_COMPARED, note=note)
     return draft
+
+
+@dataclass(frozen=True)
+class Conversion(Computation):
+    """「6.36万亿元」 said in 亿元 as 63600: a figure moved to another magnitude of its unit."""
+
+    unit_from: str = ""
+    unit_to: str = ""
+
+
+Figures = tuple[tuple[str, str], tuple[str, str]]  # (number, unit) of each side
+
+
+def _magnitude(unit: str) -> tuple[Decimal, str]:
+    """「万亿元」 → (10^12, 元): the multiplier of a unit's magnitude word, and its base."""
+    for word, power in MAGNITUDE_POWERS:
+        if unit.startswith(word) and len(unit) > len(word):
+            return Decimal(10) ** power, unit[len(word) :]
+    return Decimal(1), unit
+
+
+def _in_one_magnitude(first: str, second: str) -> tuple[Figures, Figures, list[Conversion]] | None:
+    """「6.36万亿元」 and 「64697亿元」: the first two figures of one base unit in different
+    magnitudes, the larger magnitude's said in the smaller one's (63600亿元). Returns the
+    figures compared, the figures as written, and the conversion."""
+    for a in AMOUNT.finditer(first):
+        for b in AMOUNT.finditer(second):
+            (a_factor, a_base), (b_factor, b_base) = _magnitude(a[2]), _magnitude(b[2])
+            if a_base != b_base or a_factor == b_factor:
+                continue
+            small, unit = min((a_factor, a[2]), (b_factor, b[2]))
+            compared, converted = [], []
+            for number, own_unit, factor in ((a[1], a[2], a_factor), (b[1], b[2], b_factor)):
+                value = _trimmed(Decimal(number) * factor / small)
+                if factor != small:
+                    converted.append(Conversion(value, (number,), own_unit, unit))
+                compared.append((value, unit))
+            return (compared[0], compared[1]), ((a[1], a[2]), (b[1], b[2])), converted
+    return None
 
 
 def _as_written(quote: str, number: str, unit: str) -> str:
@@ -1249,6 +1296,7 @@ def _same_unit(
         for b in AMOUNT.finditer(second)
         if unicodedata.normalize("NFKC", a.group(2)) == unicodedata.normalize("NFKC", b.group(2))
     ]  # 「7％左右」 and 「5.5%以上」: one unit, written full-width in one report
+    pairs = [pair for pair in pairs if _as_measured(pair[0], question)]  # 「总量谁大」
     if not pairs:
         return None
     percent = [p for p in pairs if p[0][1] in ("%", "％")]
@@ -1313,6 +1361,7 @@ def say_difference(
     second: tuple[str, str],
     added: dict[str, tuple[str, ...]] | None = None,
     wording: Wording = ROWS_COMPARED,
+    note: str = "",
 ) -> None:
     """``added``: a value that is a sum of the cell's figures, by its operands; the addition
     is said first: 「2023年完成合计185个（80+105）」."""
@@ -1330,7 +1379,7 @@ def say_difference(
         "first": cells[0],
         "second": cells[1],
         "unit": unit,
-        "formula": f"{first[0]} − {second[0]} = {_trimmed(a - b)}",
+        "formula": f"{note}{first[0]} − {second[0]} = {_trimmed(a - b)}",
     }
     if a == b:
         draft.say(wording.same, *evidence, **values)
