@@ -18,7 +18,10 @@ MARKER = re.compile(r"\[\d+\]")
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 SUM_FORMULA = re.compile(r"([\d.]+)[^（\d]{0,6}（([\d.]+(?:\+[\d.]+)+)）")
 OPERAND = r"([\d.]+|\([\d.+]+\))"
-DIFFERENCE = re.compile(rf"（{OPERAND} − {OPERAND} = -?([\d.]+)）")
+DIFFERENCE = re.compile(rf"[（；]{OPERAND} − {OPERAND} = -?([\d.]+)）")
+# 「6.36万亿元=63600亿元」: a figure said in another magnitude of its unit.
+POWERS = {"万亿": 12, "亿": 8, "万": 4, "千": 3, "": 0}
+CONVERSION = re.compile(r"([\d.]+)(万亿|亿|万|千)([^\d=；（）]{1,3})=([\d.]+)(万亿|亿|万|千|)\3")
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,11 @@ def unsupported_numbers(answer: Answer, documents: Sequence[str]) -> list[str]:
 def _checked_arithmetic(text: str, supported: set[str]) -> set[str]:
     """Results of sums and differences the answer shows, when they are right."""
     results = set()
+    for number, magnitude, _, converted, into in CONVERSION.findall(text):
+        shift = Decimal(10) ** (POWERS[magnitude] - POWERS[into])
+        if number in supported and _dec(number) * shift == _dec(converted):
+            results.add(converted)
+    supported = supported | results
     for total, terms in SUM_FORMULA.findall(text):
         operands = terms.split("+")
         if all(o in supported for o in operands) and _dec(total) == sum(map(_dec, operands)):
