@@ -1437,3 +1437,8 @@ def test_the_whole_of_the_documents_place_is_its_own_name(longnan):
     # 「全市GDP」 in a question about 陇南's report is 陇南's: no term to look for.
     (document,) = longnan.documents
     assert "全市" in document.own_names
+
+
+def test_a_part_naming_an_indicator_is_about_it_not_the_first_parts_subject(longnan):
+    answer = longnan.ask("陇南今年研发投入强度目标是多少？社零又定的多少？")
+    assert "1.5%左右" in answer.answer and "6％左右" in answer.answer, answer.answer

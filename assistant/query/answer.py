@@ -91,7 +91,7 @@ class Composer:
                 # 「古雷炼化一体化工程二期，总投资是多少？去年开工了吗」: its subject only;
                 # 「…要多长时间？宁夏报告里怎么说的」: only asks for the document's words
                 continue
-            own = each or _own_subject(terms)
+            own = each or _own_subject(terms) or _names_an_indicator(alone)  # 「社零又定的多少」
             if index and not own:
                 part = context + part  # 「一共投资多少」 is about the first part's subject
             if index and not normalise(part, plan_year).years:
@@ -130,7 +130,7 @@ class Composer:
             asked = normalise("，".join(kept), plan_year)
             if question.years and not asked.years:  # 「截至2024年底，…是多少」: its year stays
                 asked = normalise(_years_written(question) + "，".join(kept), plan_year)
-            indicator = any(name in asked.text.lower() for name in required_names())  # 「固投」
+            indicator = _names_an_indicator(asked)  # 「固投」
             if not any(map(asked.asks, ("quantity", "stated_aim", "yes_no"))) or not (
                 indicator or self._has_own_subject(asked, document)
             ):
@@ -242,6 +242,11 @@ class Composer:
             return fact.draft
         other = self.tables.other_time(question, document, intent)
         return other or (unquantified and _no_figure(unquantified))
+
+
+def _names_an_indicator(question: Question) -> bool:
+    """「社零」「固投」: an indicator's name, a subject of its own however common its words."""
+    return any(name in question.text.lower() for name in required_names())
 
 
 def _years_written(question: Question) -> str:
