@@ -1347,7 +1347,7 @@ LONGNAN = """2025年陇南市政府工作报告
 积极布局未来产业。重点培育氢能、低空经济等未来产业，建设未来产业先导区。
 
 继续实施十方面民生实事。打造成县“陇上桃源”、康县“花园乡村”、文县“熊猫家园”。
-畅通对外通道，加快建设兰海高速扩容工程，提升白龙江航运能力。
+畅通对外通道，加快建设兰海高速扩容工程，提升白龙江航运能力，争取成州机场改扩建工程年底竣工。
 
 1.医疗卫生方面。配置AED达每10万人30台。为持有居住证的农民工随迁子女100%提供义务教育公办学位。
 """
@@ -1442,3 +1442,9 @@ def test_the_whole_of_the_documents_place_is_its_own_name(longnan):
 def test_a_part_naming_an_indicator_is_about_it_not_the_first_parts_subject(longnan):
     answer = longnan.ask("陇南今年研发投入强度目标是多少？社零又定的多少？")
     assert "1.5%左右" in answer.answer and "6％左右" in answer.answer, answer.answer
+
+
+def test_a_time_of_year_answers_when(longnan):
+    # 「年底」 with no year of its own is a time, as 「2025年底」 is.
+    answer = longnan.ask("陇南成州机场改扩建工程什么时候竣工？")
+    assert "年底竣工" in answer.answer and not answer.refused, answer.answer
