@@ -1338,6 +1338,7 @@ LONGNAN = """2025年陇南市政府工作报告
 社会消费品零售总额增长4.1％，城镇新增就业2.1万人。
 全市城乡居民人均可支配收入分别增长4.5%、6.2%。脱贫地区农村居民人均可支配收入增长7%。
 货物贸易出口达120亿元、增长9%。未来产业蓬勃发展，建成氢能示范线。
+从民生保障看，今年全市有1.8万应届高校毕业生，稳就业压力加大。
 “武都花椒”交易市场累计成交花椒3.2万吨、总交易额达28亿元、西北第一，带动椒农增收。
 
 二、2025年主要任务
@@ -1448,3 +1449,11 @@ def test_a_time_of_year_answers_when(longnan):
     # 「年底」 with no year of its own is a time, as 「2025年底」 is.
     answer = longnan.ask("陇南成州机场改扩建工程什么时候竣工？")
     assert "年底竣工" in answer.answer and not answer.refused, answer.answer
+
+
+def test_people_counted_by_the_noun_after_a_magnitude(longnan):
+    # 「1.8万应届高校毕业生」 counts people without 人; the sentence speaks of this year, though
+    # it stands in the review of last year.
+    answer = longnan.ask("陇南今年应届高校毕业生有多少人？")
+    assert "1.8万" in answer.answer and not answer.refused, answer.answer
+    assert "2024年" not in answer.answer, answer.answer

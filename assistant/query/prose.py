@@ -58,6 +58,14 @@ UNMEASURED_COVERAGE = 0.8  # a sentence without the figure asked must be this mu
 RESTATED = 0.5  # a lead sharing this much of its weight with the question adds nothing to a list
 # A figure, or a Chinese numeral before a counter (data: ``[intent] stated_quantity``).
 STATED_QUANTITY = cue("stated_quantity")
+
+
+@cache
+def _people_after_a_magnitude() -> str:
+    """The measure's pattern of figures counting people by a noun (「17万应届大学生」)."""
+    return analysis_vocabulary()["intent"]["measure_parts"]["unstated_unit"]
+
+
 STATED_RELATION = cue("stated_relation")
 
 
@@ -206,8 +214,10 @@ class ProseAnswers:
         """「位居全市第1」 answers 「排第几」 only in a clause about what was asked, and
         「数字经济核心产业增加值超过6000亿元」 does not answer for 高技术制造业. ``lead``: what the
         sentence falls under (its paragraph's lead sentence, or the words before a colon)."""
-        # The unit asked for (美元 in 「多少亿美元」) says nothing about the topic.
-        topic = {t: w for t, w in terms.items() if t not in intent.measure}
+        # The unit asked for (美元 in 「多少亿美元」) and the words of the measure (增长) say
+        # nothing about the topic; the people a figure may count (大学生 in 「17万应届大学生」) do.
+        measure_words = intent.measure.replace(_people_after_a_magnitude(), "")
+        topic = {t: w for t, w in terms.items() if t not in measure_words}
         clauses = CLAUSE.findall(sentence)
         measure = intent.measure or STATED_QUANTITY
         # 「包钢集团要全力突围，…，力争营收达到1200亿元」: a first clause with no figure is the
@@ -428,6 +438,11 @@ def _fact_template(chunk: Chunk, sentence: str, document: DocumentKnowledge) -> 
     time = passage_time(chunk, sentence, document)
     if time.kind in (TimeKind.HORIZON, TimeKind.SPAN):
         return "fact"
+    # 「今年我区有17万应届大学生毕业」 in the review of last year speaks of this year.
+    if time.kind is TimeKind.PLAN and time.year == document.meta.plan_year:
+        return "fact_plan"
+    if time.kind is TimeKind.RESULT and time.year == document.meta.results_year:
+        return "fact_results"
     if chunk.years == (document.meta.results_year,):
         return "fact_results"
     if chunk.years == (document.meta.plan_year,):
