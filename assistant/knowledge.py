@@ -110,16 +110,22 @@ class DocumentKnowledge:
 
     @cached_property
     def own_names(self) -> tuple[str, ...]:
-        """How a question may name this document's place: 「宝山区」, 「宝山」, 「内蒙古」, and
-        its whole (「全省」)."""
+        """How a question may name this document's place: 「宝山区」, 「宝山」, 「内蒙古」."""
         if not self.meta.place:
             return ()
-        from assistant.places import aliases_of, short_name, whole_of
+        from assistant.places import aliases_of, short_name
 
         place = self.meta.place
+        return tuple(dict.fromkeys((place, short_name(place), *aliases_of(place))))
+
+    @property
+    def own_whole(self) -> tuple[str, ...]:
+        """How a text names the whole of the document's place (「全省」): every typed record of
+        an indicator is of that whole, written or not; a sentence may be of a part."""
+        from assistant.places import whole_of
+
         whole = whole_of(self.meta.place_level)
-        names = (place, short_name(place), *aliases_of(place), *((whole,) if whole else ()))
-        return tuple(dict.fromkeys(names))
+        return (whole,) if whole else ()
 
     @property
     def label(self) -> str:

@@ -144,7 +144,8 @@ class TableAnswers:
         ``said``: quotes an earlier part of the question was answered with; a prose figure
         among them is not the answer to this part (「…多少个项目，计划投资多少」).
         """
-        terms = key_terms(question, self.rarities.of(document), ignore=document.own_names)
+        ignored = (*document.own_names, *document.own_whole)  # 「全省GDP总量」: the row's
+        terms = key_terms(question, self.rarities.of(document), ignore=ignored)
         wanted = asked_years(question, document, intent)
         best: tuple[tuple[float, float, float], Entity] | None = None
         seen: list[tuple[tuple[float, float], Entity]] = []
@@ -172,8 +173,6 @@ class TableAnswers:
                 continue  # 「新增了多少学位」 is not answered by 「幼儿园8427所」
             if isinstance(entity, Figure) and _increment_for_stock(question, entity):
                 continue  # 「现在一共有多少个」 is not answered by 「新增…4个」
-            if question.asks("amount_asked") and _states_a_change(entity):
-                continue  # 「经济总量多大规模」 is not answered by 「增长5.8%」
             if isinstance(entity, Project) and self.rarities.of(document).names_another(
                 question, entity.row.name
             ):
@@ -196,6 +195,8 @@ class TableAnswers:
         (likeness, covered, _), entity = best
         if not asks_growth:
             entity = _amount_of_the_same(entity, (likeness, covered), seen)
+        if question.asks("amount_asked") and _states_a_change(entity):
+            return None  # 「经济总量多大规模」 is not answered by 「增长5.8%」
         if contradicts(question, self._entity_text(entity, question)):
             return None
         draft = Draft()
