@@ -39,7 +39,7 @@ FACT_COVERAGE = 0.6
 TABLE_PREFERENCE = 0.1
 NAME_PRESENT = 0.6  # share of a joined name's weighted bigrams its evidence must carry
 # A figure that is an amount, not a rate: a number with no % or 百分点 after it.
-AMOUNT = re.compile(r"\d(?:[\d.]*\d)?(?![\d.]|\s*(?:%|％|个百分点|百分点))")
+AMOUNT_NOT_RATE = re.compile(r"\d(?:[\d.]*\d)?(?![\d.]|\s*(?:%|％|个百分点|百分点))")
 OWN_SUBJECT_WEIGHT = 4.0  # a rare word of its own: 「跨国公司地区总部又有几家」
 PART_SEPARATOR = cue("part_separator")
 # A year as written, or as 今年/去年… (the normaliser's own list of relative years).
@@ -273,7 +273,7 @@ def _answers(found: Candidate, intent: Intent) -> bool:
     with no measure, any figure will do."""
     if not found.measured:
         return False
-    if intent.amount and not AMOUNT.search(re.sub(WRITTEN_YEAR, "", found.shown)):
+    if intent.amount and not AMOUNT_NOT_RATE.search(re.sub(WRITTEN_YEAR, "", found.shown)):
         return False  # 「GDP总量目标是多少万亿元」 is not answered by 「增长6%左右」
     return not intent.quantity or bool(intent.measure or STATED_QUANTITY.search(found.shown))
 
