@@ -53,7 +53,7 @@ INDICATOR_LIKENESS = 0.9  # an indicator's name is generic: the sentence must ca
 AMOUNT_UNITS = (*figure_vocabulary()["units"], "万平方米", "平方米", "台")
 MAGNITUDES = tuple(figure_vocabulary()["magnitudes"])
 MAGNITUDE_POWERS = sorted(  # longest word first: 万亿 before 万
-    figure_vocabulary()["magnitude_powers"].items(), key=lambda item: -len(item[0])
+    figure_vocabulary()["magnitudes"].items(), key=lambda item: -len(item[0])
 )
 # A number, then a unit with its magnitude (「1.6万P」「650亿元」) or a bare magnitude (「3万」).
 AMOUNT = re.compile(
@@ -195,7 +195,7 @@ class TableAnswers:
         (likeness, covered, _), entity = best
         if not asks_growth:
             entity = _amount_of_the_same(entity, (likeness, covered), seen)
-        if question.asks("amount_asked") and _states_a_change(entity):
+        if intent.amount and _states_a_change(entity):
             return None  # 「经济总量多大规模」 is not answered by 「增长5.8%」
         if contradicts(question, self._entity_text(entity, question)):
             return None
