@@ -249,8 +249,12 @@ def _longest_name() -> int:
 class PlaceReader:
     """Finds places in text: full names, short forms, and the short forms of ``nearby`` places."""
 
-    def __init__(self, nearby: Iterable[Place] = (), *, nicknames: bool = False) -> None:
-        """``nicknames``: also read 「首都」「申城」…, which a question may use for a city."""
+    def __init__(
+        self, nearby: Iterable[Place] = (), *, nicknames: bool = False, joiners: Sequence[str] = ()
+    ) -> None:
+        """``nicknames``: also read 「首都」「申城」…, which a question may use for a city.
+        ``joiners``: the words that join two places asked about together (「塞上和黔」)."""
+        self.joiners = tuple(joiners)
         self.names = dict(_names())
         for place in _with_siblings(nearby):
             short = place.short
@@ -282,8 +286,18 @@ class PlaceReader:
                 position += len(match.text)
             else:
                 position += 1
-        named = [m for m in found if m.text not in self.nicknames]
-        return named or found  # a nickname counts only where no other place is named
+        # A nickname counts only where no other place is named, or joined to one (「塞上和黔」).
+        named = [m for m in found if m.text not in self.nicknames or self._joined(text, m, found)]
+        return named or found
+
+    def _joined(self, text: str, mention: PlaceMention, found: Sequence[PlaceMention]) -> bool:
+        end = mention.start + len(mention.text)
+        return any(
+            text[end : other.start] in self.joiners
+            or text[other.start + len(other.text) : mention.start] in self.joiners
+            for other in found
+            if other is not mention and other.text not in self.nicknames
+        )
 
     def _stands_alone(self, text: str, position: int) -> bool:
         """In a question, a one-character name that opens it, or follows a year, and is a word of

@@ -155,9 +155,11 @@ class AssistantService:
             places = "、".join(scope.foreign_places)
             return self._refusal("refuse_district", districts=places), resolved
         if scope.days:
-            return self._refusal("refuse_days", days="、".join(scope.days)), resolved
+            days = "、".join(scope.days)
+            return self._refusal("refuse_days", scope.considered, days=days), resolved
         if scope.personal:
-            return self._refusal("refuse_personal", words="、".join(scope.personal)), resolved
+            words = "、".join(scope.personal)
+            return self._refusal("refuse_personal", scope.considered, words=words), resolved
         if scope.missing_years:
             years = "、".join(str(y) for y in scope.missing_years)
             return self._refusal("refuse_year", scope.considered, years=years), resolved

@@ -235,3 +235,26 @@ def test_a_nickname_is_read_whole_before_a_place_inside_it():
     # 山南 inside 「天山南北」 is not 西藏's 山南市
     assert places("天山南北去年粮食总产是多少", [xinjiang, tibet]).documents == (xinjiang,)
     assert places("岭南今年重点项目投资多少", [guangdong, tibet]).documents == (guangdong,)
+
+
+def test_a_nickname_joined_to_another_place_names_its_own():
+    ningxia = document("宁夏回族自治区", "640000", "自治区")
+    guizhou = document("贵州省", "520000", "省")
+    tibet = document("西藏自治区", "540000", "自治区")
+    asked = places("黔与塞上去年粮食产量各多少", [ningxia, guizhou, tibet])
+    assert set(asked.documents) == {ningxia, guizhou}
+    # elsewhere a place named outright outweighs a nickname beside it
+    asked = places("贵州今年学塞上江南的做法，粮食产量目标多少", [ningxia, guizhou, tibet])
+    assert asked.documents == (guizhou,)
+
+
+def test_a_personal_word_in_the_askers_own_scene_asks_nothing_personal():
+    assert analyse("我老家在北京郊区，今年北京农民收入增长多少", [BEIJING], never).personal == ()
+    assert analyse("我就想知道北京市长的老家", [BEIJING], never).personal == ("老家",)
+
+
+def test_a_day_word_the_text_uses_otherwise_still_asks_by_the_day():
+    # The text has 「明天去一趟」 only: 「明天天气」 asks what no yearly document states.
+    used = lambda phrase: phrase in "不能今天去一趟、明天去一趟"  # noqa: E731 - the indexed text
+    assert analyse("北京明天天气怎样", [BEIJING], used).days == ("明天",)
+    assert analyse("北京明天去一趟是什么意思", [BEIJING], used).days == ()

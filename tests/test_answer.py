@@ -440,6 +440,38 @@ def test_a_thing_named_by_a_guessed_word_the_text_never_writes_is_coined():
     assert rarity.coined(normalise("新建改扩建多少所中小学", 2025)) == ""  # 小学 inside a word
 
 
+def test_a_one_character_short_name_starting_a_written_word_is_that_word():
+    # 晋 is 山西's short name, and left out of the terms; 「晋城」 is a city the text writes.
+    rarity = _rarity("晋城市煤层气产量达到100亿立方米。", "晋中市建成高标准农田。")
+    terms = key_terms(normalise("晋城煤层气产量多少", 2025), rarity, ignore=("山西", "晋"))
+    assert "晋城" in terms, terms
+    assert "晋城" not in key_terms(normalise("晋今年粮食产量目标", 2025), rarity, ("晋",))
+
+
+def test_a_thing_named_after_a_place_the_text_never_names_is_another_thing():
+    rarity = _rarity("建成广州白云机场三期、深圳机场三跑道，开工建设湛江至南宁高速。")
+    assert rarity.renamed(normalise("湛江吴川机场今年改扩建吗", 2025)) == "湛江吴川机场"
+    assert rarity.renamed(normalise("深圳机场三跑道今年建成吗", 2025)) == ""
+
+
+def test_how_many_of_a_unit_asks_an_amount_not_a_rate(longnan):
+    from assistant.query.intent import asked_measure, read_intent
+
+    (document,) = longnan.documents
+    asked = (
+        ("新能源汽车产量有多少万辆", True),
+        ("提高几个百分点", False),
+        ("增长几个点", False),
+        ("办第几届", False),
+    )
+    for question, amount in asked:
+        intent = read_intent(normalise(question, 2025), document)
+        assert intent.amount is amount, question
+    # compared, 「高几个百分点」 is the difference of the two, which no stated change answers
+    assert asked_measure("甲乙两地城镇化率谁高，高几个百分点", compared=True) == ""
+    assert asked_measure("城镇化率去年提高了几个百分点") != ""
+
+
 def test_a_kind_of_road_is_met_by_its_codes():
     question = normalise("西藏要加快建设哪几条国道", 2025)
     assert coverage({"国道": 1.0}, "加快G318、G219、G109和农村公路建设", question) == 1.0
@@ -456,6 +488,18 @@ def test_a_figure_is_named_by_the_remark_after_it():
     assert ProseAnswers._measured_clause_on_topic(sentence, "", terms, question, intent)
     other = "新能源装机在全国率先破亿、达到1.35亿千瓦，推进火电灵活性改造。"
     assert not ProseAnswers._measured_clause_on_topic(other, "", terms, question, intent)
+
+
+def test_a_clause_naming_the_thing_asked_is_the_subject_of_the_figures_after_it():
+    from assistant.query.prose import ProseAnswers
+
+    sentence = "开放推进，货运枢纽鄂州花湖机场开通货线91条，货邮吞吐量达到128万吨、跃居全国第5。"
+    question = normalise("鄂州花湖机场货邮吞吐量全国排第几", 2025)
+    terms = {"鄂州": 3.9, "花湖": 4.1, "机场": 4.4, "货邮": 4.8, "吞吐量": 4.4, "全国": 2.1}
+    intent = SimpleNamespace(measure=r"第[\d一二三四五六七八九十百]+|排名")
+    on_topic = ProseAnswers._measured_clause_on_topic
+    assert not on_topic(sentence, "", terms, question, intent)
+    assert on_topic(sentence, "", terms, question, intent, "鄂州花湖机场")
 
 
 def _paragraph(quote: str) -> Chunk:

@@ -76,18 +76,29 @@ def _ends_with_place(text: str) -> bool:
 
 def _personal(text: str, mentioned: Callable[[str], bool]) -> tuple[str, ...]:
     """Personal words the question uses as the indexed text never does: 「老家是哪里」 is about
-    a person even where one report's slogan is 「老家河南」 (the words after it must match too)."""
-    found = re.finditer(_alternation(vocabulary()["personal"]), text)
-    words = [m.group() for m in found if not mentioned(text[m.start() : m.end() + 2])]
-    return tuple(dict.fromkeys(words))
+    a person even where one report's slogan is 「老家河南」. Not in the asker's own scene."""
+    scene = _scene_pieces(text)
+    return _unmentioned(
+        "personal", text, mentioned, lambda at: any(begin <= at < end for begin, end in scene)
+    )
 
 
 def _unmentioned(
-    vocabulary_name: str, text: str, mentioned: Callable[[str], bool]
+    vocabulary_name: str,
+    text: str,
+    mentioned: Callable[[str], bool],
+    aside: Callable[[int], bool] = lambda at: False,
 ) -> tuple[str, ...]:
-    """The question's words of one vocabulary list that no indexed text uses."""
-    words = re.findall(_alternation(vocabulary()[vocabulary_name]), text)
-    return tuple(word for word in dict.fromkeys(words) if not mentioned(word))
+    """The question's words of one vocabulary list that no indexed text uses as the question
+    does: with the two characters after them too (「明天天气」, where a text has only
+    「明天去一趟」). ``aside``: where in the question a word does not count."""
+    found = re.finditer(_alternation(vocabulary()[vocabulary_name]), text)
+    words = [
+        m.group()
+        for m in found
+        if not mentioned(text[m.start() : m.end() + 2]) and not aside(m.start())
+    ]
+    return tuple(dict.fromkeys(words))
 
 
 def _alternation(words: Sequence[str]) -> str:
@@ -144,11 +155,19 @@ def _where_asked(
 ) -> list[tuple[str, Place]]:
     """「我住福州一个老小区，想知道福建省今年改造多少户」: a place named only where the asker tells
     of their own situation sets the scene, when the question names another place elsewhere."""
-    scene = [(begin, end) for begin, end in _pieces(text) if sets_scene(text[begin:end])]
+    scene = _scene_pieces(text)
     asked = [not any(a <= start < b for a, b in scene) for start in starts]
     if not any(asked) or all(asked):
         return places
     return [place for place, kept in zip(places, asked, strict=True) if kept]
+
+
+def _scene_pieces(text: str) -> list[tuple[int, int]]:
+    """The pieces where the asker tells of their own situation (「我老家在农村」), when another
+    piece asks: a question that is all scene (「我想知道省长的老家」) has none."""
+    pieces = _pieces(text)
+    scene = [(begin, end) for begin, end in pieces if sets_scene(text[begin:end])]
+    return scene if len(scene) < len(pieces) else []
 
 
 def _pieces(text: str) -> list[tuple[int, int]]:
@@ -228,7 +247,7 @@ def names_a_place(text: str) -> bool:
 
 @cache
 def _reader(context: tuple[Place, ...]) -> PlaceReader:
-    return PlaceReader(context, nicknames=True)
+    return PlaceReader(context, nicknames=True, joiners=vocabulary()["place_joiners"])
 
 
 def _qualifies_a_name(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
+from assistant.ingest.figures import vocabulary as figure_vocabulary
 from assistant.knowledge import DocumentKnowledge
 from assistant.query.analysis import vocabulary as analysis_vocabulary
 from assistant.query.normalise import Question, chinese_number
@@ -109,8 +110,9 @@ def read_intent(question: Question, document: DocumentKnowledge) -> Intent:
     cues_text = analysis_vocabulary()["intent"]
     items = bool(cue["items_asked"].search(text))  # 「几个…分别是什么」 lists them
     count = bool(cue["count"].search(text)) and not items
+    compare = bool(cue["compare"].search(text)) or from_to
     return Intent(
-        compare=bool(cue["compare"].search(text)) or from_to,
+        compare=compare,
         count=count,
         sum=bool(cue["sum"].search(text)),
         superlative=_direction(superlative, bool(re.search(cues_text["from_the_top"], text))),
@@ -119,7 +121,7 @@ def read_intent(question: Question, document: DocumentKnowledge) -> Intent:
         plans=bool(cue["plans_asked"].search(text)),
         wants_target=target,
         wants_result=result,
-        measure=asked_measure(text),
+        measure=asked_measure(text, compared=compare),
         both_ends=bool(re.search(cues_text["both_ends"], text)),
         top=_count(top.group(1)) if (top := re.search(cues_text["top_n"], text)) else 0,
         amount_range=ranged.groups()
@@ -132,8 +134,23 @@ def read_intent(question: Question, document: DocumentKnowledge) -> Intent:
         ),
         which=bool(re.search(cues_text["which"], text)),
         delivered=bool(re.search(cues_text["delivered"], text)),
-        amount=bool(re.search(cues_text["amount_asked"], text)),
+        amount=bool(re.search(cues_text["amount_asked"], text) or _amount_unit().search(text)),
     )
+
+
+@cache
+def _amount_unit() -> re.Pattern[str]:
+    """「多少万辆」「几万吨」: how many tens of thousands of a unit that is no rate (figures.toml).
+    Without a magnitude, 「几个点」「第几届」「哪几家」「管几天」 ask a rate, a rank or items."""
+    words = figure_vocabulary()
+    units = [u for u in words["units"] if u not in words["rates"]]
+    return re.compile(
+        rf"(?:多少|几)(?:{_alternation(words['magnitudes'])})(?:{_alternation(units)})(?!百分点)"
+    )
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 def _amount_limit(text: str) -> AmountLimit | None:
@@ -163,9 +180,14 @@ def _count(written: str) -> int:
     return int(written) if written.isdigit() else chinese_number(written)
 
 
-def asked_measure(text: str) -> str:
+def asked_measure(text: str, *, compared: bool = False) -> str:
+    """What a figure of the answer must state. In a comparison, 「高几个百分点」 asks the
+    difference of the two compared, not a change stated of either."""
+    directions = tuple(analysis_vocabulary()["intent"]["compared_directions"])
     for pattern, required in measures():
         match = pattern.search(text)
+        if match and compared and text[: match.start()].endswith(directions):
+            continue
         if match:
             unit = match.group(1) if match.groups() and match.group(1) else ""
             return required.replace("{unit}", _unit_pattern(unit))

@@ -199,12 +199,13 @@ class Rarity:
     def _new_word_before_kind(self, span: str, kind: re.Pattern[str]) -> bool:
         """The name ends with a kind the document writes (通道), and the word just before it is
         wholly new to the document, none of its two characters written together (跨海, not
-        高速公路 where 高速 is written): a thing of that kind the document does not have."""
+        高速公路 where 高速 is written): a thing of that kind the document does not have. So is
+        a place the document never names (吴川 in 「湛江吴川机场」)."""
         found = kind.search(span)
         if not found or len(found.group()) < 2 or found.group() not in self._written:
             return False
         before = [w for w in self.tokenizer.segment(span[: found.start()]) if w]
-        if not before or _holds_a_place(before[-1]):
+        if not before:
             return False
         word = before[-1]
         return _unwritten_noun(word, self._written) and not any(
@@ -535,7 +536,7 @@ def key_terms(question: Question, rarity: Rarity, ignore: Iterable[str] = ()) ->
         # A one-character short name (浙) does not keep 「浙江」 from going whole.
         shorter = [o for o in ignore if name.startswith(o) and o != name and len(o) >= 2]
         if all(len(name) - len(o) >= 2 for o in shorter):
-            content = content.replace(name, " ")
+            content = _without_name(content, name, rarity)
     for word in _question_words(content, rarity):
         if word in STOPWORDS or word in ignored or re.fullmatch(r"[\d.]+", word) or len(word) < 2:
             continue
@@ -548,6 +549,18 @@ def key_terms(question: Question, rarity: Rarity, ignore: Iterable[str] = ()) ->
     for run in _joined_characters(content, rarity):
         terms.setdefault(run, rarity.word_weight(run))
     return terms
+
+
+def _without_name(content: str, name: str, rarity: Rarity) -> str:
+    """The content without the place's own name. A one-character short name stays where it
+    begins a word the document writes (陇 in 「陇东地区」, 晋 in 「晋城」): that is another name."""
+    if len(name) > 1:
+        return content.replace(name, " ")
+    return re.sub(
+        re.escape(name),
+        lambda m: m.group() if rarity.mentions(content[m.start() : m.start() + 2]) else " ",
+        content,
+    )
 
 
 def _question_words(content: str, rarity: Rarity) -> Iterator[str]:

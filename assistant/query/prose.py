@@ -169,7 +169,9 @@ class ProseAnswers:
                 covered = coverage(terms, lead + context, question)
                 if not measured or (
                     intent.quantity
-                    and not self._measured_clause_on_topic(sentence, lead, terms, question, intent)
+                    and not self._measured_clause_on_topic(
+                        sentence, lead, terms, question, intent, rarity.attested_name(question)
+                    )
                 ):
                     if unmeasured is None or covered > unmeasured[0]:
                         unmeasured = (covered, hit.chunk, sentence)
@@ -209,11 +211,18 @@ class ProseAnswers:
 
     @staticmethod
     def _measured_clause_on_topic(
-        sentence: str, lead: str, terms: dict[str, float], question: Question, intent: Intent
+        sentence: str,
+        lead: str,
+        terms: dict[str, float],
+        question: Question,
+        intent: Intent,
+        named: str = "",
     ) -> bool:
         """「位居全市第1」 answers 「排第几」 only in a clause about what was asked, and
         「数字经济核心产业增加值超过6000亿元」 does not answer for 高技术制造业. ``lead``: what the
-        sentence falls under (its paragraph's lead sentence, or the words before a colon)."""
+        sentence falls under (its paragraph's lead sentence, or the words before a colon).
+        ``named``: the thing the question names as the text does; a clause naming it is the
+        subject of the clauses after it (「…鄂州花湖机场开通货线91条，货邮吞吐量…跃居全国第5」)."""
         # The unit asked for (美元 in 「多少亿美元」) and the words of the measure (增长) say
         # nothing about the topic; the people a figure may count (大学生 in 「17万应届大学生」) do.
         measure_words = intent.measure.replace(_people_after_a_magnitude(), "")
@@ -223,6 +232,7 @@ class ProseAnswers:
         # 「包钢集团要全力突围，…，力争营收达到1200亿元」: a first clause with no figure is the
         # subject of the sentence's figures.
         subject = clauses[0] if clauses and not re.search(r"\d", clauses[0]) else ""
+        subject += "".join(c for c in clauses if named and named in c)
         return any(
             coverage(topic, lead + subject + "".join(clauses[start:end]), question)
             >= MEASURED_CLAUSE_COVERAGE

@@ -28,7 +28,8 @@ class Scope:
     # an answer must be about them, not only about the indexed district.
     other_places: tuple[str, ...] = ()
     across: bool = False  # 「各省今年GDP目标」: all the targets side by side
-    # The documents a refusal is about (the place asked, when it has no such year): named first.
+    # The documents a refusal is about (the place asked, when it has no such year, or of a
+    # question no document answers by its kind): named first.
     considered: tuple[DocumentKnowledge, ...] = ()
 
     @property
@@ -49,11 +50,11 @@ def select(
     ``place``: the place chosen beside the chat box; a place the question names comes first.
     """
     analysis = analyse(question, documents, mentioned)
-    if analysis.days:
-        return Scope((), days=analysis.days)
-    if analysis.personal:
-        return Scope((), personal=analysis.personal)
     places = analysis.places
+    if analysis.days:
+        return Scope((), days=analysis.days, considered=tuple(places.documents))
+    if analysis.personal:
+        return Scope((), personal=analysis.personal, considered=tuple(places.documents))
     by_year = {year: normalise(question, year) for year in {d.meta.plan_year for d in documents}}
     normalised = {d.meta.doc_id: by_year[d.meta.plan_year] for d in documents}
     if places.elsewhere and not (places.documents or places.inside):
