@@ -135,7 +135,8 @@ def _places_named(path: Path) -> dict[str, list[str]]:
 # first run, recorded before any change for that set, is the figure the team reports; the
 # floor guards against regressions. across8: 北京, 江苏, 广东, 四川, 内蒙古, 广西, 新疆,
 # 河南; across9: 浙江, 山东, 湖北, 湖南, 福建, 安徽, 河北, 陕西; across10: 北京, 江苏, 广东, 四川,
-# 河南, 辽宁, 黑龙江, 新疆; across11: 甘肃, 云南, 贵州, 江西, 吉林, 山西, 天津, 宁夏.
+# 河南, 辽宁, 黑龙江, 新疆; across11: 甘肃, 云南, 贵州, 江西, 吉林, 山西, 天津, 宁夏; across12:
+# 海南, 青海, 西藏, 辽宁, 黑龙江, 内蒙古, 广西, 湖北.
 ACROSS_SETS = {
     "across8.jsonl": (
         "overall 75.0%, refusal precision 94.7%, refusal recall 90.0%, 6 citations of another "
@@ -155,6 +156,11 @@ ACROSS_SETS = {
     "across11.jsonl": (
         "overall 96.2%, refusal precision 100.0%, refusal recall 94.7%, no citation of another "
         "year, 2 of a province not asked (f295e64)",
+        0.90,
+    ),
+    "across12.jsonl": (
+        "overall 96.2%, refusal precision 94.7%, refusal recall 94.7%, no citation of another "
+        "year, 3 of a province not asked (2dedc51)",
         0.90,
     ),
 }
