@@ -182,7 +182,12 @@ def test_a_place_inside_a_longer_name_yields_to_the_place_named_on_its_own():
 
 
 @pytest.mark.parametrize(
-    "question", ["内蒙古的高铁开通后呼和浩特到北京要多久", "内蒙古开往北京的班列今年开几趟"]
+    "question",
+    [
+        "内蒙古的高铁开通后呼和浩特到北京要多久",
+        "内蒙古开往北京的班列今年开几趟",
+        "内蒙古的班列从包头经北京到天津要几天",  # a stop on the way
+    ],
 )
 def test_the_far_end_of_a_route_is_no_place_asked_about(question):
     asked = places(question, [BEIJING, INNER_MONGOLIA])

@@ -500,6 +500,11 @@ def test_a_clause_naming_the_thing_asked_is_the_subject_of_the_figures_after_it(
     on_topic = ProseAnswers._measured_clause_on_topic
     assert not on_topic(sentence, "", terms, question, intent)
     assert on_topic(sentence, "", terms, question, intent, "鄂州花湖机场")
+    # but not of a clause about something else: the 利润 grew, not the 固定资产投资 asked
+    other = "工业投资占固定资产投资比重40.7%，规模以上工业企业利润增长45.7%。"
+    growth = SimpleNamespace(measure=r"(?:增长|增速)[^，。；\d]{0,6}\d")
+    asked = normalise("固定资产投资增长了多少", 2025)
+    assert not on_topic(other, "", {"固定资产投资": 3.0}, asked, growth, "固定资产投资")
 
 
 def _paragraph(quote: str) -> Chunk:

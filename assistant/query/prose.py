@@ -222,7 +222,9 @@ class ProseAnswers:
         「数字经济核心产业增加值超过6000亿元」 does not answer for 高技术制造业. ``lead``: what the
         sentence falls under (its paragraph's lead sentence, or the words before a colon).
         ``named``: the thing the question names as the text does; a clause naming it is the
-        subject of the clauses after it (「…鄂州花湖机场开通货线91条，货邮吞吐量…跃居全国第5」)."""
+        subject of a clause on topic after it (「…鄂州花湖机场开通货线91条，货邮吞吐量…跃居全国
+        第5」), not of one about something else (「工业投资占固定资产投资比重40.7%，规模以上工业
+        企业利润增长45.7%」 for 固定资产投资)."""
         # The unit asked for (美元 in 「多少亿美元」) and the words of the measure (增长) say
         # nothing about the topic; the people a figure may count (大学生 in 「17万应届大学生」) do.
         measure_words = intent.measure.replace(_people_after_a_magnitude(), "")
@@ -232,10 +234,22 @@ class ProseAnswers:
         # 「包钢集团要全力突围，…，力争营收达到1200亿元」: a first clause with no figure is the
         # subject of the sentence's figures.
         subject = clauses[0] if clauses and not re.search(r"\d", clauses[0]) else ""
-        subject += "".join(c for c in clauses if named and named in c)
+        naming = "".join(c for c in clauses if named and named in c)
+
+        def on_topic(window: str) -> bool:
+            if coverage(topic, lead + subject + window, question) >= MEASURED_CLAUSE_COVERAGE:
+                return True
+            return (
+                bool(naming)
+                and coverage(topic, window, question) > 0
+                and (
+                    coverage(topic, lead + subject + naming + window, question)
+                    >= MEASURED_CLAUSE_COVERAGE
+                )
+            )
+
         return any(
-            coverage(topic, lead + subject + "".join(clauses[start:end]), question)
-            >= MEASURED_CLAUSE_COVERAGE
+            on_topic("".join(clauses[start:end]))
             for i, clause in enumerate(clauses)
             if (found := re.search(measure, clause)) and not _narrowed(question, clause)
             for start in [i if _apart(clauses, i, found.start()) else max(0, i - 1)]
