@@ -284,6 +284,11 @@ class PlaceReader:
             if match:
                 found.append(match)
                 position += len(match.text)
+                while position not in covered and (
+                    inner := _short_form_inside(found[-1], text, position)
+                ):
+                    found.append(inner)  # 「广东湛江吴川」
+                    position += len(inner.text)
             else:
                 position += 1
         # A nickname counts only where no other place is named, or joined to one (「塞上和黔」).
@@ -360,6 +365,26 @@ def _blocked_spans(text: str, phrases: Sequence[str]) -> set[int]:
         for match in re.finditer(re.escape(phrase), text):
             covered.update(range(match.start(), match.end()))
     return covered
+
+
+def _short_form_inside(outer: PlaceMention, text: str, at: int) -> PlaceMention | None:
+    """「北京通州」「广东湛江吴川」: right after a place, the short form of a division inside it
+    names that division, though a county's short form alone is too often an ordinary word."""
+    for place in outer.candidates:
+        for short, inner in _short_forms_inside(place.code):
+            if text.startswith(short, at):
+                return PlaceMention(short, at, (inner,))
+    return None
+
+
+@cache
+def _short_forms_inside(code: str) -> tuple[tuple[str, Place], ...]:
+    """The names and short forms (two characters or more) of the divisions inside a place,
+    longest first (「朝阳区」 before 「朝阳」)."""
+    outer = by_code()[code]
+    inside = [p for p in all_places() if p.within(outer) and p.name not in PLACEHOLDER_NAMES]
+    forms = [(form, p) for p in inside for form in {p.name, p.short} if len(form) >= 2]
+    return tuple(sorted(forms, key=lambda form: -len(form[0])))
 
 
 def _with_siblings(places: Iterable[Place]) -> list[Place]:

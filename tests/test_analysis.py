@@ -263,3 +263,10 @@ def test_a_day_word_the_text_uses_otherwise_still_asks_by_the_day():
     used = lambda phrase: phrase in "不能今天去一趟、明天去一趟"  # noqa: E731 - the indexed text
     assert analyse("北京明天天气怎样", [BEIJING], used).days == ("明天",)
     assert analyse("北京明天去一趟是什么意思", [BEIJING], used).days == ()
+
+
+def test_a_districts_short_form_right_after_its_city_names_it():
+    # 「通州」 alone is too ordinary to read anywhere; after 北京 it is 北京's 通州区.
+    found = places("北京通州今年GDP增长多少", [BEIJING])
+    assert found.inside == ("通州",) and found.containing == (BEIJING,)
+    assert places("通州今年GDP增长多少", [BEIJING]).inside == ()

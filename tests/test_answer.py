@@ -472,6 +472,18 @@ def test_how_many_of_a_unit_asks_an_amount_not_a_rate(longnan):
     assert asked_measure("城镇化率去年提高了几个百分点") != ""
 
 
+def test_a_word_a_written_name_cuts_in_two_is_another_things_name():
+    # 嘉甬铁路 is written, so 「甬铁路」 is too; 金甬 is not. 「能建成通车」 asks, names nothing.
+    rarity = _rarity("加快通苏嘉甬铁路建设，确保丽水机场建成投运。")
+    assert rarity.renamed(normalise("今年金甬铁路能建成通车吗", 2025)) == "金甬铁路"
+    assert rarity.renamed(normalise("今年通苏嘉甬铁路能建成通车吗", 2025)) == ""
+
+
+def test_a_verb_and_its_classifier_before_a_kind_name_no_thing():
+    rarity = _rarity("推进检查检验结果互认，建设紧密型医联体和区域医疗中心医院。")
+    assert rarity.coined(normalise("换家医院看病要重复检查吗", 2025)) == ""
+
+
 def test_a_kind_of_road_is_met_by_its_codes():
     question = normalise("西藏要加快建设哪几条国道", 2025)
     assert coverage({"国道": 1.0}, "加快G318、G219、G109和农村公路建设", question) == 1.0
@@ -505,6 +517,12 @@ def test_a_clause_naming_the_thing_asked_is_the_subject_of_the_figures_after_it(
     growth = SimpleNamespace(measure=r"(?:增长|增速)[^，。；\d]{0,6}\d")
     asked = normalise("固定资产投资增长了多少", 2025)
     assert not on_topic(other, "", {"固定资产投资": 3.0}, asked, growth, "固定资产投资")
+    # nor of one that only repeats a word of the name (外资 of 实际使用外资)
+    share = "实际使用外资152.7亿美元，其中制造业外资占比51%。"
+    percent = SimpleNamespace(measure=r"\d[\d.]*%")
+    asked = normalise("实际使用外资比上年增长了百分之几", 2025)
+    terms = {"实际": 2.0, "使用": 1.0, "外资": 3.0, "上年": 1.0}
+    assert not on_topic(share, "", terms, asked, percent, "实际使用外资")
 
 
 def _paragraph(quote: str) -> Chunk:

@@ -122,7 +122,11 @@ def places_asked(
     starts: list[int] = []
     run_on: list[tuple[str, Place]] = []
     mentions = reader.mentions(text)
+    used_until = -1  # where a name the documents use, begun by a place, has reached
     for mention in mentions:
+        if mention.start == used_until:
+            used_until += len(mention.text)
+            continue  # 「北京大兴机场」 used whole: 大兴 is part of the name
         place = resolve(mention, context)
         if _qualifies_a_name(text, mention, place, mentions, context):
             continue  # 「河南中欧班列（郑州）」: 郑州 is part of a name in 河南, not a place asked
@@ -131,6 +135,7 @@ def places_asked(
         if (places or run_on) and _a_partner(text, mention):
             continue  # 「四川今年和重庆的年度共建项目」
         if _a_name_used(text, mention.start, mention.text, mentioned):
+            used_until = mention.start + len(mention.text)
             if not _named(place, mention.text, documents, own):
                 continue  # 「中山公园」 in a question about a park the documents name
             run_on.append((mention.text, place))

@@ -130,12 +130,14 @@ class Rarity:
                 if self._new_word_before_kind(span, kind):
                     return span
                 continue
-            before = [w for w in self.tokenizer.segment(span[: len(span) - len(thing)]) if w]
+            cut = len(span) - len(thing)
+            before = [w for w in self.tokenizer.segment(span[:cut]) if w]
             if not before:
                 continue
             # The word just before, or the last two together (「中心」「医院」 are each written,
-            # 「中心医院」 is not); a place (「四川报告里」) is not a name of the thing.
-            modifiers = [before[-1], "".join(before[-2:])]
+            # 「中心医院」 is not), or the word the written ending cuts in two (金甬 of 「金甬铁路」
+            # where 嘉甬铁路 is written); a place (「四川报告里」) is not a name of the thing.
+            modifiers = [before[-1], "".join(before[-2:]), _word_across(self.tokenizer, span, cut)]
             if any(
                 _unwritten_noun(word, self._written) and not _holds_a_place(word)
                 for word in modifiers
@@ -178,6 +180,7 @@ class Rarity:
                 and not any(c in pointing for c in word)
                 and self.tokenizer.guessed(word)
                 and not _holds_a_place(word)
+                and not _ends_with_a_classifier(word)
             ):
                 return word + piece
         return ""
@@ -706,6 +709,16 @@ def _partners(char: str) -> tuple[str, ...]:
     return _contrasts().get(char, ())
 
 
+def _word_across(tokenizer, text: str, cut: int) -> str:
+    """The segmenter's word of ``text`` that ``cut`` falls inside, or ""."""
+    at = 0
+    for word in tokenizer.segment(text):
+        if at < cut < at + len(word):
+            return word
+        at += len(word)
+    return ""
+
+
 def _name_spans(text: str) -> list[str]:
     """The question cut at its question, time and measure words: what is left names things."""
     return [span for span in _name_stops().split(text) if len(span) >= MIN_ATTESTED]
@@ -716,7 +729,11 @@ def _name_stops() -> re.Pattern[str]:
     from assistant.query.analysis import vocabulary
 
     words = vocabulary()
-    stops = (*words["joined_name_stops"], *words["name_span_stops"])
+    stops = (
+        *words["joined_name_stops"],
+        *words["name_span_stops"],
+        *words["intent"]["asked_of_a_name"],  # never part of a name
+    )
     words_pattern = "|".join(re.escape(w) for w in sorted(stops, key=len, reverse=True))
     return re.compile(rf"{WRITTEN_YEAR}|{words_pattern}")  # a normalised 今年 is 「2024年」
 
@@ -855,6 +872,14 @@ def _unwritten_noun(word: str, written: str) -> bool:
     if not _unwritten_word(word, written):
         return False
     return all(piece.flag[0] in NAME_TAGS for piece in jieba.posseg.lcut(word, HMM=False))
+
+
+def _ends_with_a_classifier(word: str) -> bool:
+    """「换家」「建个」 before 医院: a verb and its classifier (「换一家医院」), no name."""
+    import jieba.posseg
+
+    pieces = jieba.posseg.lcut(word, HMM=False)
+    return len(pieces) > 1 and pieces[-1].flag == "q"
 
 
 def _unwritten_word(word: str, written: str) -> bool:

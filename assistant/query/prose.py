@@ -222,9 +222,9 @@ class ProseAnswers:
         「数字经济核心产业增加值超过6000亿元」 does not answer for 高技术制造业. ``lead``: what the
         sentence falls under (its paragraph's lead sentence, or the words before a colon).
         ``named``: the thing the question names as the text does; a clause naming it is the
-        subject of a clause on topic after it (「…鄂州花湖机场开通货线91条，货邮吞吐量…跃居全国
-        第5」), not of one about something else (「工业投资占固定资产投资比重40.7%，规模以上工业
-        企业利润增长45.7%」 for 固定资产投资)."""
+        subject of a clause after it that says more of what was asked (「…鄂州花湖机场开通货线
+        91条，货邮吞吐量…跃居全国第5」), not of one about something else (「工业投资占固定资产投资
+        比重40.7%，规模以上工业企业利润增长45.7%」 for 固定资产投资)."""
         # The unit asked for (美元 in 「多少亿美元」) and the words of the measure (增长) say
         # nothing about the topic; the people a figure may count (大学生 in 「17万应届大学生」) do.
         measure_words = intent.measure.replace(_people_after_a_magnitude(), "")
@@ -234,14 +234,17 @@ class ProseAnswers:
         # 「包钢集团要全力突围，…，力争营收达到1200亿元」: a first clause with no figure is the
         # subject of the sentence's figures.
         subject = clauses[0] if clauses and not re.search(r"\d", clauses[0]) else ""
-        naming = "".join(c for c in clauses if named and named in c)
+        # what the window says beyond the name: 「货邮吞吐量」, not the 「外资」 of 「实际使用外资」
+        beyond = {t: w for t, w in topic.items() if not (named and t in named)}
 
-        def on_topic(window: str) -> bool:
+        def on_topic(start: int, end: int) -> bool:
+            window = "".join(clauses[start:end])
             if coverage(topic, lead + subject + window, question) >= MEASURED_CLAUSE_COVERAGE:
                 return True
+            naming = "".join(c for c in clauses[:start] if named and named in c)
             return (
                 bool(naming)
-                and coverage(topic, window, question) > 0
+                and coverage(beyond, window, question) > 0
                 and (
                     coverage(topic, lead + subject + naming + window, question)
                     >= MEASURED_CLAUSE_COVERAGE
@@ -249,7 +252,7 @@ class ProseAnswers:
             )
 
         return any(
-            on_topic("".join(clauses[start:end]))
+            on_topic(start, end)
             for i, clause in enumerate(clauses)
             if (found := re.search(measure, clause)) and not _narrowed(question, clause)
             for start in [i if _apart(clauses, i, found.start()) else max(0, i - 1)]
