@@ -122,10 +122,11 @@ def places_asked(
     starts: list[int] = []
     run_on: list[tuple[str, Place]] = []
     mentions = reader.mentions(text)
-    used_until = -1  # where a name the documents use, begun by a place, has reached
+    used_from, used_until = -1, -1  # a name the documents use, begun by a place
     for mention in mentions:
-        if mention.start == used_until:
-            used_until += len(mention.text)
+        end = mention.start + len(mention.text)
+        if mention.start == used_until and mentioned(text[used_from:end]):
+            used_until = end
             continue  # 「北京大兴机场」 used whole: 大兴 is part of the name
         place = resolve(mention, context)
         if _qualifies_a_name(text, mention, place, mentions, context):
@@ -135,7 +136,7 @@ def places_asked(
         if (places or run_on) and _a_partner(text, mention):
             continue  # 「四川今年和重庆的年度共建项目」
         if _a_name_used(text, mention.start, mention.text, mentioned):
-            used_until = mention.start + len(mention.text)
+            used_from, used_until = mention.start, end
             if not _named(place, mention.text, documents, own):
                 continue  # 「中山公园」 in a question about a park the documents name
             run_on.append((mention.text, place))
