@@ -36,7 +36,8 @@ def vocabulary() -> dict:
         return tomllib.load(handle)
 
 
-def _alternation(words: Sequence[str]) -> str:
+def alternation(words: Sequence[str]) -> str:
+    """The words as one regular expression, longest first (「万亿元」 before 「亿元」)."""
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
@@ -45,9 +46,9 @@ def figure_pattern() -> re.Pattern[str]:
     """A number with its unit and qualifiers: 「超3.6万亿元」「5%左右」「26万人以上」."""
     words = vocabulary()
     return re.compile(
-        rf"(?P<before>{_alternation(words['before'])})?(?P<number>\d+(?:\.\d+)?)"
-        rf"(?P<unit>(?:{_alternation(words['magnitudes'])})?(?:{_alternation(words['units'])}))"
-        rf"(?P<after>{_alternation(words['after'])})?"
+        rf"(?P<before>{alternation(words['before'])})?(?P<number>\d+(?:\.\d+)?)"
+        rf"(?P<unit>(?:{alternation(words['magnitudes'])})?(?:{alternation(words['units'])}))"
+        rf"(?P<after>{alternation(words['after'])})?"
     )
 
 

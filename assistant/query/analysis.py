@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
+from assistant.ingest.figures import alternation
 from assistant.knowledge import DocumentKnowledge
 from assistant.places import Place, PlaceMention, PlaceReader, by_code, find_place, resolve
 from assistant.query.cues import cue, vocabulary
@@ -92,17 +93,13 @@ def _unmentioned(
     """The question's words of one vocabulary list that no indexed text uses as the question
     does: with the two characters after them too (「明天天气」, where a text has only
     「明天去一趟」). ``aside``: where in the question a word does not count."""
-    found = re.finditer(_alternation(vocabulary()[vocabulary_name]), text)
+    found = re.finditer(alternation(vocabulary()[vocabulary_name]), text)
     words = [
         m.group()
         for m in found
         if not mentioned(text[m.start() : m.end() + 2]) and not aside(m.start())
     ]
     return tuple(dict.fromkeys(words))
-
-
-def _alternation(words: Sequence[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 def document_place(document: DocumentKnowledge) -> Place | None:

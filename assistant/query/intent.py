@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
+from assistant.ingest.figures import alternation
 from assistant.ingest.figures import vocabulary as figure_vocabulary
 from assistant.knowledge import DocumentKnowledge
 from assistant.query.analysis import vocabulary as analysis_vocabulary
@@ -144,13 +145,10 @@ def _amount_unit() -> re.Pattern[str]:
     Without a magnitude, 「几个点」「第几届」「哪几家」「管几天」 ask a rate, a rank or items."""
     words = figure_vocabulary()
     units = [u for u in words["units"] if u not in words["rates"]]
+    template = analysis_vocabulary()["intent"]["amount_in_units"]
     return re.compile(
-        rf"(?:多少|几)(?:{_alternation(words['magnitudes'])})(?:{_alternation(units)})(?!百分点)"
+        template.format(magnitudes=alternation(words["magnitudes"]), units=alternation(units))
     )
-
-
-def _alternation(words) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 def _amount_limit(text: str) -> AmountLimit | None:
