@@ -312,11 +312,13 @@ class PlaceReader:
             return True
         opening = position == 0 or not CJK.match(text[position - 1])
         dated = YEAR_BEFORE.search(text[:position]) is not None  # 「去年皖的…」
-        if dated and text[position] in _vocabulary()["everyday_one_character_names"]:
+        everyday = text[position] in _vocabulary()["everyday_one_character_names"]
+        if dated and everyday:
             return False
+        moved = bool(position) and not everyday and _after_a_movement(text, position)
         return (
             self.in_questions
-            and (opening or dated)
+            and (opening or dated or moved)
             and not self._joined_to_another(text, position)
             and _a_word_of_its_own(text, position)
         )
@@ -350,6 +352,17 @@ def _stands_alone(text: str, position: int) -> bool:
     if before and CJK.match(before) and before not in ABBREVIATION_AFTER and not dated:
         return False  # 「2025年青固投…」: after a written year, as at the start
     return not after or after[0].isdecimal() or after.startswith(_abbreviation_followers())
+
+
+def _after_a_movement(text: str, position: int) -> bool:
+    """「来琼」「援疆」: a verb of coming or going, a word of its own, right before the name."""
+    verb = text[position - 1]
+    if verb not in _vocabulary()["movement_before_one_character_names"]:
+        return False
+    import jieba
+
+    jieba.setLogLevel(60)
+    return verb in jieba.lcut(text[max(0, position - 3) : position], HMM=False)
 
 
 def _a_word_of_its_own(text: str, position: int) -> bool:

@@ -143,6 +143,14 @@ def test_a_one_character_name_after_hearsay_names_the_place():
     assert places("听说赣今年要保粮食，目标多少斤", [jiangxi, hunan]).documents == (jiangxi,)
 
 
+def test_a_one_character_name_after_a_verb_of_coming_names_the_place():
+    yunnan = document("云南省", "530000", "省")
+    hainan = document("海南省", "460000", "省")
+    assert places("今年赴滇的外国游客能到多少", [yunnan, hainan]).documents == (yunnan,)
+    # 「在建」 is a word: 建 is no place; 「来京」 of an everyday name is not read
+    assert places("在建的水利工程有几个", [yunnan, hainan]).documents == ()
+
+
 def test_a_provinces_nickname_names_it():
     anhui = document("安徽省", "340000", "省")
     jiangsu = document("江苏省", "320000", "省")

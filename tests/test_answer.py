@@ -1472,6 +1472,38 @@ def test_a_percentage_written_full_width_is_the_same_unit():
     assert _same_unit("增长7％左右", "增长5.5%以上", question) == (("7", "％"), ("5.5", "%"))
 
 
+def test_places_compared_by_the_figure_named_as_asked():
+    from assistant.query.tabular import _same_unit
+
+    question = normalise("甲和乙去年棉花总产量差多少万吨", 2025)
+    first = "棉花总产量达到120万吨"
+    second = "棉花增产6万吨，总产95万吨"  # the increase comes first, the total asked after it
+    assert _same_unit(first, second, question) == (("120", "万吨"), ("95", "万吨"))
+
+
+def test_a_figure_with_a_subject_of_its_own_takes_none_from_the_clause_before():
+    from assistant.query.prose import ProseAnswers
+
+    on_topic = ProseAnswers._measured_clause_on_topic
+    intent = SimpleNamespace(measure="")
+    question = normalise("今年茶叶产量要到多少万吨", 2025)
+    terms = {"茶叶": 4.0, "产量": 3.0, "万吨": 3.0}
+    sentence = "加快农业结构调整，推行茶叶订单式生产模式，勘探新增优质水果种植面积80万吨。"
+    assert not on_topic(sentence, "", terms, question, intent)
+    # a clause with no subject of its own is still the figure of the one before it
+    own = "加快农业结构调整，推行茶叶订单式生产模式，实现80万吨。"
+    assert on_topic(own, "", terms, question, intent)
+
+
+def test_a_list_of_two_things_joined_takes_the_measures_of_either(report_with_gaps):
+    from assistant.query.prose import _branches
+
+    question = normalise("对公交和停车有什么新的安排", 2025)
+    terms = {"公交": 3.0, "停车": 3.0, "安排": 1.0}
+    branches = _branches(terms, question)
+    assert {"公交": 3.0, "安排": 1.0} in branches and {"停车": 3.0, "安排": 1.0} in branches
+
+
 def test_a_passage_with_a_rank_the_parts_lack_is_kept(longnan):
     # The sentence restates two parts' figures, and alone has the rank asked (西北第一).
     answer = longnan.ask(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from decimal import Decimal
 from functools import cache
 
+from assistant.ingest.figures import alternation
 from assistant.ingest.figures import vocabulary as figure_vocabulary
 from assistant.knowledge import DocumentKnowledge
 from assistant.places import PlaceReader, by_code
@@ -78,6 +80,18 @@ def _apart(clauses: list[str], index: int, figure_at: int) -> bool:
     before = clauses[index - 1] if index else ""
     stated = STATED_QUANTITY.search(before) or STATED_RELATION.search(before)
     return _names_its_own(clauses[index][:figure_at]) and bool(stated)
+
+
+@cache
+def _unit_term() -> re.Pattern[str]:
+    """A question word that is only a unit, with or without a magnitude (「万吨」, 「个」)."""
+    words = figure_vocabulary()
+    magnitudes, units = alternation(words["magnitudes"]), alternation(words["units"])
+    return re.compile(rf"(?:{magnitudes})?(?:{units})")
+
+
+def _without_units(terms: dict[str, float]) -> dict[str, float]:
+    return {t: w for t, w in terms.items() if not _unit_term().fullmatch(t)}
 
 
 def _remarked_on(clauses: list[str], index: int) -> int:
@@ -237,7 +251,13 @@ class ProseAnswers:
         # what the window says beyond the name: 「货邮吞吐量」, not the 「外资」 of 「实际使用外资」
         beyond = {t: w for t, w in topic.items() if not (named and t in named)}
 
-        def on_topic(start: int, end: int) -> bool:
+        def on_topic(start: int, end: int, at: int, figure_at: int) -> bool:
+            # 「建立盐湖钾肥…生产模式，勘探新增石油地质储量3000万吨」: a clause naming a subject
+            # of its own takes one from the clause before only if it says some of what was
+            # asked itself (「…工程，实施项目2113个」 has no subject of its own).
+            borrows = start < at and _names_its_own(clauses[at][:figure_at])
+            if borrows and coverage(_without_units(topic), clauses[at], question) == 0:
+                return False
             window = "".join(clauses[start:end])
             if coverage(topic, lead + subject + window, question) >= MEASURED_CLAUSE_COVERAGE:
                 return True
@@ -252,7 +272,7 @@ class ProseAnswers:
             )
 
         return any(
-            on_topic(start, end)
+            on_topic(start, end, i, found.start())
             for i, clause in enumerate(clauses)
             if (found := re.search(measure, clause)) and not _narrowed(question, clause)
             for start in [i if _apart(clauses, i, found.start()) else max(0, i - 1)]
@@ -345,6 +365,7 @@ class ProseAnswers:
         named: list[str],
     ) -> Iterator[tuple[Chunk, str]]:
         core = [t for t, w in terms.items() if w >= CORE_SHARE * max(terms.values())]
+        branches = _branches(terms, question)
         for hit in hits:
             if not sentence_fits(hit.chunk, "", document, wanted, question):
                 continue
@@ -366,7 +387,10 @@ class ProseAnswers:
             found = sentences(hit.chunk.quote)
             for index, sentence in enumerate(found):
                 if (
-                    coverage(terms, context + sentence, question) >= LIST_COVERAGE
+                    any(
+                        coverage(branch, context + sentence, question) >= LIST_COVERAGE
+                        for branch in branches
+                    )
                     and _has_core(named, context + sentence, question)
                     and len(sentence) > 8
                 ):
@@ -382,6 +406,20 @@ class ProseAnswers:
                         if not topic and not ENUMERATION.match(following):
                             break
                         yield hit.chunk, following
+
+
+def _branches(terms: dict[str, float], question: Question) -> list[dict[str, float]]:
+    """The topic, and each side of two words the question joins (「对养老金和医保有什么说法」):
+    a measure of one side (「启动实施基本医疗保险省级统筹」) is an item without the other."""
+    joiner = figure_vocabulary()["item_joiners"]
+    branches = [terms]
+    for first, second in itertools.permutations(terms, 2):
+        if re.search(re.escape(first) + joiner + re.escape(second), question.text):
+            branches += [
+                {t: w for t, w in terms.items() if t != first},
+                {t: w for t, w in terms.items() if t != second},
+            ]
+    return branches
 
 
 def _once_each(

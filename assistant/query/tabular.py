@@ -1291,17 +1291,37 @@ def _same_unit(
 ) -> tuple[tuple[str, str], tuple[str, str]] | None:
     """One figure from each text in the same unit; a growth rate when the question asks one."""
     growth_first = question.asks("growth")
-    pairs = [
-        ((a.group(1), a.group(2)), (b.group(1), b.group(2)))
+    matched = [
+        (a, b)
         for a in AMOUNT.finditer(first)
         for b in AMOUNT.finditer(second)
         if unicodedata.normalize("NFKC", a.group(2)) == unicodedata.normalize("NFKC", b.group(2))
     ]  # 「7％左右」 and 「5.5%以上」: one unit, written full-width in one report
+    # 「粮食增产42.2亿斤，总产466亿斤」 for 「粮食总产量」: the figure named as the question
+    # names it, the first one when names say no more.
+    matched.sort(
+        key=lambda ab: -(_named_as_asked(ab[0], question) + _named_as_asked(ab[1], question))
+    )
+    pairs = [((a.group(1), a.group(2)), (b.group(1), b.group(2))) for a, b in matched]
     pairs = [pair for pair in pairs if _as_measured(pair[0], question)]  # 「总量谁大」
     if not pairs:
         return None
     percent = [p for p in pairs if p[0][1] in ("%", "％")]
     return (percent or pairs)[0] if growth_first else pairs[0]
+
+
+FIGURE_NAME_START = re.compile(r"[，,；;。、：:（(]")
+
+
+def _named_as_asked(figure: re.Match[str], question: Question) -> float:
+    """How much of the words right before a figure (back to the last separator) the question
+    says too, as the share of their character pairs it has: 「总产」 1.0, 「粮食增产」 1/3."""
+    text = figure.string[: figure.start()]
+    head = FIGURE_NAME_START.split(text)[-1]
+    pairs = [head[i : i + 2] for i in range(len(head) - 1)]
+    if not pairs:
+        return 0.0
+    return sum(pair in question.text for pair in pairs) / len(pairs)
 
 
 def _longest_shared(a: str, b: str) -> int:
