@@ -137,7 +137,8 @@ def _places_named(path: Path) -> dict[str, list[str]]:
 # 河南; across9: 浙江, 山东, 湖北, 湖南, 福建, 安徽, 河北, 陕西; across10: 北京, 江苏, 广东, 四川,
 # 河南, 辽宁, 黑龙江, 新疆; across11: 甘肃, 云南, 贵州, 江西, 吉林, 山西, 天津, 宁夏; across12:
 # 海南, 青海, 西藏, 辽宁, 黑龙江, 内蒙古, 广西, 湖北; across13: 北京, 浙江, 山东, 河南, 江西, 安徽,
-# 福建, 四川; across14: 吉林, 新疆, 西藏, 内蒙古, 陕西, 河北, 广东, 云南.
+# 福建, 四川; across14: 吉林, 新疆, 西藏, 内蒙古, 陕西, 河北, 广东, 云南; across15: 广东, 江苏, 湖北,
+# 湖南, 四川, 安徽, 福建, 广西.
 ACROSS_SETS = {
     "across8.jsonl": (
         "overall 75.0%, refusal precision 94.7%, refusal recall 90.0%, 6 citations of another "
@@ -172,6 +173,11 @@ ACROSS_SETS = {
     "across14.jsonl": (
         "overall 96.2%, refusal precision 100.0%, refusal recall 94.7%, no citation of another "
         "year, 2 of a province not asked (f9d19c0)",
+        0.90,
+    ),
+    "across15.jsonl": (
+        "overall 100.0%, refusal precision 100.0%, refusal recall 100.0%, no citation of another "
+        "year, none of a province not asked (e94444f)",
         0.90,
     ),
 }
