@@ -90,6 +90,24 @@ def short_names() -> frozenset[str]:
     return frozenset(short_name(place.name) for place in all_places())
 
 
+@cache
+def one_character_names() -> frozenset[str]:
+    """The provinces' one-character names (沪, 鄂, 湘)."""
+    return frozenset(a for a in _vocabulary().get("aliases", {}) if len(a) == 1)
+
+
+def run_counted_as_places(text: str, position: int, names: Iterable[str] | None = None) -> bool:
+    """「鄂湘两省」: the one-character name at ``position`` is in a run of them counted as
+    places right after; 「川藏铁路」 is a thing between places."""
+    names = one_character_names() if names is None else names
+    start = end = position
+    while start > 0 and text[start - 1] in names:
+        start -= 1
+    while end < len(text) and text[end] in names:
+        end += 1
+    return end - start >= 2 and _places_counted().match(text[end:]) is not None
+
+
 def short_name(name: str) -> str:
     """The name without its level suffix and ethnic designations: 「广西壮族自治区」→「广西」."""
     stem = name
@@ -325,14 +343,7 @@ class PlaceReader:
 
     def _run_counted_as_places(self, text: str, position: int) -> bool:
         """「鄂湘两省」: one-character names run together, then counted as places, name them."""
-        if not self.in_questions:
-            return False
-        start = end = position
-        while start > 0 and text[start - 1] in self.names:
-            start -= 1
-        while end < len(text) and text[end] in self.names:
-            end += 1
-        return end - start >= 2 and _places_counted().match(text[end:]) is not None
+        return self.in_questions and run_counted_as_places(text, position, self.names)
 
     def _joined_to_another(self, text: str, position: int) -> bool:
         """「新藏铁路」「川渝地区」: one-character names run together name a thing that joins the

@@ -151,6 +151,13 @@ def test_a_one_character_name_after_a_verb_of_coming_names_the_place():
     assert places("在建的水利工程有几个", [yunnan, hainan]).documents == ()
 
 
+def test_the_colloquial_one_character_name_of_xinjiang():
+    xinjiang = document("新疆维吾尔自治区", "650000", "自治区")
+    tibet = document("西藏自治区", "540000", "自治区")
+    assert places("疆2024年棉花产量多少", [xinjiang, tibet]).documents == (xinjiang,)
+    assert places("边疆今年有什么新政策", [xinjiang, tibet]).documents == ()
+
+
 def test_a_provinces_nickname_names_it():
     anhui = document("安徽省", "340000", "省")
     jiangsu = document("江苏省", "320000", "省")

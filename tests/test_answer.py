@@ -446,6 +446,10 @@ def test_a_one_character_short_name_starting_a_written_word_is_that_word():
     terms = key_terms(normalise("晋城煤层气产量多少", 2025), rarity, ignore=("山西", "晋"))
     assert "晋城" in terms, terms
     assert "晋城" not in key_terms(normalise("晋今年粮食产量目标", 2025), rarity, ("晋",))
+    # one-character names counted as places are those places, though the text writes the run
+    rarity = _rarity("推进晋冀豫三省交界地区协同发展。", "粮食产量达到300亿斤。")
+    terms = key_terms(normalise("晋冀两省去年粮食产量各多少", 2025), rarity, ("山西", "晋"))
+    assert set(terms) == {"粮食产量"}, terms
 
 
 def test_a_thing_named_after_a_place_the_text_never_names_is_another_thing():
@@ -470,6 +474,15 @@ def test_how_many_of_a_unit_asks_an_amount_not_a_rate(longnan):
     # compared, 「高几个百分点」 is the difference of the two, which no stated change answers
     assert asked_measure("甲乙两地城镇化率谁高，高几个百分点", compared=True) == ""
     assert asked_measure("城镇化率去年提高了几个百分点") != ""
+
+
+def test_how_much_was_set_aside_asks_an_amount_not_the_measures(longnan):
+    from assistant.query.intent import read_intent
+
+    (document,) = longnan.documents
+    amount = read_intent(normalise("今年安排了多少乡村振兴资金", 2025), document)
+    assert amount.quantity and not amount.listing
+    assert read_intent(normalise("乡村振兴今年有什么安排", 2025), document).listing
 
 
 def test_a_word_a_written_name_cuts_in_two_is_another_things_name():
@@ -1493,6 +1506,9 @@ def test_a_figure_with_a_subject_of_its_own_takes_none_from_the_clause_before():
     # a clause with no subject of its own is still the figure of the one before it
     own = "加快农业结构调整，推行茶叶订单式生产模式，实现80万吨。"
     assert on_topic(own, "", terms, question, intent)
+    # nor does one after the state of what was asked: the figure is that state's measure
+    state = "加快农业结构调整，全省茶叶生产稳中向好，实现优质茶叶总产量80万吨。"
+    assert on_topic(state, "", {"茶叶": 4.0, "实际": 1.0, "万吨": 3.0}, question, intent)
 
 
 def test_a_list_of_two_things_joined_takes_the_measures_of_either(report_with_gaps):

@@ -14,6 +14,7 @@ from functools import cache, cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 from assistant.ingest.timing import WRITTEN_YEAR
+from assistant.places import one_character_names, run_counted_as_places
 from assistant.query.analysis import longest_prefix
 from assistant.query.cues import cue
 from assistant.query.normalise import Question, document_phrases, lexicon, written_as
@@ -523,7 +524,7 @@ def key_terms(question: Question, rarity: Rarity, ignore: Iterable[str] = ()) ->
     ``ignore``: words that say nothing about the answer, such as the district's own name.
     """
     ignored = set(ignore) | set(_document_words())
-    content = _content(question.text)
+    content = _without_places_counted(_content(question.text))
     terms: dict[str, float] = {}
     # A quoted name is one term, whole, even when it holds the place's own name (「“爱山东”」).
     for name in _quoted_with_own_name(question, ignored):
@@ -559,10 +560,22 @@ def _without_name(content: str, name: str, rarity: Rarity) -> str:
     begins a word the document writes (陇 in 「陇东地区」, 晋 in 「晋城」): that is another name."""
     if len(name) > 1:
         return content.replace(name, " ")
+
     return re.sub(
         re.escape(name),
         lambda m: m.group() if rarity.mentions(content[m.start() : m.start() + 2]) else " ",
         content,
+    )
+
+
+def _without_places_counted(content: str) -> str:
+    """「鄂湘两省」: one-character names counted as places are the places asked, never a word to
+    look for, even where the text writes them together (「鄂湘赣」)."""
+    return "".join(
+        " "
+        if character in one_character_names() and run_counted_as_places(content, at)
+        else character
+        for at, character in enumerate(content)
     )
 
 

@@ -82,6 +82,14 @@ def _apart(clauses: list[str], index: int, figure_at: int) -> bool:
     return _names_its_own(clauses[index][:figure_at]) and bool(stated)
 
 
+def _an_action(clause: str) -> bool:
+    """The clause opens with what is done (「建立…」「高效推进…」), not with what it is about."""
+    import jieba.posseg
+
+    opening = jieba.posseg.lcut(clause, HMM=False)[:2]
+    return any(piece.flag in ("v", "vn") for piece in opening)
+
+
 @cache
 def _unit_term() -> re.Pattern[str]:
     """A question word that is only a unit, with or without a magnitude (「万吨」, 「个」)."""
@@ -253,9 +261,14 @@ class ProseAnswers:
 
         def on_topic(start: int, end: int, at: int, figure_at: int) -> bool:
             # 「建立盐湖钾肥…生产模式，勘探新增石油地质储量3000万吨」: a clause naming a subject
-            # of its own takes one from the clause before only if it says some of what was
-            # asked itself (「…工程，实施项目2113个」 has no subject of its own).
-            borrows = start < at and _names_its_own(clauses[at][:figure_at])
+            # of its own takes none from an action before it unless it says some of what was
+            # asked itself. 「…工程，实施项目2113个」 has no subject of its own, and
+            # 「全省经济运行稳健向好，实现地区生产总值…」 is no action but the subject's state.
+            borrows = (
+                start < at
+                and _names_its_own(clauses[at][:figure_at])
+                and _an_action(clauses[start])
+            )
             if borrows and coverage(_without_units(topic), clauses[at], question) == 0:
                 return False
             window = "".join(clauses[start:end])
