@@ -25,7 +25,7 @@ from assistant.query.grounded import FinalEvent, StreamEvent, final_answer
 from assistant.query.match import Rarities, Rarity
 from assistant.query.normalise import Question, normalise
 from assistant.query.retrieve import HybridRetriever, HybridSearch
-from assistant.query.scope import Scope, locates_a_thing, place_name, select
+from assistant.query.scope import Scope, select, speaks_for
 from assistant.records import Answer
 from assistant.settings import Settings
 
@@ -180,12 +180,7 @@ class AssistantService:
         # figure is no answer on 武汉.
         quoted = "".join(item.quote for _, draft in drafts for item in draft.evidence)
         shown = "".join(line for _, draft in drafts for line in draft.lines)
-        unanswered = [
-            p
-            for p in scope.other_places
-            if (place_name(p) not in quoted or place_name(p) not in shown)
-            and not locates_a_thing(question, p, quoted)
-        ]
+        unanswered = [p for p in scope.other_places if not speaks_for(question, p, quoted, shown)]
         if unanswered:
             searched = [d for d, _ in targets]
             refusal = self._refusal("refuse_district", searched, districts="、".join(unanswered))

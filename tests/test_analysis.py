@@ -9,7 +9,7 @@ from assistant.places import all_places, find_place, short_name
 from assistant.query.analysis import analyse
 from assistant.query.match import coverage
 from assistant.query.normalise import normalise
-from assistant.query.scope import locates_a_thing
+from assistant.query.scope import locates_a_thing, speaks_for
 from assistant.records import DocumentKind, DocumentMeta, TableSet
 
 
@@ -237,6 +237,16 @@ def test_a_term_matches_its_words_with_one_or_two_characters_between():
 )
 def test_a_city_before_a_named_thing_only_says_where_it_is(question, place, quoted, located):
     assert locates_a_thing(question, place, quoted) is located
+
+
+def test_an_amount_for_a_city_stands_in_a_clause_naming_it():
+    question = "青岛港去年集装箱吞吐量多少万标箱"
+    whole = "全省港口集装箱吞吐量突破4000万标箱，青岛港自动化码头效率居全球第1位"
+    assert not speaks_for(question, "青岛市", whole, whole)
+    own = "全省港口集装箱吞吐量突破4000万标箱，青岛港达到3087万标箱"
+    assert speaks_for(question, "青岛市", own, own)
+    # no unit asked: naming the city in the line is enough, as before
+    assert speaks_for("青岛港自动化码头全球排第几", "青岛市", whole, whole)
 
 
 def test_a_one_character_name_after_whole_names_the_place():

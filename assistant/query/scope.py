@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -10,6 +11,7 @@ from assistant.knowledge import DocumentKnowledge
 from assistant.places import short_name
 from assistant.query.analysis import analyse, longest_prefix
 from assistant.query.cues import cue
+from assistant.query.intent import asked_unit
 from assistant.query.normalise import Question, normalise
 
 LOCATED_MIN = 4  # characters of a located thing's name at least
@@ -119,6 +121,19 @@ def locates_a_thing(question: str, place: str, quoted: str) -> bool:
     rest = cue("locator_pointers").sub("", question[at + len(place) :], count=1)
     named = longest_prefix(rest, LOCATED_MIN, lambda stretch: stretch in quoted)
     return bool(named) and cue("thing_kinds").search(named) is not None
+
+
+def speaks_for(question: str, place: str, quoted: str, shown: str) -> bool:
+    """Whether an answer speaks for a place inside the one documented: it quotes and shows the
+    place, and an amount asked in a unit (「唐山港…多少亿吨」) stands in a clause naming it,
+    not only the province's (「港口货物吞吐量突破14亿吨，…唐山港…稳居全球第2位」)."""
+    if locates_a_thing(question, place, quoted):
+        return True
+    name = place_name(place)
+    if name not in quoted or name not in shown:
+        return False
+    unit = asked_unit(question)
+    return not unit or any(name in c and unit in c for c in re.split(r"[，；。]", shown))
 
 
 def place_name(place: str) -> str:
