@@ -14,7 +14,7 @@ from assistant.query import verify
 from assistant.query.answer import question_parts
 from assistant.query.define import _explained
 from assistant.query.draft import Computation, Draft, Evidence
-from assistant.query.match import coverage, key_terms
+from assistant.query.match import coverage, key_terms, misses_a_named_indicator
 from assistant.query.normalise import normalise
 from assistant.query.scope import _horizon_forms
 from assistant.query.sentences import topic_of
@@ -483,6 +483,34 @@ def test_how_much_was_set_aside_asks_an_amount_not_the_measures(longnan):
     amount = read_intent(normalise("今年安排了多少乡村振兴资金", 2025), document)
     assert amount.quantity and not amount.listing
     assert read_intent(normalise("乡村振兴今年有什么安排", 2025), document).listing
+
+
+def test_the_part_of_a_line_inside_a_place_is_named_by_the_line():
+    rarity = _rarity("加快推进合新城际铁路、宁淮城际铁路建设。")
+    asked = normalise("宁芜城际铁路江苏段今年能开工吗", 2025)
+    assert rarity.renamed(asked) == "宁芜城际铁路"
+    assert rarity.renamed(normalise("宁淮城际铁路江苏段今年能开工吗", 2025)) == ""
+
+
+def test_a_word_inside_a_longer_word_of_another_thing_is_not_met():
+    question = normalise("去年出口总额增长了多少", 2025)
+    terms = {"出口": 3.0, "总额": 2.0}
+    assert coverage(terms, "进出口总额增长4%", question) == 2.0 / 5.0
+    assert coverage(terms, "进出口总额增长4%，其中出口总额增长2%", question) == 1.0
+    assert coverage({"进出口": 3.0}, "进出口总额增长4%", question) == 1.0
+
+
+def test_the_askers_own_situation_weighs_less_than_what_is_asked(longnan):
+    from assistant.query.intent import read_intent
+
+    rarity = _rarity("推动外贸扩大规模，出口总额增长8%。", "进出口总额增长4%。")
+    question = normalise("我是做外贸的，想问问去年出口总额同比增长多少", 2025)
+    terms = key_terms(question, rarity)
+    assert terms["外贸"] < terms["出口"] / 2, terms
+    # 外贸 said only of the asker is no indicator the answer must name
+    assert not misses_a_named_indicator(question, "出口总额增长8%")
+    (document,) = longnan.documents
+    assert not read_intent(question, document).compare  # 同比 is no comparison asked
 
 
 def test_a_word_a_written_name_cuts_in_two_is_another_things_name():

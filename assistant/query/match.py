@@ -8,16 +8,24 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 from assistant.ingest.timing import WRITTEN_YEAR
-from assistant.places import one_character_names, run_counted_as_places
+from assistant.places import find_place, one_character_names, run_counted_as_places
 from assistant.query.analysis import longest_prefix
 from assistant.query.cues import cue
-from assistant.query.normalise import Question, document_phrases, lexicon, written_as
+from assistant.query.normalise import CLAUSE as QUESTION_CLAUSE
+from assistant.query.normalise import (
+    Question,
+    document_phrases,
+    inside_longer_words,
+    lexicon,
+    sets_scene,
+    written_as,
+)
 from assistant.query.retrieve import STOPWORDS, HybridSearch, Tokenizer
 from assistant.records import Chunk
 
@@ -541,11 +549,12 @@ def key_terms(question: Question, rarity: Rarity, ignore: Iterable[str] = ()) ->
         shorter = [o for o in ignore if name.startswith(o) and o != name and len(o) >= 2]
         if all(len(name) - len(o) >= 2 for o in shorter):
             content = _without_name(content, name, rarity)
+    scene = _scene_only(question.text)
     for word in _question_words(content, rarity):
         if word in STOPWORDS or word in ignored or re.fullmatch(r"[\d.]+", word) or len(word) < 2:
             continue
         weight = rarity.word_weight(word)
-        if word in _soft_words():
+        if word in _soft_words() or scene(word):
             weight *= SOFT_WEIGHT
         elif not rarity.known(word):
             weight *= UNKNOWN_WEIGHT
@@ -553,6 +562,15 @@ def key_terms(question: Question, rarity: Rarity, ignore: Iterable[str] = ()) ->
     for run in _joined_characters(content, rarity):
         terms.setdefault(run, rarity.word_weight(run))
     return terms
+
+
+def _scene_only(text: str) -> Callable[[str], bool]:
+    """Whether a word is said only where the asker tells their own situation (外贸 of
+    「我是做外贸的，…出口总值增长了多少」): it weighs less than the words that ask."""
+    pieces = QUESTION_CLAUSE.findall(text)
+    told = "".join(p for p in pieces if sets_scene(p))
+    asked = "".join(p for p in pieces if not sets_scene(p))
+    return lambda word: word in told and word not in asked
 
 
 def _without_name(content: str, name: str, rarity: Rarity) -> str:
@@ -621,7 +639,7 @@ def coverage(terms: dict[str, float], text: str, question: Question) -> float:
     text = text.lower()
     found = 0.0
     for term, weight in terms.items():
-        if term in text or any(
+        if _stands_in(term, text) or any(
             e.lower() in text and _alias_of(term, e) for e in question.expansions
         ):
             found += weight
@@ -639,6 +657,32 @@ def coverage(terms: dict[str, float], text: str, question: Question) -> float:
             pieces = bigrams(term)
             found += weight * PARTIAL_CREDIT * sum(p in text for p in pieces) / len(pieces)
     return found / sum(terms.values())
+
+
+def _stands_in(term: str, text: str) -> bool:
+    """The term is in the text, somewhere other than inside a longer word that holds a part of
+    it as another thing (「出口总值」 inside 「进出口总值」)."""
+    if term not in text:
+        return False
+    holders = [
+        (part, longer)
+        for part, longers in inside_longer_words().items()
+        if part in term
+        for longer in longers
+        if longer not in term
+    ]
+    if not holders:
+        return True
+    return any(
+        not any(_held(text, start + term.find(part), part, longer) for part, longer in holders)
+        for start in (m.start() for m in re.finditer(re.escape(term), text))
+    )
+
+
+def _held(text: str, at: int, part: str, longer: str) -> bool:
+    """The ``part`` at ``at`` is inside an occurrence of ``longer``."""
+    offset = longer.find(part)
+    return offset >= 0 and text[at - offset : at - offset + len(longer)] == longer
 
 
 def _coded(term: str, text: str) -> bool:
@@ -732,9 +776,23 @@ def _word_across(tokenizer, text: str, cut: int) -> str:
     return ""
 
 
+SECTION = "段"  # 「18号线宝山段」: a line's part inside a place
+
+
 def _name_spans(text: str) -> list[str]:
     """The question cut at its question, time and measure words: what is left names things."""
-    return [span for span in _name_stops().split(text) if len(span) >= MIN_ATTESTED]
+    spans = (_without_section_in_a_place(span) for span in _name_stops().split(text))
+    return [span for span in spans if len(span) >= MIN_ATTESTED]
+
+
+def _without_section_in_a_place(span: str) -> str:
+    """「巢马城际铁路安徽段」: the part of a thing inside a place is named by the thing."""
+    if not span.endswith(SECTION):
+        return span
+    for start in range(len(span) - 2):  # a place name of two characters or more
+        if find_place(span[start:-1]) is not None:
+            return span[:start]
+    return span
 
 
 @cache
@@ -799,7 +857,10 @@ def narrows_an_asked_indicator(question: Question, name: str) -> bool:
 
 
 def _names_asked(asked: str, names: Iterable[str]) -> list[str]:
-    """The indicator names a question uses, each whole: 「外贸出口」 is asked, not its 「外贸」."""
+    """The indicator names a question uses, each whole: 「外贸出口」 is asked, not its 「外贸」;
+    nor 外贸 of the asker's own situation (「我是做外贸的，…出口总值」)."""
+    pieces = QUESTION_CLAUSE.findall(asked)
+    asked = "".join(p for p in pieces if not sets_scene(p)) or asked
     found = [name for name in names if name in asked]
     return [name for name in found if not any(name != o and name in o for o in found)]
 

@@ -201,6 +201,14 @@ def written_as() -> dict[str, re.Pattern[str]]:
 
 
 @cache
+def inside_longer_words() -> dict[str, tuple[str, ...]]:
+    """Words that a longer word holds as another thing (出口 in 进出口): a text meets the word
+    only where it stands outside them."""
+    table = _lexicon_file().get("inside_longer_words", {})
+    return {word: tuple(longer) for word, longer in table.items()}
+
+
+@cache
 def required_names(list_name: str = "names") -> frozenset[str]:
     """Indicator names a passage must meet, itself or through its canonical wording
     (``narrowed_by_words_before``: those a longer name narrows to a part)."""
