@@ -1520,6 +1520,9 @@ def test_places_compared_by_the_figure_named_as_asked():
     first = "棉花总产量达到120万吨"
     second = "棉花增产6万吨，总产95万吨"  # the increase comes first, the total asked after it
     assert _same_unit(first, second, question) == (("120", "万吨"), ("95", "万吨"))
+    # asked by another wording of it (粮食产量, which reports also write 总产)
+    asked = normalise("甲和乙去年粮食产量差多少亿斤", 2025)
+    assert _same_unit("粮食产量280亿斤", "粮食增产42亿斤，总产466亿斤", asked)[1] == ("466", "亿斤")
 
 
 def test_a_figure_with_a_subject_of_its_own_takes_none_from_the_clause_before():

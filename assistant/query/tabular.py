@@ -1315,13 +1315,15 @@ FIGURE_NAME_START = re.compile(r"[，,；;。、：:（(]")
 
 def _named_as_asked(figure: re.Match[str], question: Question) -> float:
     """How much of the words right before a figure (back to the last separator) the question
-    says too, as the share of their character pairs it has: 「总产」 1.0, 「粮食增产」 1/3."""
+    says too, itself or in its lexicon wordings, as the share of their character pairs it has:
+    「总产」 1.0, 「粮食增产」 1/3."""
     text = figure.string[: figure.start()]
     head = FIGURE_NAME_START.split(text)[-1]
     pairs = [head[i : i + 2] for i in range(len(head) - 1)]
     if not pairs:
         return 0.0
-    return sum(pair in question.text for pair in pairs) / len(pairs)
+    asked = question.text + " " + " ".join(question.expansions)  # 「粮食产量」 is written 总产
+    return sum(pair in asked for pair in pairs) / len(pairs)
 
 
 def _longest_shared(a: str, b: str) -> int:
