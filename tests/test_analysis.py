@@ -162,6 +162,8 @@ def test_a_provinces_nickname_names_it():
     anhui = document("安徽省", "340000", "省")
     jiangsu = document("江苏省", "320000", "省")
     assert places("江淮大地今年GDP增长目标", [anhui, jiangsu]).documents == (anhui,)
+    jilin = document("吉林省", "220000", "省")
+    assert places("白山黑水去年玉米产量多少", [jilin, anhui]).documents == (jilin,)
 
 
 def test_a_place_name_running_on_into_a_name_the_documents_use():
