@@ -142,7 +142,7 @@ def read_intent(question: Question, document: DocumentKnowledge) -> Intent:
 def asked_unit(text: str) -> str:
     """The unit an amount is asked in, with its magnitude: 「亿吨」 of 「多少亿吨」; else ""."""
     found = _amount_unit().search(text)
-    return re.sub(r"^(?:多少|几)", "", found.group()) if found else ""
+    return found.group("unit") if found else ""
 
 
 @cache

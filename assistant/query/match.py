@@ -567,10 +567,16 @@ def key_terms(question: Question, rarity: Rarity, ignore: Iterable[str] = ()) ->
 def _scene_only(text: str) -> Callable[[str], bool]:
     """Whether a word is said only where the asker tells their own situation (外贸 of
     「我是做外贸的，…出口总值增长了多少」): it weighs less than the words that ask."""
+    told, asked = _told_and_asked(text)
+    return lambda word: word in told and word not in asked
+
+
+@lru_cache(maxsize=256)
+def _told_and_asked(text: str) -> tuple[str, str]:
+    """The question's clauses that tell the asker's own situation, and the rest."""
     pieces = QUESTION_CLAUSE.findall(text)
     told = "".join(p for p in pieces if sets_scene(p))
-    asked = "".join(p for p in pieces if not sets_scene(p))
-    return lambda word: word in told and word not in asked
+    return told, "".join(p for p in pieces if not sets_scene(p))
 
 
 def _without_name(content: str, name: str, rarity: Rarity) -> str:
@@ -859,8 +865,7 @@ def narrows_an_asked_indicator(question: Question, name: str) -> bool:
 def _names_asked(asked: str, names: Iterable[str]) -> list[str]:
     """The indicator names a question uses, each whole: 「外贸出口」 is asked, not its 「外贸」;
     nor 外贸 of the asker's own situation (「我是做外贸的，…出口总值」)."""
-    pieces = QUESTION_CLAUSE.findall(asked)
-    asked = "".join(p for p in pieces if not sets_scene(p)) or asked
+    asked = _told_and_asked(asked)[1] or asked
     found = [name for name in names if name in asked]
     return [name for name in found if not any(name != o and name in o for o in found)]
 
