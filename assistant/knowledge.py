@@ -20,6 +20,7 @@ from assistant.records import (
     ProjectRow,
     StatedFigure,
     TableSet,
+    TimeKind,
 )
 from assistant.settings import Settings
 
@@ -107,6 +108,18 @@ class DocumentKnowledge:
     @property
     def years(self) -> DocumentYears:
         return DocumentYears(self.meta.results_year, self.meta.plan_year)
+
+    @cached_property
+    def own_years(self) -> frozenset[int]:
+        """The results and plan years, and any year before them that a figure of the text speaks
+        of (「经过全国第五次经济普查…2023年达到13.09万亿元」): the years a question may ask."""
+        results = self.meta.results_year
+        earlier = {
+            f.stated.time.year
+            for f in self.prose_figures
+            if f.stated.time.kind is TimeKind.RESULT and results and f.stated.time.year < results
+        }
+        return frozenset({results, self.meta.plan_year, *earlier} - {None})
 
     @cached_property
     def own_names(self) -> tuple[str, ...]:

@@ -96,6 +96,19 @@ def one_character_names() -> frozenset[str]:
     return frozenset(a for a in _vocabulary().get("aliases", {}) if len(a) == 1)
 
 
+@cache
+def _initials() -> frozenset[str]:
+    """First characters of the prefecture-level cities (福 of 福州, 厦 of 厦门), and the
+    provinces' one-character names."""
+    return frozenset({p.name[0] for p in all_places() if p.rank == 1} | one_character_names())
+
+
+def initials_of_two_places(word: str) -> bool:
+    """「福厦」「京沪」: two places by their first characters, as a line between them is named
+    (福厦高铁). Not a place's own name (「福州」)."""
+    return len(word) == 2 and all(c in _initials() for c in word) and word not in short_names()
+
+
 def run_counted_as_places(text: str, position: int, names: Iterable[str] | None = None) -> bool:
     """「鄂湘两省」: the one-character name at ``position`` is in a run of them counted as
     places right after; 「川藏铁路」 is a thing between places."""

@@ -520,6 +520,14 @@ def test_a_word_a_written_name_cuts_in_two_is_another_things_name():
     assert rarity.renamed(normalise("今年通苏嘉甬铁路能建成通车吗", 2025)) == ""
 
 
+def test_a_line_named_by_its_two_ends_that_the_text_never_writes_is_another_line():
+    # 「温台」 is written (温台民营经济示范区), and so are other lines of the kind; 温台高铁 is not.
+    rarity = _rarity("推进温台民营经济示范区建设，开建甬舟高铁、杭衢高铁。")
+    assert rarity.renamed(normalise("浙江今年温台高铁有什么安排", 2025)) == "温台高铁"
+    assert rarity.renamed(normalise("浙江今年甬舟高铁有什么安排", 2025)) == ""
+    assert rarity.renamed(normalise("浙江今年高铁有什么安排", 2025)) == ""
+
+
 def test_a_verb_and_its_classifier_before_a_kind_name_no_thing():
     rarity = _rarity("推进检查检验结果互认，建设紧密型医联体和区域医疗中心医院。")
     assert rarity.coined(normalise("换家医院看病要重复检查吗", 2025)) == ""

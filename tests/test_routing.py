@@ -132,6 +132,13 @@ def test_two_places_compared_get_each_figure_and_the_difference(service, questio
     assert len(_places_cited(service, answer)) == 2
 
 
+def test_a_comparison_one_place_cannot_give_is_refused_with_what_each_says(service):
+    """内蒙古 sets a 2025 unemployment target but gives no 2024 rate: nothing to compare."""
+    answer = service.ask("内蒙古和北京去年城镇调查失业率谁更低？")
+    assert answer.refused, answer.answer
+    assert "未给出2024年" in answer.answer and "4.1%左右" in answer.answer, answer.answer
+
+
 def test_each_of_two_places_answers_only_for_itself(service):
     answer = service.ask("北京与广西去年城镇新增就业分别多少")
     assert "29.9万人" in answer.answer and "40.5万人" in answer.answer, answer.answer

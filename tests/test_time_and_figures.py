@@ -61,6 +61,17 @@ def test_a_task_heading_inside_the_plan_is_not_a_review():
         # What a plan chapter says is already so is no target.
         ("我省光伏、储能已入选国家级先进制造业集群。", PLAN, TimeKind.RESULT, 2024, False),
         ("力争明年入选国家级先进制造业集群。", PLAN, TimeKind.PLAN, 2025, False),
+        # A year before the results year that opens a clause dates what follows; a year that
+        # names an award (「2022年度」) or a base (「比2020年」) does not.
+        (
+            "经第五次经济普查修订，全市共增加800亿元，2023年达到2.1万亿元。",
+            RESULT,
+            TimeKind.RESULT,
+            2023,
+            False,
+        ),
+        ("荣获2022年度国家科学技术奖3项。", RESULT, TimeKind.RESULT, 2024, False),
+        ("全市经济总量比2020年翻一番。", RESULT, TimeKind.RESULT, 2024, False),
     ],
 )
 def test_a_sentence_refines_its_chapter(sentence, inherited, kind, year, estimate):
@@ -293,3 +304,70 @@ def test_an_increment_counted_before_its_thing_is_the_same_indicator():
     assert named["新建社区食堂"].value == "9个"
     # Another verb than an increment keeps the thing counted to the sentence.
     assert stated("建成3家智慧养老院。", RESULT) == ()
+
+
+def test_a_clause_opening_with_an_earlier_year_dates_its_figure():
+    found = stated("经过经济普查，全市共增加800亿元，2023年达到2.1万亿元，再上新台阶。", RESULT)
+    years = {f.value: f.time.year for f in found}
+    assert years["达到2.1万亿元"] == 2023
+
+
+def test_a_change_without_a_subject_measures_the_topic_of_its_sentence():
+    text = "顶住经济下行压力，三季度增长4.2%，全年增长4.9%、总量达4.1万亿元；粮食总产达500亿斤。"
+    found = {f.name: (f.value, f.clause) for f in stated(text, RESULT)}
+    assert found["经济增长"] == ("增长4.9%", "全年增长4.9%")
+    assert found["经济总量"][0] == "达4.1万亿元"
+    assert found["三季度"][0] == "增长4.2%"  # a part of the year keeps its own name
+    # Without a topic the sentence names, a bare change is nobody's figure.
+    assert "经济增长" not in values_of("企业稳步发展，全年增长4.9%。", RESULT)
+
+
+CENSUS_REVISED = """政府工作报告
+——2026年1月15日在临江市第十届人民代表大会第五次会议上
+各位代表：
+一、2025年工作回顾
+过去一年，全市地区生产总值增长5.1%，总量达到9200亿元。城镇新增就业12万人。经过第五次全国经济\
+普查，全市地区生产总值都有所增加，共增加310亿元，2024年达到8800亿元，再上新台阶。
+二、2026年工作安排
+今年经济社会发展主要预期目标是：地区生产总值增长5%左右，城镇新增就业11万人以上，居民消费价格保持\
+合理水平。
+今年将筹措资金120亿元以上，实施十件民生实事。
+"""
+
+
+@pytest.fixture(scope="module")
+def census_service(tmp_path_factory):
+    from assistant.indexer import build_index
+    from assistant.service import AssistantService
+    from assistant.settings import Settings
+
+    root = tmp_path_factory.mktemp("census")
+    (root / "corpus").mkdir()
+    (root / "corpus" / "report-2026.txt").write_text(CENSUS_REVISED, encoding="utf-8")
+    settings = Settings.from_env(corpus_dir=root / "corpus", index_dir=root / "index")
+    build_index(settings)
+    return AssistantService(settings)
+
+
+def test_a_year_before_the_review_that_the_text_states_may_be_asked(census_service):
+    answer = census_service.ask("临江2024年GDP是多少")
+    assert not answer.refused and "8800亿元" in answer.answer, answer.answer
+    assert [c.time for c in answer.citations] == ["2024年"]
+    assert "2025年情况" not in answer.answer  # the review's year is not the sentence's
+    # The year is stated for GDP only: another indicator of that year is not there.
+    answer = census_service.ask("临江2024年城镇新增就业多少人")
+    assert answer.refused and "未给出2024年" in answer.answer, answer.answer
+    # A year the text never states is still not covered.
+    assert "未找到2023年" in census_service.ask("临江2023年GDP是多少").answer
+
+
+def test_a_target_without_a_figure_does_not_answer_how_much(census_service):
+    answer = census_service.ask("临江今年CPI涨幅目标是多少")
+    assert answer.refused and "保持合理水平" in answer.answer, answer.answer
+    assert "未给出所问的数值" in answer.answer
+
+
+def test_an_amount_is_said_with_what_it_is_for(census_service):
+    answer = census_service.ask("临江今年办民生实事准备花多少钱")
+    assert not answer.refused, answer.answer
+    assert "筹措资金120亿元以上，实施十件民生实事" in answer.answer, answer.answer

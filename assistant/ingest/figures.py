@@ -73,6 +73,8 @@ def _clause_time(clause: str, time: PassageTime, years: DocumentYears) -> Passag
         return PassageTime(TimeKind.RESULT, year, estimate=time.estimate)
     if year == years.plan:
         return PassageTime(TimeKind.PLAN, year)
+    if year and years.results and year < years.results:
+        return PassageTime(TimeKind.RESULT, year)  # 「2023年达到13.09万亿元」, revised
     return time
 
 
@@ -100,7 +102,10 @@ def _sentence_figures(
             previous = adjacent = ""
             named = []
             continue
-        read = _clause_figures(clause.group(), bool(listed)) or _continued(clause.group(), adjacent)
+        topic = _topic(text[: clause.start()])
+        read = _clause_figures(clause.group(), bool(listed), topic) or _continued(
+            clause.group(), adjacent
+        )
         for name, value, qualifier, first, last in read:
             start, end = offset + first, offset + last
             if name in vocabulary()["generic_names"] and previous:
@@ -186,6 +191,25 @@ def _continued(clause: str, previous: str) -> list[tuple[str, str, str, int, int
     return [(previous, clause[begin:end], qualifier, begin, end)]
 
 
+def _topic(before: str) -> str:
+    """The subject a sentence has spoken of before a clause, when it names an indicator only
+    with its verb (「顶住经济下行压力，…，全年增长4.8%」 is of 经济)."""
+    found = [(before.rfind(word), word) for word in vocabulary()["named_with_verb"]]
+    at, word = max(found, default=(-1, ""))
+    return word if at >= 0 else ""
+
+
+def _on_topic(clause: str, topic: str) -> list[tuple[str, str, str, int, int]]:
+    """A clause with a change and no subject of its own (「全年增长4.8%」) measures the sentence's
+    topic: 经济增长. Only the change: 「三季度增长4.6%」 names a part of the year."""
+    begin, rest = _strip_leading(clause)
+    verb = next((v for v in vocabulary()["change_verbs"] if rest.startswith(v)), "")
+    if not topic or not verb or begin == 0:
+        return []
+    read = _continued(clause[begin:], topic + verb)
+    return [(name, value, qualifier, begin + s, begin + e) for name, value, qualifier, s, e in read]
+
+
 def _each_item(stated: StatedFigure) -> Iterator[StatedFigure]:
     """「城镇、农村居民人均可支配收入分别增长5%、6.5%左右」 also as one figure per item, so a
     question about 农村居民收入 gets 6.5%左右 alone. The shared tail of the last item's name
@@ -229,6 +253,9 @@ def _without_measure(name: str) -> str:
     """The subject a bare measure after it (「产量」「支出」) belongs to:
     「粮食播种面积」 → 「粮食」, 「一般公共预算收入」 → 「一般公共预算」."""
     words = vocabulary()
+    for subject in words["named_with_verb"]:  # 「经济增长4.8%、总量达5.3万亿元」: 经济总量
+        if name.startswith(subject) and name[len(subject) :] in words["change_verbs"]:
+            return subject
     endings = sorted((*words["generic_names"], *words["measure_endings"]), key=len, reverse=True)
     ending = next((e for e in endings if name.endswith(e) and len(name) - len(e) >= 2), "")
     subject = name[: len(name) - len(ending)]
@@ -236,7 +263,9 @@ def _without_measure(name: str) -> str:
     return subject[len(opener) :] if len(subject) - len(opener) >= 2 else subject
 
 
-def _clause_figures(clause: str, listed: bool) -> list[tuple[str, str, str, int, int]]:
+def _clause_figures(
+    clause: str, listed: bool, topic: str = ""
+) -> list[tuple[str, str, str, int, int]]:
     """(name, value, qualifier, start, end) per indicator of a clause, items split at 、.
 
     「研发经费支出约5100亿元、研发投入强度3.6%左右」 holds two indicators; in
@@ -261,6 +290,11 @@ def _clause_figures(clause: str, listed: bool) -> list[tuple[str, str, str, int,
             pending = None
         elif has_figure and found:
             found[-1][2] = found[-1][5] = item.end()  # a figure without its own name continues
+        elif has_figure and (on_topic := _on_topic(item.group(), topic)):
+            name, _, qualifier, first, last = on_topic[0]  # quoted with 「全年」
+            start = item.start()
+            found.append([name, start + first, start + last, qualifier, start, item.end()])
+            pending = None
         elif found and found[-1][5] == item.start() - 1 and _remarks_on_value(item.group()):
             found[-1][2] = found[-1][5] = item.end()  # 「…1221.9亿元、居全国首位」
         elif not has_figure and not _first_verb(item.group()):

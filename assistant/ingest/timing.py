@@ -131,11 +131,25 @@ def sentence_time(sentence: str, inherited: PassageTime, years: DocumentYears) -
     plan_cue = any(cue in sentence for cue in words["plan"]) or named == {years.plan}
     result_cue = bool(re.search("|".join(words["result"]), sentence)) or named == {years.results}
     estimate = any(cue in sentence for cue in words["estimate"])
+    earlier = _earlier_year(sentence, years, words)
+    if earlier and not (named or plan_cue or result_cue):
+        return PassageTime(TimeKind.RESULT, earlier, estimate=estimate)
     if (result_cue or estimate) and not plan_cue and years.results:
         return PassageTime(TimeKind.RESULT, years.results, estimate=estimate)
     if plan_cue and not result_cue and years.plan:
         return PassageTime(TimeKind.PLAN, years.plan)
     return inherited
+
+
+def _earlier_year(sentence: str, years: DocumentYears, words: dict) -> int | None:
+    """A year before the results year that opens a clause (「…全省共增加2702亿元，2023年达到
+    13.09万亿元」) says when the figures after it happened; 「比2020年翻一番」 does not."""
+    if years.results is None:
+        return None
+    not_after = "|".join(map(re.escape, words["earlier_year_not_followed_by"]))
+    pattern = rf"(?:^|[，；：,;:])((?:19|20)\d{{2}})年(?!{not_after})"
+    found = [int(y) for y in re.findall(pattern, sentence) if int(y) < years.results]
+    return found[0] if found else None
 
 
 def _horizon(sentence: str, years: DocumentYears, words: dict) -> PassageTime | None:

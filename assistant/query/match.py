@@ -136,7 +136,7 @@ class Rarity:
             thing = self._written_ending(span)
             if not thing or not kind.search(thing):
                 # 「琼州海峡跨海通道」 where the text writes 通道 and 琼州海峡, never 跨海
-                if self._new_word_before_kind(span, kind):
+                if self._new_word_before_kind(span, kind) or self._line_not_written(span, kind):
                     return span
                 continue
             cut = len(span) - len(thing)
@@ -155,6 +155,19 @@ class Rarity:
             if self._placed_elsewhere(before[-1], thing):
                 return span
         return ""
+
+    def _line_not_written(self, span: str, kind: re.Pattern[str]) -> bool:
+        """「福厦高铁」 where the document writes 福厦 (福厦泉) and other 高铁 (温福高铁), never
+        this one: a line named by its two ends that the document does not have."""
+        from assistant.places import initials_of_two_places
+
+        found = kind.search(span)
+        if not found or found.group() not in self._written:
+            return False
+        ends = span[max(0, found.start() - 2) : found.start()]
+        if not initials_of_two_places(ends):
+            return False
+        return not any(form in self._written for form in _worded(ends + found.group()))
 
     def names_a_sibling_indicator(self, question: Question, text: str) -> bool:
         """The question's name is an indicator's wording with a noun of its own before it, and

@@ -103,10 +103,12 @@ def _without_units(terms: dict[str, float]) -> dict[str, float]:
 
 
 def _remarked_on(clauses: list[str], index: int) -> int:
-    """1 when the clause after a figure remarks on it and states no figure of its own
-    (「达到1.35亿千瓦，超过火电装机」): a question may name the figure by that remark."""
+    """1 when the clause after a figure remarks on it, or says what it is for, and states no
+    figure of its own (「达到1.35亿千瓦，超过火电装机」「筹措资金835亿元以上，实施十大为民办实事
+    工程」): a question may name the figure by that remark."""
     after = clauses[index + 1] if index + 1 < len(clauses) else ""
-    remarks = after.startswith(tuple(analysis_vocabulary()["remark_openers"]))
+    words = analysis_vocabulary()
+    remarks = after.startswith((*words["remark_openers"], *words["purpose_openers"]))
     return int(remarks and not re.search(r"\d", after))
 
 
@@ -329,6 +331,8 @@ class ProseAnswers:
             if len("".join(clauses[first : last + 2])) > CLAUSE_WINDOW:
                 break
             last += 1
+        if _remarked_on(clauses, last) and len("".join(clauses[first : last + 2])) <= CLAUSE_WINDOW:
+            last += 1  # 「…835亿元以上，实施十大为民办实事工程」: what it is for
         return "".join(clauses[first : last + 1])
 
     def listing(
@@ -521,6 +525,8 @@ def _fact_template(chunk: Chunk, sentence: str, document: DocumentKnowledge) -> 
         return "fact_plan"
     if time.kind is TimeKind.RESULT and time.year == document.meta.results_year:
         return "fact_results"
+    if time.kind is TimeKind.RESULT:
+        return "fact"  # 「2023年达到13.09万亿元」, revised by a census, is no 「2024年情况」
     if chunk.years == (document.meta.results_year,):
         return "fact_results"
     if chunk.years == (document.meta.plan_year,):

@@ -144,10 +144,9 @@ def place_name(place: str) -> str:
 def _covers_years(
     document: DocumentKnowledge, question: Question, mentioned: Callable[[str], bool]
 ) -> bool:
-    """A year outside the plan's two is fine only inside a name the text has (「2022年…百强」),
-    or as a horizon both the question and the text set (「到2030年」)."""
-    own = {document.meta.results_year, document.meta.plan_year} - {None}
-    for year in set(question.years) - own:
+    """A year outside the document's own (`own_years`) is fine only inside a name the text has
+    (「2022年…百强」), or as a horizon both the question and the text set (「到2030年」)."""
+    for year in set(question.years) - document.own_years:
         if f"到{year}年" in question.text and any(map(mentioned, _horizon_forms(year))):
             continue
         at = question.text.find(f"{year}年")

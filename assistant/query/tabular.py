@@ -70,6 +70,7 @@ AMOUNT = re.compile(
 Entity = Indicator | Project | Figure
 
 
+PURPOSE_OPENERS = tuple(analysis_vocabulary()["purpose_openers"])
 NEXT_CLAUSE = re.compile(r"[，、,]([^，、,。；;]+)")  # the clause right after a figure's
 PARENTHETICAL = re.compile(r"[（(][^）)]*[）)]")
 
@@ -195,6 +196,8 @@ class TableAnswers:
         (likeness, covered, _), entity = best
         if not asks_growth:
             entity = _amount_of_the_same(entity, (likeness, covered), seen)
+        else:
+            entity = _change_in_the_same_clause(entity, (likeness, covered), seen)
         if intent.amount and _states_a_change(entity):
             return None  # 「经济总量多大规模」 is not answered by 「增长5.8%」
         if contradicts(question, self._entity_text(entity, question)):
@@ -286,7 +289,7 @@ class TableAnswers:
             chunk = self._figure_chunks[entity.stated]
             clause = entity.stated.clause
             if question is not None:
-                clause = self._with_comparison_asked(self.figure_evidence(entity), question)
+                clause = self._with_clause_after(self.figure_evidence(entity), question)
             # 「持续打好“三北”工程攻坚战。…完成治沙2000万亩以上」: the lead names the topic.
             return topic_of(chunk, entity.stated.clause) + entity.name + clause
         return self.row_evidence(entity).chunk.text
@@ -316,22 +319,27 @@ class TableAnswers:
     def _say_figure(self, draft: Draft, figure: Figure, question: Question) -> None:
         stated = figure.stated
         evidence = self.figure_evidence(figure)
-        clause = self._with_comparison_asked(evidence, question)
+        clause = self._with_clause_after(evidence, question)
         evidence = Evidence(evidence.chunk, clause, stated.time)
         template = FIGURE_TEMPLATES[(stated.time.kind, stated.time.estimate)]
         draft.say(template, evidence, year=stated.time.year or "", clause=clause)
 
     @staticmethod
-    def _with_comparison_asked(evidence: Evidence, question: Question) -> str:
-        """「规模工业增加值增长7.3%、高于全国1.5个百分点」: the clause right after the figure
-        that compares it with what the question names (「比全国高多少」) is said with it."""
+    def _with_clause_after(evidence: Evidence, question: Question) -> str:
+        """The clause right after the figure, said with it when it compares the figure with what
+        the question names (「规模工业增加值增长7.3%、高于全国1.5个百分点」 for 「比全国高多少」) or
+        says what an amount is for."""
         scopes = compared_scopes(question.text)
         at = evidence.chunk.quote.find(evidence.quote)
-        if not scopes or at < 0:
+        if at < 0:
             return evidence.quote
         after = evidence.chunk.quote[at + len(evidence.quote) :]
         following = NEXT_CLAUSE.match(after)
         if following and any(scope in following.group(1) for scope in scopes):
+            return evidence.quote + after[: following.end()]
+        # 「筹措资金835亿元以上，实施十大为民办实事工程」: what the amount is for is said with it
+        purpose = following and following.group(1).startswith(PURPOSE_OPENERS)
+        if purpose and not re.search(r"\d", following.group(1)):
             return evidence.quote + after[: following.end()]
         return evidence.quote
 
@@ -361,7 +369,9 @@ class TableAnswers:
                     f"{year}年{'目标' if year == document.meta.plan_year else '完成值'}"
                     for year in sorted(wanted)
                 )
-                return self._refused_with(entity, "other_time", missing=missing)
+                draft = self._refused_with(entity, "other_time", missing=missing)
+                draft.restated.extend(map(str, wanted))  # 「未给出2023年完成值」 echoes the ask
+                return draft
         return None
 
     def _names(self, question: Question, document: DocumentKnowledge, figure: Figure) -> bool:
@@ -1269,6 +1279,27 @@ def _amount_of_the_same(
             and isinstance(entity, Figure)
             and entity.name == chosen.name
             and not _states_a_change(entity)
+        ),
+        chosen,
+    )
+
+
+def _change_in_the_same_clause(
+    chosen: Entity, likeness: tuple[float, float], seen: list[tuple[tuple[float, float], Entity]]
+) -> Entity:
+    """「GDP增长多少」: of 「全年增长4.8%、总量达5.3万亿元」, read as 经济增长 and 经济总量 and as
+    alike, the change the clause states, not the amount."""
+    if not isinstance(chosen, Figure) or _states_a_change(chosen):
+        return chosen
+    return next(
+        (
+            entity
+            for alike, entity in seen
+            if alike == likeness
+            and isinstance(entity, Figure)
+            and _states_a_change(entity)
+            and entity.stated.span.start >= chosen.stated.span.start
+            and entity.stated.clause in chosen.stated.clause
         ),
         chosen,
     )

@@ -18,8 +18,7 @@ DATED = (TimeKind.RESULT, TimeKind.PLAN)
 
 def asked_years(question: Question, document: DocumentKnowledge, intent: Intent) -> set[int]:
     """The document's own years the question asks about; empty when it does not say."""
-    own = {document.meta.results_year, document.meta.plan_year} - {None}
-    named = set(question.years) & own
+    named = set(question.years) & document.own_years
     if named:
         return named
     if question.asks("when"):
