@@ -526,6 +526,9 @@ def test_a_line_named_by_its_two_ends_that_the_text_never_writes_is_another_line
     assert rarity.renamed(normalise("浙江今年温台高铁有什么安排", 2025)) == "温台高铁"
     assert rarity.renamed(normalise("浙江今年甬舟高铁有什么安排", 2025)) == ""
     assert rarity.renamed(normalise("浙江今年高铁有什么安排", 2025)) == ""
+    # A name the text writes in quotes is written; numerals count regions, not places.
+    rarity = _rarity("持续打好“三北”工程攻坚战，推进温台高铁建设。")
+    assert rarity.renamed(normalise("今年三北工程要治沙多少亩", 2025)) == ""
 
 
 def test_a_verb_and_its_classifier_before_a_kind_name_no_thing():

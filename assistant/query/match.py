@@ -167,7 +167,7 @@ class Rarity:
         ends = span[max(0, found.start() - 2) : found.start()]
         if not initials_of_two_places(ends):
             return False
-        return not any(form in self._written for form in _worded(ends + found.group()))
+        return not any(form in self._written_unquoted for form in _worded(ends + found.group()))
 
     def names_a_sibling_indicator(self, question: Question, text: str) -> bool:
         """The question's name is an indicator's wording with a noun of its own before it, and
@@ -263,6 +263,11 @@ class Rarity:
     def _written(self) -> str:
         """All the document's words, table titles included, without spaces."""
         return re.sub(r"\s", "", self._text + "\n".join(self._titles))
+
+    @cached_property
+    def _written_unquoted(self) -> str:
+        """The document's words without quotation marks: 「“三北”工程」 writes 三北工程."""
+        return re.sub(r"[“”\"'‘’「」『』]", "", self._written)
 
     def misnumbered(self, question: Question) -> str:
         """A numbered name the question asks for that the document has only with other numbers:
