@@ -1606,3 +1606,22 @@ def test_people_counted_by_the_noun_after_a_magnitude(longnan):
     answer = longnan.ask("陇南今年应届高校毕业生有多少人？")
     assert "1.8万" in answer.answer and not answer.refused, answer.answer
     assert "2024年" not in answer.answer, answer.answer
+
+
+def test_growth_asked_takes_the_change_of_the_subject_not_its_amount(longnan):
+    from assistant.knowledge import Figure
+    from assistant.query.tabular import _change_in_the_same_clause
+    from assistant.records import PassageTime, Span, StatedFigure, TimeKind
+
+    (document,) = longnan.documents
+    time = PassageTime(TimeKind.RESULT, 2024)
+
+    def figure(name: str, value: str, clause: str) -> Figure:
+        return Figure(document.meta, StatedFigure(name, value, time, clause, Span(0, 1)))
+
+    amount = figure("地区生产总值总量", "达到900亿元", "总量达到900亿元")
+    change = figure("地区生产总值", "增长5.8%", "地区生产总值增长5.8%")
+    other = figure("规上工业增加值", "增长7%", "规上工业增加值增长7%")
+    alike = (1.0, 1.0)
+    assert _change_in_the_same_clause(amount, alike, [(alike, other), (alike, change)]) is change
+    assert _change_in_the_same_clause(amount, alike, [(alike, other)]) is amount

@@ -110,7 +110,7 @@ def _sentence_figures(
             start, end = offset + first, offset + last
             if name in vocabulary()["generic_names"] and previous:
                 # 「…地区生产总值增长5.8%，总量达到60013亿元」; 「粮食播种面积…、产量…」 is 粮食产量
-                name = _without_measure(previous) + name
+                name = without_measure(previous) + name
                 if previous_start >= offset:
                     start = previous_start  # 「新增“百亿县”4个、总数达到40个」 quoted whole
             previous, previous_start = name, start
@@ -249,7 +249,7 @@ def _paired(name: str, count: int) -> list[str]:
     return []
 
 
-def _without_measure(name: str) -> str:
+def without_measure(name: str) -> str:
     """The subject a bare measure after it (「产量」「支出」) belongs to:
     「粮食播种面积」 → 「粮食」, 「一般公共预算收入」 → 「一般公共预算」."""
     words = vocabulary()

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from difflib import SequenceMatcher
 
-from assistant.ingest.figures import figure_pattern
+from assistant.ingest.figures import figure_pattern, without_measure
 from assistant.ingest.figures import vocabulary as figure_vocabulary
 from assistant.knowledge import DocumentKnowledge, Figure, Indicator, Project
 from assistant.query.analysis import vocabulary as analysis_vocabulary
@@ -1287,10 +1287,16 @@ def _amount_of_the_same(
 def _change_in_the_same_clause(
     chosen: Entity, likeness: tuple[float, float], seen: list[tuple[tuple[float, float], Entity]]
 ) -> Entity:
-    """「GDP增长多少」: of 「全年增长4.8%、总量达5.3万亿元」, read as 经济增长 and 经济总量 and as
-    alike, the change the clause states, not the amount."""
+    """「GDP增长多少」: of two figures as alike, the change (「地区生产总值增长5.8%」), not the
+    amount (「总量达到60013亿元」), when both are of one subject: read from one clause (「全年增长
+    4.8%、总量达5.3万亿元」) or named alike but for the measure (地区生产总值, 地区生产总值总量)."""
     if not isinstance(chosen, Figure) or _states_a_change(chosen):
         return chosen
+
+    def same_subject(entity: Figure) -> bool:
+        inside = entity.stated.clause in chosen.stated.clause
+        return inside or without_measure(entity.name) == without_measure(chosen.name)
+
     return next(
         (
             entity
@@ -1298,8 +1304,7 @@ def _change_in_the_same_clause(
             if alike == likeness
             and isinstance(entity, Figure)
             and _states_a_change(entity)
-            and entity.stated.span.start >= chosen.stated.span.start
-            and entity.stated.clause in chosen.stated.clause
+            and same_subject(entity)
         ),
         chosen,
     )
