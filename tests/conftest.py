@@ -161,3 +161,17 @@ def page(browser):
         yield page
     finally:
         context.close()
+
+
+def service_over(root, texts: dict[str, str], **settings_given):
+    """An assistant over ``texts`` (file name → text), indexed under ``root``."""
+    from assistant.indexer import build_index
+    from assistant.service import AssistantService
+    from assistant.settings import Settings
+
+    (root / "corpus").mkdir()
+    for name, text in texts.items():
+        (root / "corpus" / name).write_text(text, encoding="utf-8")
+    settings = Settings(corpus_dir=root / "corpus", index_dir=root / "index", **settings_given)
+    build_index(settings)
+    return AssistantService(settings)

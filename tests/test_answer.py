@@ -20,7 +20,7 @@ from assistant.query.scope import _horizon_forms
 from assistant.query.sentences import topic_of
 from assistant.query.tabular import borrowed_measure
 from assistant.records import Answer, Chunk, ChunkKind, Span
-from tests.conftest import PLAN, SYNTHETIC
+from tests.conftest import PLAN, SYNTHETIC, service_over
 
 
 def quotes_are_indexed(service, answer: Answer) -> bool:
@@ -753,24 +753,10 @@ REPORT = """2025年政府工作报告
 """
 
 
-def _service_over(root, texts: dict[str, str], **settings_given):
-    """An assistant over ``texts`` (file name → text), indexed under ``root``."""
-    from assistant.indexer import build_index
-    from assistant.service import AssistantService
-    from assistant.settings import Settings
-
-    (root / "corpus").mkdir()
-    for name, text in texts.items():
-        (root / "corpus" / name).write_text(text, encoding="utf-8")
-    settings = Settings(corpus_dir=root / "corpus", index_dir=root / "index", **settings_given)
-    build_index(settings)
-    return AssistantService(settings)
-
-
 @pytest.fixture(scope="module")
 def a_report(tmp_path_factory):
     root = tmp_path_factory.mktemp("report")
-    return _service_over(root, {"report.txt": REPORT}, embedder="fake")
+    return service_over(root, {"report.txt": REPORT}, embedder="fake")
 
 
 @pytest.mark.parametrize(
@@ -1108,7 +1094,7 @@ NEIGHBOUR_WITH_A_HORIZON = """2025年天水市政府工作报告
 
 @pytest.fixture(scope="module")
 def report_with_gaps(tmp_path_factory):
-    return _service_over(tmp_path_factory.mktemp("gaps"), {"dingxi.txt": REPORT_WITH_GAPS})
+    return service_over(tmp_path_factory.mktemp("gaps"), {"dingxi.txt": REPORT_WITH_GAPS})
 
 
 # 「第十六届」 is an ordinal, no figure for 「是多少」.
@@ -1292,7 +1278,7 @@ def test_another_documents_horizon_is_no_year_of_the_place_asked(tmp_path):
     """定西 sets nothing for 2030; 天水's 「到2030年」 does not make 2030 a year of 定西's
     report, whose 2025 target must not be given for it. The refusal names 定西 first."""
     texts = {"dingxi.txt": REPORT_WITH_GAPS, "tianshui.txt": NEIGHBOUR_WITH_A_HORIZON}
-    service = _service_over(tmp_path, texts, embedder="fake")
+    service = service_over(tmp_path, texts, embedder="fake")
     answer = service.ask("定西到2030年粮食产量要达到多少亿斤")
     assert answer.refused and "30亿斤" not in answer.answer, answer.answer
     assert "35亿斤" not in answer.answer
@@ -1342,7 +1328,7 @@ REPORT_OF_ONE_YEAR_AND_THE_NEXT = """2025年政府工作报告
 @pytest.fixture(scope="module")
 def report_of_two_years(tmp_path_factory):
     root = tmp_path_factory.mktemp("two-years")
-    return _service_over(root, {"report.txt": REPORT_OF_ONE_YEAR_AND_THE_NEXT}, embedder="fake")
+    return service_over(root, {"report.txt": REPORT_OF_ONE_YEAR_AND_THE_NEXT}, embedder="fake")
 
 
 @pytest.mark.parametrize(
@@ -1409,7 +1395,7 @@ def test_a_plan_says_when_it_was_issued_by_its_own_dated_lines(service, question
 def test_a_document_without_a_dated_line_says_it_does_not_say(tmp_path):
     opening = "——2025年1月10日在定西市第五届人民代表大会第五次会议上\n"
     undated = REPORT_WITH_GAPS.replace(opening, "")
-    service = _service_over(tmp_path, {"dingxi.txt": undated})
+    service = service_over(tmp_path, {"dingxi.txt": undated})
     answer = service.ask("定西的政府工作报告是哪天作的？")
     assert answer.refused and "没有写明" in answer.answer, answer.answer
 
@@ -1475,7 +1461,7 @@ LONGNAN = """2025年陇南市政府工作报告
 
 @pytest.fixture(scope="module")
 def longnan(tmp_path_factory):
-    return _service_over(
+    return service_over(
         tmp_path_factory.mktemp("longnan"), {"longnan.txt": LONGNAN}, embedder="fake"
     )
 

@@ -10,6 +10,7 @@ from assistant.ingest.structure import parse_document
 from assistant.ingest.timing import DocumentYears, heading_time, sentence_time
 from assistant.records import Paragraph, PassageTime, Span, TimeKind
 from assistant.scale import extract_reports
+from tests.conftest import service_over
 
 YEARS = DocumentYears(2024, 2025)
 PLAN = PassageTime(TimeKind.PLAN, 2025)
@@ -337,16 +338,7 @@ CENSUS_REVISED = """政府工作报告
 
 @pytest.fixture(scope="module")
 def census_service(tmp_path_factory):
-    from assistant.indexer import build_index
-    from assistant.service import AssistantService
-    from assistant.settings import Settings
-
-    root = tmp_path_factory.mktemp("census")
-    (root / "corpus").mkdir()
-    (root / "corpus" / "report-2026.txt").write_text(CENSUS_REVISED, encoding="utf-8")
-    settings = Settings.from_env(corpus_dir=root / "corpus", index_dir=root / "index")
-    build_index(settings)
-    return AssistantService(settings)
+    return service_over(tmp_path_factory.mktemp("census"), {"report-2026.txt": CENSUS_REVISED})
 
 
 def test_a_year_before_the_review_that_the_text_states_may_be_asked(census_service):
