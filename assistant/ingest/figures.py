@@ -15,7 +15,7 @@ from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
-from assistant.ingest.timing import WRITTEN_YEAR, DocumentYears, sentence_time
+from assistant.ingest.timing import WRITTEN_YEAR, DocumentYears, earlier_year, sentence_time
 from assistant.records import Paragraph, PassageTime, Span, StatedFigure, TimeKind
 
 FIGURE_VOCABULARY = Path(__file__).resolve().parent.parent / "resources" / "figures.toml"
@@ -73,9 +73,8 @@ def _clause_time(clause: str, time: PassageTime, years: DocumentYears) -> Passag
         return PassageTime(TimeKind.RESULT, year, estimate=time.estimate)
     if year == years.plan:
         return PassageTime(TimeKind.PLAN, year)
-    if year and years.results and year < years.results:
-        return PassageTime(TimeKind.RESULT, year)  # 「2023年达到13.09万亿元」, revised
-    return time
+    earlier = earlier_year(clause, years)  # 「2023年达到13.09万亿元」, revised by a census
+    return PassageTime(TimeKind.RESULT, earlier) if earlier else time
 
 
 def _sentence_figures(

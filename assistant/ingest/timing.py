@@ -131,7 +131,7 @@ def sentence_time(sentence: str, inherited: PassageTime, years: DocumentYears) -
     plan_cue = any(cue in sentence for cue in words["plan"]) or named == {years.plan}
     result_cue = bool(re.search("|".join(words["result"]), sentence)) or named == {years.results}
     estimate = any(cue in sentence for cue in words["estimate"])
-    earlier = _earlier_year(sentence, years, words)
+    earlier = earlier_year(sentence, years)
     if earlier and not (named or plan_cue or result_cue):
         return PassageTime(TimeKind.RESULT, earlier, estimate=estimate)
     if (result_cue or estimate) and not plan_cue and years.results:
@@ -141,15 +141,20 @@ def sentence_time(sentence: str, inherited: PassageTime, years: DocumentYears) -
     return inherited
 
 
-def _earlier_year(sentence: str, years: DocumentYears, words: dict) -> int | None:
+def earlier_year(text: str, years: DocumentYears) -> int | None:
     """A year before the results year that opens a clause (「…全省共增加2702亿元，2023年达到
     13.09万亿元」) says when the figures after it happened; 「比2020年翻一番」 does not."""
     if years.results is None:
         return None
-    not_after = "|".join(map(re.escape, words["earlier_year_not_followed_by"]))
-    pattern = rf"(?:^|[，；：,;:])((?:19|20)\d{{2}})年(?!{not_after})"
-    found = [int(y) for y in re.findall(pattern, sentence) if int(y) < years.results]
+    found = [int(y) for y in _clause_opening_year().findall(text) if int(y) < years.results]
     return found[0] if found else None
+
+
+@cache
+def _clause_opening_year() -> re.Pattern[str]:
+    words = vocabulary()["sentences"]
+    not_after = "|".join(map(re.escape, words["earlier_year_not_followed_by"]))
+    return re.compile(rf"(?:^|[，；：,;:])((?:19|20)\d{{2}})年(?!{not_after})")
 
 
 def _horizon(sentence: str, years: DocumentYears, words: dict) -> PassageTime | None:
