@@ -196,7 +196,7 @@ class AssistantService:
         elif len(drafts) == 2 and targets[0][1].asks("compare"):
             # 「江西和北京去年失业率谁更低」 where one report gives no 2024 figure: what each says
             # is shown, and the comparison asked is refused
-            merged.refused = merged.refused or any(draft.refused for _, draft in drafts)
+            merged.refused = any(draft.refused for _, draft in drafts)
         if elsewhere:
             example = short_name(drafts[0][0].meta.place or "") or drafts[0][0].label
             note = templates()["also_elsewhere"].format(count=elsewhere, example=example)

@@ -1596,7 +1596,7 @@ def test_people_counted_by_the_noun_after_a_magnitude(longnan):
 
 def test_growth_asked_takes_the_change_of_the_subject_not_its_amount(longnan):
     from assistant.knowledge import Figure
-    from assistant.query.tabular import _change_in_the_same_clause
+    from assistant.query.tabular import _change_of_the_same
     from assistant.records import PassageTime, Span, StatedFigure, TimeKind
 
     (document,) = longnan.documents
@@ -1609,5 +1609,5 @@ def test_growth_asked_takes_the_change_of_the_subject_not_its_amount(longnan):
     change = figure("地区生产总值", "增长5.8%", "地区生产总值增长5.8%")
     other = figure("规上工业增加值", "增长7%", "规上工业增加值增长7%")
     alike = (1.0, 1.0)
-    assert _change_in_the_same_clause(amount, alike, [(alike, other), (alike, change)]) is change
-    assert _change_in_the_same_clause(amount, alike, [(alike, other)]) is amount
+    assert _change_of_the_same(amount, alike, [(alike, other), (alike, change)]) is change
+    assert _change_of_the_same(amount, alike, [(alike, other)]) is amount

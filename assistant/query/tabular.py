@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from difflib import SequenceMatcher
@@ -197,7 +197,7 @@ class TableAnswers:
         if not asks_growth:
             entity = _amount_of_the_same(entity, (likeness, covered), seen)
         else:
-            entity = _change_in_the_same_clause(entity, (likeness, covered), seen)
+            entity = _change_of_the_same(entity, (likeness, covered), seen)
         if intent.amount and _states_a_change(entity):
             return None  # 「经济总量多大规模」 is not answered by 「增长5.8%」
         if contradicts(question, self._entity_text(entity, question)):
@@ -1269,42 +1269,44 @@ def _amount_of_the_same(
 ) -> Entity:
     """「货邮吞吐量是多少」: of one indicator's two figures as alike, the amount (「突破100万吨」),
     not its growth (「增长33%」). Only the same name: another indicator is never swapped in."""
-    if not isinstance(chosen, Figure) or not _states_a_change(chosen):
-        return chosen
-    return next(
-        (
-            entity
-            for alike, entity in seen
-            if alike == likeness
-            and isinstance(entity, Figure)
-            and entity.name == chosen.name
-            and not _states_a_change(entity)
-        ),
-        chosen,
+    return _other_measure(
+        chosen, likeness, seen, change=False, same=lambda entity: entity.name == chosen.name
     )
 
 
-def _change_in_the_same_clause(
+def _change_of_the_same(
     chosen: Entity, likeness: tuple[float, float], seen: list[tuple[tuple[float, float], Entity]]
 ) -> Entity:
     """「GDP增长多少」: of two figures as alike, the change (「地区生产总值增长5.8%」), not the
     amount (「总量达到60013亿元」), when both are of one subject: read from one clause (「全年增长
     4.8%、总量达5.3万亿元」) or named alike but for the measure (地区生产总值, 地区生产总值总量)."""
-    if not isinstance(chosen, Figure) or _states_a_change(chosen):
-        return chosen
 
     def same_subject(entity: Figure) -> bool:
         inside = entity.stated.clause in chosen.stated.clause
         return inside or without_measure(entity.name) == without_measure(chosen.name)
 
+    return _other_measure(chosen, likeness, seen, change=True, same=same_subject)
+
+
+def _other_measure(
+    chosen: Entity,
+    likeness: tuple[float, float],
+    seen: list[tuple[tuple[float, float], Entity]],
+    change: bool,
+    same: Callable[[Figure], bool],
+) -> Entity:
+    """A prose figure as alike as ``chosen`` that states a change (or an amount, ``change``
+    False) where ``chosen`` does not, and is the ``same`` figure's; else ``chosen``."""
+    if not isinstance(chosen, Figure) or _states_a_change(chosen) is change:
+        return chosen
     return next(
         (
             entity
             for alike, entity in seen
             if alike == likeness
             and isinstance(entity, Figure)
-            and _states_a_change(entity)
-            and same_subject(entity)
+            and _states_a_change(entity) is change
+            and same(entity)
         ),
         chosen,
     )
