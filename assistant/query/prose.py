@@ -30,7 +30,13 @@ from assistant.query.match import (
 from assistant.query.normalise import Question
 from assistant.query.retrieve import Hit, HybridSearch, with_leading
 from assistant.query.sentences import is_lead, sentences, topic_of
-from assistant.query.tabular import AMOUNT, FOLLOWING_OPENERS, FOLLOWING_VERDICT, plain
+from assistant.query.tabular import (
+    AMOUNT,
+    FOLLOWING_OPENERS,
+    FOLLOWING_VERDICT,
+    plain,
+    says_what_it_is_for,
+)
 from assistant.query.when import asked_years, passage_time, sentence_fits
 from assistant.records import Chunk, ChunkKind, TimeKind
 
@@ -107,9 +113,8 @@ def _remarked_on(clauses: list[str], index: int) -> int:
     figure of its own (「达到1.35亿千瓦，超过火电装机」「筹措资金835亿元以上，实施十大为民办实事
     工程」): a question may name the figure by that remark."""
     after = clauses[index + 1] if index + 1 < len(clauses) else ""
-    words = analysis_vocabulary()
-    remarks = after.startswith((*words["remark_openers"], *words["purpose_openers"]))
-    return int(remarks and not re.search(r"\d", after))
+    remarks = after.startswith(tuple(analysis_vocabulary()["remark_openers"]))
+    return int((remarks and not re.search(r"\d", after)) or says_what_it_is_for(after))
 
 
 def _narrowed(question: Question, clause: str) -> bool:

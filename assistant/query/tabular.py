@@ -338,8 +338,7 @@ class TableAnswers:
         if following and any(scope in following.group(1) for scope in scopes):
             return evidence.quote + after[: following.end()]
         # 「筹措资金835亿元以上，实施十大为民办实事工程」: what the amount is for is said with it
-        purpose = following and following.group(1).startswith(PURPOSE_OPENERS)
-        if purpose and not re.search(r"\d", following.group(1)):
+        if following and says_what_it_is_for(following.group(1)):
             return evidence.quote + after[: following.end()]
         return evidence.quote
 
@@ -1310,6 +1309,12 @@ def _other_measure(
         ),
         chosen,
     )
+
+
+def says_what_it_is_for(clause: str) -> bool:
+    """「实施十大为民办实事工程」 after 「筹措资金835亿元以上」: the purpose of the figure before,
+    with no figure of its own."""
+    return clause.startswith(PURPOSE_OPENERS) and not re.search(r"\d", clause)
 
 
 def _states_a_change(entity: Entity) -> bool:
