@@ -139,7 +139,8 @@ def _places_named(path: Path) -> dict[str, list[str]]:
 # 海南, 青海, 西藏, 辽宁, 黑龙江, 内蒙古, 广西, 湖北; across13: 北京, 浙江, 山东, 河南, 江西, 安徽,
 # 福建, 四川; across14: 吉林, 新疆, 西藏, 内蒙古, 陕西, 河北, 广东, 云南; across15: 广东, 江苏,
 # 湖北, 湖南, 四川, 安徽, 福建, 广西; across16: 辽宁, 山西, 青海, 海南, 天津, 黑龙江, 宁夏, 河南;
-# across17: 江西, 湖北, 宁夏, 广西, 河南, 山东, 浙江, 北京.
+# across17: 江西, 湖北, 宁夏, 广西, 河南, 山东, 浙江, 北京; across18: 安徽, 福建, 广东, 贵州, 甘肃,
+# 青海, 陕西, 云南.
 ACROSS_SETS = {
     "across8.jsonl": (
         "overall 75.0%, refusal precision 94.7%, refusal recall 90.0%, 6 citations of another "
@@ -189,6 +190,11 @@ ACROSS_SETS = {
     "across17.jsonl": (
         "overall 100.0%, refusal precision 100.0%, refusal recall 93.8%, no citation of another "
         "year, none of a province not asked (4c4d061)",
+        0.90,
+    ),
+    "across18.jsonl": (
+        "overall 93.8%, refusal precision 100.0%, refusal recall 93.8%, no citation of another "
+        "year, 3 of a province not asked (262fc97)",
         0.90,
     ),
 }
