@@ -350,12 +350,22 @@ class PlaceReader:
         if dated and everyday:
             return False
         moved = bool(position) and not everyday and _after_a_movement(text, position)
+        joined = not everyday and self._joined_after_a_place(text, position)
         return (
             self.in_questions
-            and (opening or dated or moved)
+            and (opening or dated or moved or joined)
             and not self._joined_to_another(text, position)
             and _a_word_of_its_own(text, position)
         )
+
+    def _joined_after_a_place(self, text: str, position: int) -> bool:
+        """「陇和皖谁更快」: joined to a one-character name that stands as a place before it."""
+        for joiner in self.joiners:
+            before = position - len(joiner) - 1
+            joined = before >= 0 and text[before + 1 : position] == joiner
+            if joined and text[before] in self.names and self._stands_alone(text, before):
+                return True
+        return False
 
     def _run_counted_as_places(self, text: str, position: int) -> bool:
         """「鄂湘两省」: one-character names run together, then counted as places, name them."""

@@ -137,6 +137,16 @@ def test_one_character_names_counted_as_places_are_those_places():
     assert set(asked.documents) == {hunan, hebei}
 
 
+def test_a_one_character_name_joined_to_one_that_stands_names_its_place():
+    gansu = document("甘肃省", "620000", "省")
+    anhui = document("安徽省", "340000", "省")
+    hebei = document("河北省", "130000", "省")
+    asked = places("2024年规上工业增加值增速，陇和皖谁更快？", [gansu, anhui, hebei])
+    assert set(asked.documents) == {gansu, anhui}
+    # joined to no place standing before it, a one-character word stays a word
+    assert places("今年城乡和冀中南的发展", [gansu, anhui, hebei]).documents == ()
+
+
 def test_a_one_character_name_after_hearsay_names_the_place():
     jiangxi = document("江西省", "360000", "省")
     hunan = document("湖南省", "430000", "省")
@@ -267,6 +277,7 @@ def test_a_nickname_is_read_whole_before_a_place_inside_it():
     # 山南 inside 「天山南北」 is not 西藏's 山南市
     assert places("天山南北去年粮食总产是多少", [xinjiang, tibet]).documents == (xinjiang,)
     assert places("岭南今年重点项目投资多少", [guangdong, tibet]).documents == (guangdong,)
+    assert places("南粤今年粮食产量目标是多少", [guangdong, tibet]).documents == (guangdong,)
 
 
 def test_a_nickname_joined_to_another_place_names_its_own():

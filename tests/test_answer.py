@@ -474,6 +474,9 @@ def test_how_many_of_a_unit_asks_an_amount_not_a_rate(longnan):
     # compared, 「高几个百分点」 is the difference of the two, which no stated change answers
     assert asked_measure("甲乙两地城镇化率谁高，高几个百分点", compared=True) == ""
     assert asked_measure("城镇化率去年提高了几个百分点") != ""
+    # two places' growth compared asks growth rates: 「迈上14万亿元新台阶」 states none
+    growth = re.compile(asked_measure("粤和闽2024年GDP增速哪个更快"))
+    assert growth.search("地区生产总值增长5.5%") and not growth.search("迈上14万亿元新台阶")
 
 
 def test_how_much_was_set_aside_asks_an_amount_not_the_measures(longnan):
@@ -483,6 +486,14 @@ def test_how_much_was_set_aside_asks_an_amount_not_the_measures(longnan):
     amount = read_intent(normalise("今年安排了多少乡村振兴资金", 2025), document)
     assert amount.quantity and not amount.listing
     assert read_intent(normalise("乡村振兴今年有什么安排", 2025), document).listing
+
+
+def test_which_few_things_asks_for_a_list(longnan):
+    from assistant.query.intent import read_intent
+
+    (document,) = longnan.documents
+    for question in ("传统产业今年要“稳”哪几样", "今年要抓哪几条", "重点抓哪几方面"):
+        assert read_intent(normalise(question, 2025), document).listing, question
 
 
 def test_the_part_of_a_line_inside_a_place_is_named_by_the_line():
@@ -1520,6 +1531,10 @@ def test_places_compared_by_the_figure_named_as_asked():
     # asked by another wording of it (粮食产量, which reports also write 总产)
     asked = normalise("甲和乙去年粮食产量差多少亿斤", 2025)
     assert _same_unit("粮食产量280亿斤", "粮食增产42亿斤，总产466亿斤", asked)[1] == ("466", "亿斤")
+    # 「…增长94.5%、达168.4万辆」: a figure after 、 is named by the clause it ends
+    asked = normalise("甲和乙去年新能源汽车产量谁多", 2025)
+    first = "汽车产量保持40%以上增长、达357万辆，新能源汽车产量增长94.5%、达168.4万辆"
+    assert _same_unit(first, "新能源汽车产量达到119.8万辆", asked)[0] == ("168.4", "万辆")
 
 
 def test_a_figure_with_a_subject_of_its_own_takes_none_from_the_clause_before():

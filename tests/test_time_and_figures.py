@@ -305,6 +305,17 @@ def test_an_increment_counted_before_its_thing_is_the_same_indicator():
     assert named["新建社区食堂"].value == "9个"
     # Another verb than an increment keeps the thing counted to the sentence.
     assert stated("建成3家智慧养老院。", RESULT) == ()
+    # Creating or growing a number of things adds them as 新增 does.
+    found = {f.name: f.value for f in stated("新创建38个省级绿色工厂。", RESULT)}
+    assert found == {"新创建省级绿色工厂": "38个"}
+    assert values_of("培育30个省级和国家级绿色工厂。") == {"培育省级和国家级绿色工厂": "30个"}
+
+
+def test_a_volume_in_cubic_metres_is_a_figure():
+    assert values_of("修复退化草原50万亩，压减地下水开采量1.57亿立方米。") == {
+        "修复退化草原": "50万亩",
+        "压减地下水开采量": "1.57亿立方米",
+    }
 
 
 def test_a_clause_opening_with_an_earlier_year_dates_its_figure():
@@ -329,10 +340,12 @@ CENSUS_REVISED = """政府工作报告
 一、2025年工作回顾
 过去一年，全市地区生产总值增长5.1%，总量达到9200亿元。城镇新增就业12万人。经过第五次全国经济\
 普查，全市地区生产总值都有所增加，共增加310亿元，2024年达到8800亿元，再上新台阶。
+农村劳动力转移就业95万人。地下水开采量压减0.3亿立方米。天然气产量超过16亿立方米，增长12.7%。
 二、2026年工作安排
 今年经济社会发展主要预期目标是：地区生产总值增长5%左右，城镇新增就业11万人以上，居民消费价格保持\
 合理水平。
 今年将筹措资金120亿元以上，实施十件民生实事。
+农村劳动力转移就业90万人，压减地下水开采量0.25亿立方米。
 """
 
 
@@ -363,3 +376,23 @@ def test_an_amount_is_said_with_what_it_is_for(census_service):
     answer = census_service.ask("临江今年办民生实事准备花多少钱")
     assert not answer.refused, answer.answer
     assert "筹措资金120亿元以上，实施十件民生实事" in answer.answer, answer.answer
+
+
+def test_one_figure_asked_for_two_years_respectively(census_service):
+    answer = census_service.ask("临江农村劳动力转移就业，2025年实际完成和2026年目标分别是多少？")
+    assert not answer.refused, answer.answer
+    assert "95万人" in answer.answer and "90万人" in answer.answer, answer.answer
+    assert {c.time for c in answer.citations} == {"2025年", "2026年目标"}
+
+
+def test_one_figure_of_two_years_compared(census_service):
+    answer = census_service.ask("临江压减地下水开采量，今年的目标和去年的实际哪个多？")
+    assert not answer.refused, answer.answer
+    assert "0.25亿立方米" in answer.answer and "0.3亿立方米" in answer.answer, answer.answer
+    assert "0.05亿立方米" in answer.answer  # the difference, computed and shown
+
+
+def test_an_amount_is_said_with_its_change_right_after_it(census_service):
+    answer = census_service.ask("临江2025年天然气产量多少？")
+    assert "超过16亿立方米，增长12.7%" in answer.answer, answer.answer
+    assert "12.7%" in census_service.ask("临江2025年天然气产量增长多少？").answer

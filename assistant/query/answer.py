@@ -91,9 +91,10 @@ class Composer:
                 # 「古雷炼化一体化工程二期，总投资是多少？去年开工了吗」: its subject only;
                 # 「…要多长时间？宁夏报告里怎么说的」: only asks for the document's words
                 continue
-            own = each or _own_subject(terms) or _names_an_indicator(alone)  # 「社零又定的多少」
-            if index and not own:
-                part = context + part  # 「一共投资多少」 is about the first part's subject
+            which_only = _says_only_which(part)
+            own = (each and not which_only) or _own_subject(terms) or _names_an_indicator(alone)
+            if index and not own:  # 「一共投资多少」 is about the first part's subject
+                part = (_without_kinds(context) if which_only else context) + part
             if index and not normalise(part, plan_year).years:
                 part = _years_written(question) + part  # 「…？工业投资呢」
             quoted = frozenset(e.quote for d in drafts for e in d.evidence)
@@ -251,6 +252,18 @@ def _names_an_indicator(question: Question) -> bool:
 
 def _years_written(question: Question) -> str:
     return "".join(f"{year}年" for year in question.years)
+
+
+def _says_only_which(part: str) -> bool:
+    """「2025年目标是多少」 after 「…2024年实际完成和」: which year and kind of the figure, and
+    nothing of its own."""
+    rest = _without_kinds(TIME_WORDS.sub("", QUESTION_WORDS.sub("", part)))
+    return not re.sub(r"[\W_]", "", rest)
+
+
+def _without_kinds(text: str) -> str:
+    kinds = sorted(vocabulary()["intent"]["kinds_of_figure"], key=len, reverse=True)
+    return re.sub("|".join(map(re.escape, kinds)), "", text)
 
 
 def _own_subject(terms: dict[str, float]) -> bool:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from difflib import SequenceMatcher
 
-from assistant.ingest.figures import figure_pattern, without_measure
+from assistant.ingest.figures import alternation, figure_pattern, without_measure
 from assistant.ingest.figures import vocabulary as figure_vocabulary
 from assistant.knowledge import DocumentKnowledge, Figure, Indicator, Project
 from assistant.query.analysis import vocabulary as analysis_vocabulary
@@ -72,6 +72,11 @@ Entity = Indicator | Project | Figure
 
 PURPOSE_OPENERS = tuple(analysis_vocabulary()["purpose_openers"])
 NEXT_CLAUSE = re.compile(r"[，、,]([^，、,。；;]+)")  # the clause right after a figure's
+# 「非常规天然气产量超过165亿立方米，增长12.7%」: an amount's change, said right after it.
+CHANGE_AFTER = re.compile(
+    rf"^(?:{alternation(figure_vocabulary()['compared_with_before'])})?"
+    rf"(?:{alternation(figure_vocabulary()['change_verbs'])})[^，；。\d]{{0,4}}\d"
+)
 PARENTHETICAL = re.compile(r"[（(][^）)]*[）)]")
 
 
@@ -327,18 +332,17 @@ class TableAnswers:
     @staticmethod
     def _with_clause_after(evidence: Evidence, question: Question) -> str:
         """The clause right after the figure, said with it when it compares the figure with what
-        the question names (「规模工业增加值增长7.3%、高于全国1.5个百分点」 for 「比全国高多少」) or
-        says what an amount is for."""
-        scopes = compared_scopes(question.text)
+        the question names (「规模工业增加值增长7.3%、高于全国1.5个百分点」 for 「比全国高多少」),
+        says what an amount is for (「筹措资金835亿元以上，实施十大为民办实事工程」) or gives the
+        amount's change (「…超过165亿立方米，增长12.7%」)."""
         at = evidence.chunk.quote.find(evidence.quote)
-        if at < 0:
-            return evidence.quote
-        after = evidence.chunk.quote[at + len(evidence.quote) :]
+        after = evidence.chunk.quote[at + len(evidence.quote) :] if at >= 0 else ""
         following = NEXT_CLAUSE.match(after)
-        if following and any(scope in following.group(1) for scope in scopes):
-            return evidence.quote + after[: following.end()]
-        # 「筹措资金835亿元以上，实施十大为民办实事工程」: what the amount is for is said with it
-        if following and says_what_it_is_for(following.group(1)):
+        if following is None:
+            return evidence.quote
+        clause = following.group(1)
+        compared = any(scope in clause for scope in compared_scopes(question.text))
+        if compared or says_what_it_is_for(clause) or _its_change(evidence.quote, clause):
             return evidence.quote + after[: following.end()]
         return evidence.quote
 
@@ -1317,6 +1321,12 @@ def says_what_it_is_for(clause: str) -> bool:
     return clause.startswith(PURPOSE_OPENERS) and not re.search(r"\d", clause)
 
 
+def _its_change(amount: str, clause: str) -> bool:
+    """A clause of a change and nothing else (「增长12.7%」) after a figure not itself a change."""
+    changed = any(verb in amount for verb in figure_vocabulary()["change_verbs"])
+    return not changed and CHANGE_AFTER.match(clause) is not None
+
+
 def _states_a_change(entity: Entity) -> bool:
     """A prose figure stated as a change (「增长33%」「下降5%」), not as an amount."""
     return isinstance(entity, Figure) and entity.stated.value.startswith(
@@ -1354,6 +1364,7 @@ def _same_unit(
 
 
 FIGURE_NAME_START = re.compile(r"[，,；;。、：:（(]")
+CLAUSE_START = re.compile(r"[，,；;。：:（(]")
 
 
 def _named_as_asked(figure: re.Match[str], question: Question) -> float:
@@ -1362,6 +1373,8 @@ def _named_as_asked(figure: re.Match[str], question: Question) -> float:
     「总产」 1.0, 「粮食增产」 1/3."""
     text = figure.string[: figure.start()]
     head = FIGURE_NAME_START.split(text)[-1]
+    if len(head) < 2:  # 「新能源汽车产量增长94.5%、达168.4万辆」: the name is before the 、
+        head = CLAUSE_START.split(text)[-1]
     pairs = [head[i : i + 2] for i in range(len(head) - 1)]
     if not pairs:
         return 0.0
