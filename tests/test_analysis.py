@@ -137,14 +137,18 @@ def test_one_character_names_counted_as_places_are_those_places():
     assert set(asked.documents) == {hunan, hebei}
 
 
-def test_a_one_character_name_joined_to_one_that_stands_names_its_place():
-    gansu = document("甘肃省", "620000", "省")
-    anhui = document("安徽省", "340000", "省")
-    hebei = document("河北省", "130000", "省")
-    asked = places("2024年规上工业增加值增速，陇和皖谁更快？", [gansu, anhui, hebei])
-    assert set(asked.documents) == {gansu, anhui}
-    # joined to no place standing before it, a one-character word stays a word
-    assert places("今年城乡和冀中南的发展", [gansu, anhui, hebei]).documents == ()
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("2024年规上工业增加值增速，陇和皖谁更快？", {"甘肃省", "安徽省"}),
+        # joined to no place standing before it, a one-character word stays a word
+        ("今年城乡和冀中南的发展", set()),
+    ],
+)
+def test_a_one_character_name_joined_to_one_that_stands_names_its_place(question, expected):
+    provinces = [document(*p) for p in (("甘肃省", "620000", "省"), ("安徽省", "340000", "省"))]
+    asked = places(question, [*provinces, document("河北省", "130000", "省")])
+    assert {d.meta.place for d in asked.documents} == expected
 
 
 def test_a_one_character_name_after_hearsay_names_the_place():
@@ -308,3 +312,24 @@ def test_a_districts_short_form_right_after_its_city_names_it():
     found = places("北京通州今年GDP增长多少", [BEIJING])
     assert found.inside == ("通州",) and found.containing == (BEIJING,)
     assert places("通州今年GDP增长多少", [BEIJING]).inside == ()
+
+
+def test_a_name_begun_by_a_city_and_written_only_around_it_is_asked_of_that_place():
+    hubei = document("湖北省", "420000", "省")
+    shandong = document("山东省", "370000", "省")
+    guangdong = document("广东省", "440000", "省")
+    writes = {"湖北省": "鄂州花湖机场开通国际国内货线91条", "山东省": "青岛中山公园改造提升"}
+
+    def mentioned(phrase: str) -> bool:
+        return any(phrase in text for text in writes.values())
+
+    def mentioned_in(document, phrase: str) -> bool:
+        return phrase in writes.get(document.meta.place, "")
+
+    documents = [hubei, shandong, guangdong]
+    question = "鄂州花湖机场去年开通了多少条货线"
+    asked = analyse(question, documents, mentioned, mentioned_in).places
+    assert asked.containing == (hubei,) and asked.inside == ("鄂州",)
+    # 中山 is in 广东, but the park of that name is written about 山东: no place is asked
+    asked = analyse("中山公园今年改造吗", documents, mentioned, mentioned_in).places
+    assert not asked.documents and not asked.containing and not asked.elsewhere

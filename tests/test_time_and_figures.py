@@ -73,11 +73,20 @@ def test_a_task_heading_inside_the_plan_is_not_a_review():
         ),
         ("荣获2022年度国家科学技术奖3项。", RESULT, TimeKind.RESULT, 2024, False),
         ("全市经济总量比2020年翻一番。", RESULT, TimeKind.RESULT, 2024, False),
+        # Years counted back from now: a span up to the results year, wherever it is said.
+        ("60年来，经济总量翻了七番以上。", PLAN, TimeKind.SPAN, 2024, False),
+        ("十年来，城乡面貌焕然一新。", PLAN, TimeKind.SPAN, 2024, False),
+        ("一年来，我们攻坚克难。", PLAN, TimeKind.RESULT, 2024, False),
     ],
 )
 def test_a_sentence_refines_its_chapter(sentence, inherited, kind, year, estimate):
     time = sentence_time(sentence, inherited, YEARS)
     assert (time.kind, time.year, time.estimate) == (kind, year, estimate)
+
+
+def test_years_counted_back_start_that_many_years_before():
+    assert sentence_time("60年来，经济总量翻了七番以上。", PLAN, YEARS).start == 1965
+    assert sentence_time("二十三年来，累计建成1000公里。", PLAN, YEARS).start == 2002
 
 
 def test_chapters_take_their_time_from_headings_and_order(reports):
@@ -341,11 +350,13 @@ CENSUS_REVISED = """政府工作报告
 过去一年，全市地区生产总值增长5.1%，总量达到9200亿元。城镇新增就业12万人。经过第五次全国经济\
 普查，全市地区生产总值都有所增加，共增加310亿元，2024年达到8800亿元，再上新台阶。
 农村劳动力转移就业95万人。地下水开采量压减0.3亿立方米。天然气产量超过16亿立方米，增长12.7%。
+新改建农村公路10714公里。
 二、2026年工作安排
+成绩来之不易。建市30年来，全市经济总量翻了三番以上。
 今年经济社会发展主要预期目标是：地区生产总值增长5%左右，城镇新增就业11万人以上，居民消费价格保持\
 合理水平。
 今年将筹措资金120亿元以上，实施十件民生实事。
-农村劳动力转移就业90万人，压减地下水开采量0.25亿立方米。
+农村劳动力转移就业90万人，压减地下水开采量0.25亿立方米，新改建农村公路1万公里。
 """
 
 
@@ -396,3 +407,14 @@ def test_an_amount_is_said_with_its_change_right_after_it(census_service):
     answer = census_service.ask("临江2025年天然气产量多少？")
     assert "超过16亿立方米，增长12.7%" in answer.answer, answer.answer
     assert "12.7%" in census_service.ask("临江2025年天然气产量增长多少？").answer
+
+
+def test_two_years_of_a_figure_in_two_magnitudes_are_compared_in_the_smaller(census_service):
+    answer = census_service.ask("临江新改建农村公路，去年完成的和今年计划的相比哪个多？")
+    assert "1万公里=10000公里" in answer.answer and "714公里" in answer.answer, answer.answer
+
+
+def test_doublings_over_years_counted_back(census_service):
+    answer = census_service.ask("临江建市30年来经济总量翻了几番？")
+    assert not answer.refused and "翻了三番以上" in answer.answer, answer.answer
+    assert [c.time for c in answer.citations] == ["1996—2025年"]

@@ -180,11 +180,18 @@ def _horizon(sentence: str, years: DocumentYears, words: dict) -> PassageTime | 
     return None
 
 
-def _count(digit: str) -> int:
-    """「3」「三」「两」 as a number of years."""
-    if digit.isdigit():
-        return int(digit)
-    return "一两三四五六七八九".index(digit.replace("二", "两")) + 1
+def _count(number: str) -> int:
+    """「3」「60」「三」「两」「六十」「十二」 as a number of years."""
+    if number.isdigit():
+        return int(number)
+    tens, _, ones = number.replace("二", "两").rpartition("十")
+    if "十" not in number:
+        return _digit(number.replace("二", "两"))
+    return (_digit(tens) if tens else 1) * 10 + (_digit(ones) if ones else 0)
+
+
+def _digit(character: str) -> int:
+    return "一两三四五六七八九".index(character) + 1
 
 
 def _span(sentence: str, years: DocumentYears, words: dict) -> PassageTime | None:
@@ -197,6 +204,9 @@ def _span(sentence: str, years: DocumentYears, words: dict) -> PassageTime | Non
     since = re.search(r"((?:19|20)\d{2})年以来", sentence)
     if since and end and int(since.group(1)) < end:
         return PassageTime(TimeKind.SPAN, end, int(since.group(1)))
+    counted = re.search(words["years_counted_back"], sentence)
+    if counted and end:
+        return PassageTime(TimeKind.SPAN, end, end - _count(counted.group(1)) + 1)
     return None
 
 

@@ -47,13 +47,17 @@ class QuestionAnalysis:
 
 
 def analyse(
-    question: str, documents: Sequence[DocumentKnowledge], mentioned: Callable[[str], bool]
+    question: str,
+    documents: Sequence[DocumentKnowledge],
+    mentioned: Callable[[str], bool],
+    mentioned_in: Callable[[DocumentKnowledge, str], bool] | None = None,
 ) -> QuestionAnalysis:
-    """``mentioned``: whether the indexed text has a phrase (a name the documents use)."""
+    """``mentioned``: whether the indexed text has a phrase (a name the documents use);
+    ``mentioned_in``: whether one document's text has it."""
     text = normalise_text(question)
     days = _unmentioned("days", text, mentioned)
     across = any(word in text for word in vocabulary()["across_documents"])
-    places = places_asked(text, documents, mentioned)
+    places = places_asked(text, documents, mentioned, mentioned_in)
     personal = _personal(text, mentioned)
     return QuestionAnalysis(question, text, days, places, across, personal)
 
@@ -110,7 +114,10 @@ def document_place(document: DocumentKnowledge) -> Place | None:
 
 
 def places_asked(
-    text: str, documents: Sequence[DocumentKnowledge], mentioned: Callable[[str], bool]
+    text: str,
+    documents: Sequence[DocumentKnowledge],
+    mentioned: Callable[[str], bool],
+    mentioned_in: Callable[[DocumentKnowledge, str], bool] | None = None,
 ) -> PlacesAsked:
     own = {d.meta.doc_id: document_place(d) for d in documents}
     context = [p for p in own.values() if p is not None]
@@ -134,9 +141,12 @@ def places_asked(
             continue  # 「四川今年和重庆的年度共建项目」
         if _a_name_used(text, mention.start, mention.text, mentioned):
             used_from, used_until = mention.start, end
-            if not _named(place, mention.text, documents, own):
-                continue  # 「中山公园」 in a question about a park the documents name
-            run_on.append((mention.text, place))
+            name = text[mention.start : end + 2]
+            if _named(place, mention.text, documents, own) or _written_only_around(
+                name, place, documents, own, mentioned_in
+            ):
+                run_on.append((mention.text, place))
+            # else 「中山公园」 in a question about a park the documents name
             continue
         places.append((mention.text, place))
         starts.append(mention.start)
@@ -144,6 +154,22 @@ def places_asked(
     # 「北京大兴国际机场综保区（河北）」: the place named on its own is the one asked about; one
     # inside a longer name counts only when no other is named.
     return _relate(places or run_on, documents, own)
+
+
+def _written_only_around(
+    name: str,
+    place: Place,
+    documents: Sequence[DocumentKnowledge],
+    own: dict,
+    mentioned_in: Callable[[DocumentKnowledge, str], bool] | None,
+) -> bool:
+    """「鄂州花湖机场」: a name begun by a city that only documents of places around the city
+    write (湖北's report) is asked of them; 「中山公园」, written about other places, is not."""
+    if mentioned_in is None:
+        return False
+    writers = [d for d in documents if mentioned_in(d, name)]
+    around = [own[d.meta.doc_id] for d in writers]
+    return bool(writers) and all(a is not None and place.within(a) for a in around)
 
 
 def _ends_a_route(before: str) -> bool:

@@ -39,7 +39,10 @@ FACT_COVERAGE = 0.6
 TABLE_PREFERENCE = 0.1
 NAME_PRESENT = 0.6  # share of a joined name's weighted bigrams its evidence must carry
 # A figure that is an amount, not a rate: a number with no % or 百分点 after it.
-AMOUNT_NOT_RATE = re.compile(r"\d(?:[\d.]*\d)?(?![\d.]|\s*(?:%|％|个百分点|百分点))")
+# A figure that is no rate; doublings in words are one too (「经济总量翻了七番以上」).
+AMOUNT_NOT_RATE = re.compile(
+    r"\d(?:[\d.]*\d)?(?![\d.]|\s*(?:%|％|个百分点|百分点))|[一二两三四五六七八九十]+番"
+)
 OWN_SUBJECT_WEIGHT = 4.0  # a rare word of its own: 「跨国公司地区总部又有几家」
 PART_SEPARATOR = cue("part_separator")
 # A year as written, or as 今年/去年… (the normaliser's own list of relative years).

@@ -138,10 +138,11 @@ def normalise_text(text: str) -> str:
 
 
 def _plausible_short_year(match: re.Match[str]) -> bool:
-    """「23年」 means 2023; 「15年」 after 「工作了」 would too, but plans rarely say that."""
-    return 10 <= int(match.group(1)) <= 40 and not match.string[: match.start()].endswith(
-        ("近", "第")
-    )
+    """「23年」 means 2023; 「15年」 after 「工作了」 would too, but plans rarely say that.
+    「30年来」「30年间」 count years."""
+    before, after = match.string[: match.start()], match.string[match.end() :]
+    counted = before.endswith(("近", "第")) or after.startswith(("来", "间"))
+    return 10 <= int(match.group(1)) <= 40 and not counted
 
 
 def _digits_if_numeral(match: re.Match[str]) -> str:

@@ -51,7 +51,7 @@ def select(
 
     ``place``: the place chosen beside the chat box; a place the question names comes first.
     """
-    analysis = analyse(question, documents, mentioned)
+    analysis = analyse(question, documents, mentioned, mentioned_in)
     places = analysis.places
     if analysis.days:
         return Scope((), days=analysis.days, considered=tuple(places.documents))

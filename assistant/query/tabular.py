@@ -724,14 +724,14 @@ class TableAnswers:
                 (target, result, pair)
                 for target in targets
                 for result in results
-                if (pair := _same_unit(target.stated.value, result.stated.value, question))
+                if (pair := _one_unit(target.stated.value, result.stated.value, question))
             ),
             None,
         )
         if found is None:
             return None
-        target, result, (first, second) = found
-        draft = Draft()
+        target, result, (first, second, converted) = found
+        draft = Draft(computations=list(converted))
         evidence = [self.figure_evidence(target), self.figure_evidence(result)]
         labels = (
             f"{target.stated.time.year}年{target.name}目标",
@@ -742,7 +742,7 @@ class TableAnswers:
         labels, cells, values = _as_asked(
             question, meta.results_year, meta.plan_year, labels, cells, (first, second)
         )
-        say_difference(draft, evidence, labels, cells, *values)
+        say_difference(draft, evidence, labels, cells, *values, note=_conversion_note(converted))
         return draft
 
     def figure_evidence(self, figure: Figure) -> Evidence:
@@ -1073,9 +1073,28 @@ def compare_between(question: Question, labelled: Sequence[tuple[str, Draft]]) -
     draft = Draft(computations=list(converted))
     cells = (_as_written(quotes[0], *written[0]), _as_written(quotes[1], *written[1]))
     labels = (first_label, second_label)
-    note = "".join(f"{c.operands[0]}{c.unit_from}={c.result}{c.unit_to}；" for c in converted)
+    note = _conversion_note(converted)
     say_difference(draft, [], labels, cells, first, second, wording=PLACES_COMPARED, note=note)
     return draft
+
+
+def _one_unit(
+    first: str, second: str, question: Question
+) -> tuple[tuple[str, str], tuple[str, str], list[Conversion]] | None:
+    """Two figures in one unit, the larger magnitude said in the smaller one's when they differ
+    (「1万公里」 against 「10714公里」 is 10000公里); with the conversions made. None if no pair."""
+    pair = _same_unit(first, second, question)
+    if pair is not None:
+        return (*pair, [])
+    found = _in_one_magnitude(first, second)
+    if found is None or not _as_measured(found[0][0], question):
+        return None
+    (compared_first, compared_second), _, converted = found
+    return compared_first, compared_second, converted
+
+
+def _conversion_note(converted: Sequence[Computation]) -> str:
+    return "".join(f"{c.operands[0]}{c.unit_from}={c.result}{c.unit_to}；" for c in converted)
 
 
 @dataclass(frozen=True)
