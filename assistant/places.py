@@ -100,10 +100,12 @@ def one_character_names() -> frozenset[str]:
 def _initials() -> frozenset[str]:
     """First characters of the prefecture-level cities (福 of 福州, 厦 of 厦门), and the
     provinces' one-character names."""
-    cities = [p for p in all_places() if p.rank == 1 and p.level in ("市", "州", "盟", "地区")]
-    named = [p.name for p in cities if not any(w in p.name for w in ("直辖", "市辖"))]
+    words = _vocabulary()
+    levels, placeholders = words["city_levels"], tuple(words["placeholder_rows"])
+    cities = [p for p in all_places() if p.rank == 1 and p.level in levels]
+    named = [p.name for p in cities if not any(w in p.name for w in placeholders)]
     firsts = {name[0] for name in named} | one_character_names()
-    return frozenset(firsts - set("一二三四五六七八九十两"))  # 「三北」 counts regions
+    return frozenset(firsts - set(words["numeral_initials"]))
 
 
 def initials_of_two_places(word: str) -> bool:

@@ -184,9 +184,10 @@ def _count(number: str) -> int:
     """「3」「60」「三」「两」「六十」「十二」 as a number of years."""
     if number.isdigit():
         return int(number)
-    tens, _, ones = number.replace("二", "两").rpartition("十")
+    number = number.replace("二", "两")
     if "十" not in number:
-        return _digit(number.replace("二", "两"))
+        return _digit(number)
+    tens, _, ones = number.partition("十")
     return (_digit(tens) if tens else 1) * 10 + (_digit(ones) if ones else 0)
 
 

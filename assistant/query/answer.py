@@ -39,9 +39,9 @@ FACT_COVERAGE = 0.6
 TABLE_PREFERENCE = 0.1
 NAME_PRESENT = 0.6  # share of a joined name's weighted bigrams its evidence must carry
 # A figure that is an amount, not a rate: a number with no % or 百分点 after it.
-# A figure that is no rate; doublings in words are one too (「经济总量翻了七番以上」).
+# An amount in words is one too (「翻了七番以上」, analysis.toml).
 AMOUNT_NOT_RATE = re.compile(
-    r"\d(?:[\d.]*\d)?(?![\d.]|\s*(?:%|％|个百分点|百分点))|[一二两三四五六七八九十]+番"
+    rf"\d(?:[\d.]*\d)?(?![\d.]|\s*(?:%|％|个百分点|百分点))|{cue('amount_in_words').pattern}"
 )
 OWN_SUBJECT_WEIGHT = 4.0  # a rare word of its own: 「跨国公司地区总部又有几家」
 PART_SEPARATOR = cue("part_separator")
@@ -265,8 +265,7 @@ def _says_only_which(part: str) -> bool:
 
 
 def _without_kinds(text: str) -> str:
-    kinds = sorted(vocabulary()["intent"]["kinds_of_figure"], key=len, reverse=True)
-    return re.sub("|".join(map(re.escape, kinds)), "", text)
+    return cue("kinds_of_figure").sub("", text)
 
 
 def _own_subject(terms: dict[str, float]) -> bool:

@@ -730,7 +730,7 @@ class TableAnswers:
         )
         if found is None:
             return None
-        target, result, (first, second, converted) = found
+        target, result, ((first, second), _, converted) = found
         draft = Draft(computations=list(converted))
         evidence = [self.figure_evidence(target), self.figure_evidence(result)]
         labels = (
@@ -1062,14 +1062,10 @@ def compare_between(question: Question, labelled: Sequence[tuple[str, Draft]]) -
     if not first_draft.evidence or not second_draft.evidence:
         return None
     quotes = (first_draft.evidence[0].quote, second_draft.evidence[0].quote)
-    pair = _same_unit(*quotes, question)
-    written, converted = pair, []
-    if pair is None:
-        found = _in_one_magnitude(*quotes)
-        if found is None:
-            return None
-        pair, written, converted = found
-    first, second = pair
+    found = _one_unit(*quotes, question)
+    if found is None:
+        return None
+    (first, second), written, converted = found
     draft = Draft(computations=list(converted))
     cells = (_as_written(quotes[0], *written[0]), _as_written(quotes[1], *written[1]))
     labels = (first_label, second_label)
@@ -1080,17 +1076,17 @@ def compare_between(question: Question, labelled: Sequence[tuple[str, Draft]]) -
 
 def _one_unit(
     first: str, second: str, question: Question
-) -> tuple[tuple[str, str], tuple[str, str], list[Conversion]] | None:
-    """Two figures in one unit, the larger magnitude said in the smaller one's when they differ
-    (「1万公里」 against 「10714公里」 is 10000公里); with the conversions made. None if no pair."""
+) -> tuple[Figures, Figures, list[Conversion]] | None:
+    """A figure of each text in one unit, the larger magnitude said in the smaller one's when
+    they differ (「1万公里」 against 「10714公里」 is 10000公里). Returns the figures compared, the
+    figures as written, and the conversions made; None if no pair."""
     pair = _same_unit(first, second, question)
     if pair is not None:
-        return (*pair, [])
+        return pair, pair, []
     found = _in_one_magnitude(first, second)
     if found is None or not _as_measured(found[0][0], question):
         return None
-    (compared_first, compared_second), _, converted = found
-    return compared_first, compared_second, converted
+    return found
 
 
 def _conversion_note(converted: Sequence[Computation]) -> str:
