@@ -834,16 +834,31 @@ def _name_stops() -> re.Pattern[str]:
 
 
 def misses_a_named_indicator(question: Question, text: str) -> bool:
-    """The question names an indicator (「社零」) that ``text`` states in no wording."""
+    """The question names an indicator (「社零」), or a part of one, that ``text`` states in no
+    wording."""
     from assistant.query.normalise import abbreviated_names, required_names
 
     lowered = text.lower()
     short = abbreviated_names()
-    return any(
+    return misses_an_asked_part(question, text) or any(
         name not in lowered
         and not any(c.lower() in lowered for c in (*_canonical(name), *short.get(name, ())))
         for name in _names_asked(question.text.lower(), required_names())
     )
+
+
+def misses_an_asked_part(question: Question, text: str) -> bool:
+    """The question asks a part of a whole (「就业目标中高校毕业生就业人数」) and ``text`` has none of
+    the part's own words: it states the whole, not the part asked."""
+    from assistant.query.cues import cue
+
+    found = cue("part_of_whole").search(question.text)
+    if found is None:
+        return False
+    whole = set(bigrams(question.text[: found.start("part")]))
+    own = [pair for pair in bigrams(found.group("part")) if pair not in whole]
+    lowered = text.lower()
+    return bool(own) and not any(pair in lowered for pair in own)
 
 
 def is_an_asked_indicator(question: Question, name: str) -> bool:
