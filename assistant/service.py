@@ -193,10 +193,14 @@ class AssistantService:
         if compared:
             merged.lines.extend(compared.lines)
             merged.computations.extend(compared.computations)
-        elif len(drafts) == 2 and targets[0][1].asks("compare"):
-            # 「江西和北京去年失业率谁更低」 where one report gives no 2024 figure: what each says
-            # is shown, and the comparison asked is refused
-            merged.refused = any(draft.refused for _, draft in drafts)
+        elif len(targets) == 2 and targets[0][1].asks("compare"):
+            # 「江西和北京去年失业率谁更低」 where one report gives no 2024 figure, or says nothing
+            # of it: what each says is shown, and the comparison asked is refused
+            answered = [document for document, _ in drafts]
+            for document, _ in targets:
+                if document not in answered:
+                    merged.lines.append(templates()["compare_unanswered"].format(label=document.label))
+            merged.refused = len(drafts) < 2 or any(draft.refused for _, draft in drafts)
         if elsewhere:
             example = short_name(drafts[0][0].meta.place or "") or drafts[0][0].label
             note = templates()["also_elsewhere"].format(count=elsewhere, example=example)

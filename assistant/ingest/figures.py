@@ -26,6 +26,9 @@ JOINED = re.compile(r"[—–~～至\-]")
 ITEM = re.compile(r"[^、]+")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 COUNTED_THING = re.compile(r"[\u4e00-\u9fff]{2,10}")  # 「养老床位」 after 「新增1380张」
+COUNTED_ALONE_THING = re.compile(r"[\u4e00-\u9fff“”]{2,14}")  # 「增发国债高标准农田项目」
+COUNTED_INCREMENT = "increment"  # 「新增1380张养老床位」: named by the opener and the thing counted
+COUNTED_ALONE = "alone"  # 「…和56个口袋公园向市民开放」: named by the thing counted alone
 LEADING_YEAR = re.compile(WRITTEN_YEAR)
 TIMED = (TimeKind.RESULT, TimeKind.PLAN, TimeKind.HORIZON)
 
@@ -279,7 +282,7 @@ def _clause_figures(
         if read is not None:
             name, value, qualifier, offset, counted = read
             name_start = item.start() + offset
-            if pending is not None:
+            if pending is not None and counted != COUNTED_ALONE:  # 「…、柳林公园二期和56个口袋公园」
                 offset, name = _strip_leading(clause[pending:name_start] + name)
                 name_start = pending + offset
             value_start = item.start() + item.group().index(value)
@@ -310,9 +313,10 @@ def _remarks_on_value(item: str) -> bool:
     return item.startswith(tuple(vocabulary()["value_remarks"]))
 
 
-def _read_clause(clause: str, *, listed: bool) -> tuple[str, str, str, int, bool] | None:
-    """(name, value as written, qualifier, where the name starts, whether the thing counted
-    follows the figure), or None."""
+def _read_clause(clause: str, *, listed: bool) -> tuple[str, str, str, int, str] | None:
+    """(name, value as written, qualifier, where the name starts, how the thing counted
+    follows the figure: "" when it does not, else ``COUNTED_INCREMENT`` or ``COUNTED_ALONE``),
+    or None."""
     figure = figure_pattern().search(clause)
     counted = _counted_after(clause, figure) if figure else None
     if counted is not None:
@@ -330,20 +334,27 @@ def _read_clause(clause: str, *, listed: bool) -> tuple[str, str, str, int, bool
         return None
     value = clause[cut : _figures_end(clause, figure)] if figure else clause[cut:]
     qualifier = _qualifier(figure) if figure else ""
-    return name, value.strip(), qualifier, name_start, False
+    return name, value.strip(), qualifier, name_start, ""
 
 
-def _counted_after(clause: str, figure: re.Match[str]) -> tuple[str, str, str, int, bool] | None:
+def _counted_after(clause: str, figure: re.Match[str]) -> tuple[str, str, str, int, str] | None:
     """「新增1380张养老床位」: an increment whose figure comes before the thing it counts is
-    the same indicator as 「新增养老床位400张」."""
+    the same indicator as 「新增养老床位400张」. 「年初确定的十大类44项民生实事全部完成」「…和56个
+    口袋公园向市民开放」: words before the figure that name nothing leave the name to the thing
+    it counts, up to the verb that says what became of it."""
     name_start, lead = _strip_leading(clause[: figure.start()])
-    if lead not in vocabulary()["increment_openers"]:
+    after = clause[figure.end() :].rstrip("，。；、 ")
+    if lead in vocabulary()["increment_openers"]:
+        if not COUNTED_THING.fullmatch(after) or _first_verb(after):
+            return None
+        return lead + after, figure.group().strip(), _qualifier(figure), name_start, COUNTED_INCREMENT
+    if lead and not lead.endswith(tuple(vocabulary()["naming_nothing_before"])):
         return None
-    counted = clause[figure.end() :].rstrip("，。；、 ")
-    if not COUNTED_THING.fullmatch(counted) or _first_verb(counted):
-        return None
-    qualifier = _qualifier(figure)
-    return lead + counted, figure.group().strip(), qualifier, name_start, True
+    ends = [at for word in vocabulary()["counted_thing_ends"] if (at := after.find(word)) > 0]
+    counted = after[: min(ends)] if ends else after
+    if not COUNTED_ALONE_THING.fullmatch(counted) or (not lead and not ends):
+        return None  # 「40万亩…项目率先完工」: a clause opened by a figure says what became of it
+    return counted, figure.group().strip(), _qualifier(figure), figure.start(), COUNTED_ALONE
 
 
 def _figures_end(clause: str, figure: re.Match[str]) -> int:

@@ -174,10 +174,14 @@ def _horizon(sentence: str, years: DocumentYears, words: dict) -> PassageTime | 
     for start, end in YEAR_RANGE.findall(sentence):
         if int(start) > years.plan:
             return PassageTime(TimeKind.HORIZON, int(end))  # 「第2个“三年行动”（2028—2030年）」
-    duration = re.search(words["horizon_duration"], sentence)
-    if duration:
-        return PassageTime(TimeKind.HORIZON, years.plan + _count(duration.group(1)) - 1)
-    return None
+    end = duration_end(sentence, years.plan)
+    return PassageTime(TimeKind.HORIZON, end) if end else None
+
+
+def duration_end(text: str, start: int) -> int | None:
+    """The last year of a duration counted from ``start``: 「用3年时间」 from 2025 ends in 2027."""
+    duration = re.search(vocabulary()["sentences"]["horizon_duration"], text)
+    return start + _count(duration.group(1)) - 1 if duration else None
 
 
 def _count(number: str) -> int:

@@ -14,7 +14,7 @@ from functools import cache, cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 from assistant.ingest.timing import WRITTEN_YEAR
-from assistant.places import find_place, one_character_names, run_counted_as_places
+from assistant.places import find_place, one_character_names, run_counted_as_places, short_name
 from assistant.query.analysis import longest_prefix
 from assistant.query.cues import cue
 from assistant.query.normalise import CLAUSE as QUESTION_CLAUSE
@@ -277,8 +277,8 @@ class Rarity:
             number, counter = _number_value(asked.group(1)), asked.group(2)
             before = question.text[max(0, asked.start() - NUMBERED_STEM) : asked.start()]
             stem = re.split(r"[^\u4e00-\u9fff]", before)[-1]
-            if len(stem) < MIN_NUMBERED_STEM:
-                continue
+            if len(stem) < MIN_NUMBERED_STEM or find_place(stem.removesuffix("第")) is not None:
+                continue  # 「河南第二届…论坛」: a place before an ordinal is no numbered name
             stated = {
                 _number_value(found.group(1))
                 for found in re.finditer(
@@ -341,6 +341,14 @@ class Rarity:
 
     def known(self, word: str) -> bool:
         return word in self._word_df
+
+    def as_written(self, word: str) -> str:
+        """「酒泉市」 where the text writes only 「酒泉」: a division named with its level, as the
+        text names it."""
+        if self.known(word) or find_place(word) is None:
+            return word
+        short = short_name(word)
+        return short if self.known(short) else word
 
     def match_name(self, name: str, question: Question) -> NameMatch:
         asked, wanted, naming = _question_bigrams(question.text, question.expansions)
@@ -568,7 +576,7 @@ def key_terms(question: Question, rarity: Rarity, ignore: Iterable[str] = ()) ->
         if all(len(name) - len(o) >= 2 for o in shorter):
             content = _without_name(content, name, rarity)
     scene = _scene_only(question.text)
-    for word in _question_words(content, rarity):
+    for word in map(rarity.as_written, _question_words(content, rarity)):
         if word in STOPWORDS or word in ignored or re.fullmatch(r"[\d.]+", word) or len(word) < 2:
             continue
         weight = rarity.word_weight(word)
@@ -841,8 +849,10 @@ def misses_a_named_indicator(question: Question, text: str) -> bool:
     lowered = text.lower()
     short = abbreviated_names()
     return misses_an_asked_part(question, text) or any(
-        name not in lowered
-        and not any(c.lower() in lowered for c in (*_canonical(name), *short.get(name, ())))
+        not _stands_in(name, lowered)
+        and not any(
+            _stands_in(c.lower(), lowered) for c in (*_canonical(name), *short.get(name, ()))
+        )
         for name in _names_asked(question.text.lower(), required_names())
     )
 

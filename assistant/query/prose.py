@@ -13,6 +13,7 @@ from assistant.ingest.figures import vocabulary as figure_vocabulary
 from assistant.knowledge import DocumentKnowledge
 from assistant.places import PlaceReader, by_code
 from assistant.query.analysis import vocabulary as analysis_vocabulary
+from assistant.query.announced import AnnouncedItems
 from assistant.query.cues import cue
 from assistant.query.draft import Candidate, Computation, Draft, Evidence
 from assistant.query.intent import Intent, preferred_year
@@ -157,6 +158,7 @@ class ProseAnswers:
         self.search = search
         self.rarities = rarities
         self.structured = structured  # rows answered from typed records, never as prose
+        self.announced = AnnouncedItems(search.chunks)
 
     def hits(self, question: Question, document: DocumentKnowledge, limit: int = 8) -> list[Hit]:
         found = self.search.search(
@@ -236,7 +238,14 @@ class ProseAnswers:
         )
         if intent.sum:
             _add_up(draft, shown)
+        if intent.listing or question.asks("which_counted"):
+            self._say_items(draft, self.announced.items(chunk, sentence))
         return Candidate(draft, covered, shown, measured=best is not None)
+
+    @staticmethod
+    def _say_items(draft: Draft, items: list[tuple[Chunk, str]]) -> None:
+        for chunk, sentence in items:
+            draft.say("list_item", Evidence(chunk, sentence), sentence=sentence.rstrip("。；"))
 
     @staticmethod
     def _measured_clause_on_topic(
@@ -278,6 +287,12 @@ class ProseAnswers:
             )
             if borrows and coverage(_without_units(topic), clauses[at], question) == 0:
                 return False
+            if (
+                start < at
+                and _names_its_own(clauses[at][:figure_at])
+                and misses_a_named_indicator(question, clauses[at])
+            ):
+                return False  # 「研发经费投入强度进一步提升，技术合同成交额5000亿元以上」
             window = "".join(clauses[start:end])
             if coverage(topic, lead + subject + window, question) >= MEASURED_CLAUSE_COVERAGE:
                 return True
@@ -375,6 +390,7 @@ class ProseAnswers:
         for chunk, sentence in chosen[:LIST_ITEMS]:
             shown = readable(sentence).rstrip("。；")
             draft.say("list_item", Evidence(chunk, sentence), sentence=shown)
+            self._say_items(draft, self.announced.items(chunk, sentence))
         return draft
 
     def _list_items(

@@ -7,7 +7,7 @@ another year never answers: last year's result is not this year's target.
 
 from __future__ import annotations
 
-from assistant.ingest.timing import sentence_time
+from assistant.ingest.timing import duration_end, sentence_time
 from assistant.knowledge import DocumentKnowledge
 from assistant.query.intent import Intent, preferred_year
 from assistant.query.normalise import Question
@@ -40,6 +40,8 @@ def fits(time: PassageTime, wanted: set[int], question: Question) -> bool:
     overall = question.asks("overall_goal") and not question.years
     if time.kind is TimeKind.HORIZON and (question.asks("when") or overall):
         return True  # 「力争哪一年…」「…的总目标」: the goal set for its own year is the answer
+    if time.kind is TimeKind.HORIZON and any(duration_end(question.text, y) == time.year for y in wanted):
+        return True  # 「今年计划用3年时间补齐…」 counts the passage's own horizon from the year asked
     if time.kind in (TimeKind.HORIZON, TimeKind.SPAN):
         return time.year in question.years
     return True
