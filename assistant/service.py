@@ -199,7 +199,9 @@ class AssistantService:
             answered = [document for document, _ in drafts]
             for document, _ in targets:
                 if document not in answered:
-                    merged.lines.append(templates()["compare_unanswered"].format(label=document.label))
+                    merged.lines.append(
+                        templates()["compare_unanswered"].format(label=document.label)
+                    )
             merged.refused = len(drafts) < 2 or any(draft.refused for _, draft in drafts)
         if elsewhere:
             example = short_name(drafts[0][0].meta.place or "") or drafts[0][0].label

@@ -333,3 +333,10 @@ def test_a_name_begun_by_a_city_and_written_only_around_it_is_asked_of_that_plac
     # 中山 is in 广东, but the park of that name is written about 山东: no place is asked
     asked = analyse("中山公园今年改造吗", documents, mentioned, mentioned_in).places
     assert not asked.documents and not asked.containing and not asked.elsewhere
+
+
+def test_a_nickname_read_whole_leaves_no_city_across_its_end():
+    ningxia = document("宁夏回族自治区", "640000", "自治区")
+    guangxi = document("广西壮族自治区", "450000", "自治区")
+    # 南宁 across 「塞上江南宁夏」 is no place asked
+    assert places("塞上江南宁夏今年计划补齐哪些短板", [ningxia, guangxi]).documents == (ningxia,)

@@ -139,6 +139,17 @@ def test_a_comparison_one_place_cannot_give_is_refused_with_what_each_says(servi
     assert "未给出2024年" in answer.answer and "4.1%左右" in answer.answer, answer.answer
 
 
+def test_a_comparison_one_place_says_nothing_of_is_refused_with_what_the_other_says(service):
+    answer = service.ask("广西和北京今年粮食产量目标哪个高？")
+    assert answer.refused, answer.answer
+    assert "282亿斤左右" in answer.answer and "无法比较" in answer.answer, answer.answer
+
+
+def test_a_city_asked_with_its_level_is_found_as_the_text_writes_it(service):
+    answer = service.ask("广西南宁市机场国际货邮吞吐量去年增长了多少？")
+    assert not answer.refused and "23.2%" in answer.answer, answer.answer
+
+
 def test_each_of_two_places_answers_only_for_itself(service):
     answer = service.ask("北京与广西去年城镇新增就业分别多少")
     assert "29.9万人" in answer.answer and "40.5万人" in answer.answer, answer.answer

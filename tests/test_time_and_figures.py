@@ -351,12 +351,16 @@ CENSUS_REVISED = """政府工作报告
 普查，全市地区生产总值都有所增加，共增加310亿元，2024年达到8800亿元，再上新台阶。
 农村劳动力转移就业95万人。地下水开采量压减0.3亿立方米。天然气产量超过16亿立方米，增长12.7%。
 新改建农村公路10714公里。
+全年进出口总额1200亿元，高技术制造业增加值增长8%。城西公园、滨江绿道和15个口袋公园向市民开放。
+在滨海成功举办第二届临江国际论坛。新能源汽车产量增长43%、占全省1/4。算力总规模达到2万P。
 二、2026年工作安排
 成绩来之不易。建市30年来，全市经济总量翻了三番以上。
 今年经济社会发展主要预期目标是：地区生产总值增长5%左右，城镇新增就业11万人以上，居民消费价格保持\
 合理水平。
 今年将筹措资金120亿元以上，实施十件民生实事。
 农村劳动力转移就业90万人，压减地下水开采量0.25亿立方米，新改建农村公路1万公里。
+做好今年工作，要突出抓好三个方面。一是坚持稳中求进。把稳增长摆在更加突出的位置。二是坚持改革开放。持续优化营商环境。三是坚持守牢底线。防范化解重点领域风险。
+力争算力规模突破5万P。开工建设滨江大桥、临港物流园和城北水厂等总投资80亿元以上的重大项目。支持整车企业扩量提质，力争整车产量20万辆、新能源汽车14万辆。加强妇幼健康服务，用3年时间补齐儿科短板。研发经费投入强度进一步提升，技术合同成交额300亿元以上。
 """
 
 
@@ -418,3 +422,81 @@ def test_doublings_over_years_counted_back(census_service):
     answer = census_service.ask("临江建市30年来经济总量翻了几番？")
     assert not answer.refused and "翻了三番以上" in answer.answer, answer.answer
     assert [c.time for c in answer.citations] == ["1996—2025年"]
+
+
+def test_things_counted_after_their_figure_are_named_by_what_they_count():
+    assert values_of("年初确定的十大类44项民生实事全部完成。", RESULT) == {"民生实事": "44项"}
+    found = stated("年初确定的十大类44项民生实事全部完成。", RESULT)
+    assert found[0].clause == "十大类44项民生实事全部完成"  # the kinds counted are quoted with it
+    assert values_of("今年继续实施10大类55项民生实事。") == {"民生实事": "55项"}
+    found = stated("城西公园、滨江绿道和15个口袋公园向市民开放。", RESULT)
+    named = [(f.name, f.value, f.clause) for f in found]
+    assert named == [("口袋公园", "15个", "15个口袋公园向市民开放")]
+    found = values_of("40万亩增发国债高标准农田项目率先完工。", RESULT)
+    assert found == {"增发国债高标准农田项目": "40万亩"}
+    # A clause opened by a figure that says nothing became of what it counts names nothing.
+    assert values_of("3000吨级航道工程。") == {}
+
+
+def test_the_items_a_sentence_announces_answer_which_they_are(census_service):
+    answer = census_service.ask("临江今年要突出抓好哪三个方面？")
+    assert not answer.refused, answer.answer
+    for item in ("一是坚持稳中求进", "二是坚持改革开放", "三是坚持守牢底线"):
+        assert item in answer.answer, answer.answer
+
+
+def test_a_part_asked_of_a_target_is_not_the_whole_target(census_service):
+    answer = census_service.ask("临江今年城镇新增就业目标中高校毕业生就业人数是多少？")
+    assert answer.refused, answer.answer
+    assert "11万人" in census_service.ask("临江今年城镇新增就业目标是多少？").answer
+
+
+def test_a_duration_asked_as_the_text_counts_it_reaches_its_horizon(census_service):
+    answer = census_service.ask("临江今年计划用3年时间补齐哪些短板？")
+    assert not answer.refused and "儿科" in answer.answer, answer.answer
+
+
+def test_a_figure_of_another_subject_in_the_indicators_sentence_does_not_answer(census_service):
+    answer = census_service.ask("临江今年研发投入强度目标是多少？")
+    assert answer.refused and "进一步提升" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    "question", ["临江去年出口总额是多少？", "临江去年规模以上工业增加值增长多少？"]
+)
+def test_an_indicator_named_only_inside_another_is_not_stated(census_service, question):
+    """「进出口总额」 holds no export figure; 高技术制造业 is not all 规模以上工业."""
+    answer = census_service.ask(question)
+    assert answer.refused, answer.answer
+    assert "1200亿元" in census_service.ask("临江去年进出口总额是多少？").answer
+
+
+def test_a_place_before_an_ordinal_is_no_numbered_name(census_service):
+    """The masthead's 「临江市第十届」 makes no 「第二届」 asked after 临江市 a look-alike."""
+    answer = census_service.ask("临江市第二届国际论坛在哪里举办的？")
+    assert not answer.refused and "滨海" in answer.answer, answer.answer
+
+
+def test_a_share_asked_beside_a_change_is_said_with_it(census_service):
+    answer = census_service.ask("临江去年新能源汽车产量增长了多少，占全省多大比重？")
+    assert "增长43%、占全省1/4" in answer.answer, answer.answer
+
+
+def test_two_names_joined_after_a_year_are_each_asked_of_that_year(census_service):
+    answer = census_service.ask("临江2026年汽车整车产量和新能源汽车产量力争达到多少？")
+    assert "20万辆" in answer.answer and "14万辆" in answer.answer, answer.answer
+
+
+def test_one_item_of_a_list_with_a_total_is_not_given_that_total(census_service):
+    answer = census_service.ask("临江今年开工的滨江大桥投资多少？")
+    assert answer.refused and "合计" in answer.answer, answer.answer
+    assert "80亿元以上" in answer.answer, answer.answer
+    answer = census_service.ask("临江今年开工的重大项目总投资多少？")
+    assert not answer.refused and "80亿元以上" in answer.answer, answer.answer
+
+
+def test_a_name_asked_without_its_zong_and_a_second_part_of_another_year(census_service):
+    """「算力规模」 asks 「算力总规模」; the part refused alone (「未给出2026年」, citing the 2026
+    figure) leaves that figure to the part that asks 2026."""
+    answer = census_service.ask("临江算力规模去年是多少，今年力争达到多少？")
+    assert "2万P" in answer.answer and "5万P" in answer.answer, answer.answer

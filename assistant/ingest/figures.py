@@ -27,6 +27,7 @@ ITEM = re.compile(r"[^、]+")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 COUNTED_THING = re.compile(r"[\u4e00-\u9fff]{2,10}")  # 「养老床位」 after 「新增1380张」
 COUNTED_ALONE_THING = re.compile(r"[\u4e00-\u9fff“”]{2,14}")  # 「增发国债高标准农田项目」
+ORDINAL_DIGITS = "一二两三四五六七八九十"
 COUNTED_INCREMENT = "increment"  # 「新增1380张养老床位」: named by the opener and the thing counted
 COUNTED_ALONE = "alone"  # 「…和56个口袋公园向市民开放」: named by the thing counted alone
 LEADING_YEAR = re.compile(WRITTEN_YEAR)
@@ -282,7 +283,8 @@ def _clause_figures(
         if read is not None:
             name, value, qualifier, offset, counted = read
             name_start = item.start() + offset
-            if pending is not None and counted != COUNTED_ALONE:  # 「…、柳林公园二期和56个口袋公园」
+            # 「…、柳林公园二期和56个口袋公园」: the items before name other things
+            if pending is not None and counted != COUNTED_ALONE:
                 offset, name = _strip_leading(clause[pending:name_start] + name)
                 name_start = pending + offset
             value_start = item.start() + item.group().index(value)
@@ -347,14 +349,19 @@ def _counted_after(clause: str, figure: re.Match[str]) -> tuple[str, str, str, i
     if lead in vocabulary()["increment_openers"]:
         if not COUNTED_THING.fullmatch(after) or _first_verb(after):
             return None
-        return lead + after, figure.group().strip(), _qualifier(figure), name_start, COUNTED_INCREMENT
+        value = figure.group().strip()
+        return lead + after, value, _qualifier(figure), name_start, COUNTED_INCREMENT
     if lead and not lead.endswith(tuple(vocabulary()["naming_nothing_before"])):
         return None
     ends = [at for word in vocabulary()["counted_thing_ends"] if (at := after.find(word)) > 0]
     counted = after[: min(ends)] if ends else after
     if not COUNTED_ALONE_THING.fullmatch(counted) or (not lead and not ends):
         return None  # 「40万亩…项目率先完工」: a clause opened by a figure says what became of it
-    return counted, figure.group().strip(), _qualifier(figure), figure.start(), COUNTED_ALONE
+    # 「10大类55项民生实事」: the kinds counted before the figure are quoted with it
+    kinds_counted = alternation(vocabulary()["kinds_counted"])
+    kinds = re.search(rf"[\d{ORDINAL_DIGITS}]+(?:{kinds_counted})$", lead)
+    start = figure.start() - (len(kinds.group()) if kinds else 0)
+    return counted, figure.group().strip(), _qualifier(figure), start, COUNTED_ALONE
 
 
 def _figures_end(clause: str, figure: re.Match[str]) -> int:

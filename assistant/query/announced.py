@@ -7,6 +7,7 @@ cut into several chunks, so the items are read on across the chunks that continu
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from functools import cache
@@ -35,7 +36,7 @@ class AnnouncedItems:
         )
         self._next = {
             this.chunk_id: after
-            for this, after in zip(paragraphs, paragraphs[1:], strict=False)
+            for this, after in itertools.pairwise(paragraphs)
             if this.doc_hash == after.doc_hash and this.section == after.section
         }
 

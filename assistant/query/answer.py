@@ -100,7 +100,8 @@ class Composer:
                 part = (_without_kinds(context) if which_only else context) + part
             if index and not normalise(part, plan_year).years:
                 part = _years_written(question) + part  # 「…？工业投资呢」
-            quoted = frozenset(e.quote for d in drafts for e in d.evidence)
+            # what a refused part cites (「文件给出了2025年目标…」) is still there to answer
+            quoted = frozenset(e.quote for d in drafts if not d.refused for e in d.evidence)
             asked = normalise(part, plan_year)
             found = self._completed(self._compose_one(asked, document, quoted), asked, document)
             said = {line for d in drafts for line in d.lines}

@@ -352,6 +352,7 @@ class Rarity:
 
     def match_name(self, name: str, question: Question) -> NameMatch:
         asked, wanted, naming = _question_bigrams(question.text, question.expansions)
+        name = as_asked(name, question.text)
         own, total = self._name_weight(name)
         if not own or not asked:
             return NameMatch(0.0, 0.0)
@@ -370,7 +371,7 @@ class Rarity:
 
     def asked_coverage(self, name: str, question: Question) -> float:
         """Share of a name's weight the question's own words cover (no alias expansions)."""
-        return self.name_likeness(name, _content(question.text))
+        return self.name_likeness(as_asked(name, question.text), _content(question.text))
 
     def name_likeness(self, name: str, text: str) -> float:
         """Share of a name's rarity-weighted bigrams that ``text`` carries."""
@@ -722,6 +723,19 @@ def _coded(term: str, text: str) -> bool:
     return code is not None and code.search(text) is not None
 
 
+def as_asked(name: str, asked: str) -> str:
+    """The name as the question writes it, without a character questions leave out
+    (「算力总规模」 asked as 「算力规模」); else the name."""
+    from assistant.query.normalise import left_out_of_names
+
+    for at in range(1, len(name) - 1):
+        if name[at] in left_out_of_names():
+            shorter = name[:at] + name[at + 1 :]
+            if shorter in asked and name not in asked:
+                return shorter
+    return name
+
+
 def _gapped(term: str, text: str) -> bool:
     """The term's two parts in order with a character or two between: 「粮食产量」 in
     「粮食总产量」, 「研发投入」 in 「研发经费投入」."""
@@ -858,8 +872,8 @@ def misses_a_named_indicator(question: Question, text: str) -> bool:
 
 
 def misses_an_asked_part(question: Question, text: str) -> bool:
-    """The question asks a part of a whole (「就业目标中高校毕业生就业人数」) and ``text`` has none of
-    the part's own words: it states the whole, not the part asked."""
+    """The question asks a part of a whole (「就业目标中高校毕业生就业人数」) and ``text`` has
+    none of the part's own words: it states the whole, not the part asked."""
     from assistant.query.cues import cue
 
     found = cue("part_of_whole").search(question.text)

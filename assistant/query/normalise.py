@@ -210,6 +210,12 @@ def inside_longer_words() -> dict[str, tuple[str, ...]]:
 
 
 @cache
+def left_out_of_names() -> frozenset[str]:
+    """Characters inside a name that a question may leave out (总 of 「算力总规模」)."""
+    return frozenset(_lexicon_file().get("left_out_of_names", {}).get("characters", ()))
+
+
+@cache
 def required_names(list_name: str = "names") -> frozenset[str]:
     """Indicator names a passage must meet, itself or through its canonical wording
     (``narrowed_by_words_before``: those a longer name narrows to a part)."""

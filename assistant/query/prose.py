@@ -220,6 +220,12 @@ class ProseAnswers:
             shown = (
                 self._clauses(sentence, terms, question, intent) if intent.quantity else sentence
             )
+        named = rarity.attested_name(question)
+        if best is not None and intent.quantity and _one_of_items_totalled(named, shown):
+            draft = Draft(refused=True)
+            stated = readable(shown).rstrip("。；，")
+            draft.say("shared_total", Evidence(chunk, sentence), stated=stated, named=named)
+            return Candidate(draft, covered, shown)
         context = "".join(chunk.section[-1:]) + shown
         if misses_a_named_indicator(question, context) and (
             states_another_indicator(question, shown) or _figures_name_their_own(shown)
@@ -444,6 +450,17 @@ class ProseAnswers:
                         if not topic and not ENUMERATION.match(following):
                             break
                         yield hit.chunk, following
+
+
+def _one_of_items_totalled(named: str, text: str) -> bool:
+    """``named`` is one item of a list closed by 等 whose figure is their total (「国能宁煤70万吨
+    煤制烯烃和80万吨煤制油升级示范、中石化对位芳纶…等总投资500亿元以上的精细化工项目」)."""
+    total = cue("shared_total").search(text)
+    if not named or total is None:
+        return False
+    listed = re.split(r"[，；：]", text[: total.start()])[-1]
+    items = cue("item_joiners").split(listed)
+    return len(items) > 1 and any(named in item for item in items)
 
 
 def _branches(terms: dict[str, float], question: Question) -> list[dict[str, float]]:

@@ -40,8 +40,9 @@ def fits(time: PassageTime, wanted: set[int], question: Question) -> bool:
     overall = question.asks("overall_goal") and not question.years
     if time.kind is TimeKind.HORIZON and (question.asks("when") or overall):
         return True  # 「力争哪一年…」「…的总目标」: the goal set for its own year is the answer
-    if time.kind is TimeKind.HORIZON and any(duration_end(question.text, y) == time.year for y in wanted):
-        return True  # 「今年计划用3年时间补齐…」 counts the passage's own horizon from the year asked
+    counted = {duration_end(question.text, year) for year in wanted}
+    if time.kind is TimeKind.HORIZON and time.year in counted:
+        return True  # 「今年计划用3年时间补齐…」 counts the passage's horizon from the year asked
     if time.kind in (TimeKind.HORIZON, TimeKind.SPAN):
         return time.year in question.years
     return True
