@@ -408,7 +408,12 @@ def _a_word_of_its_own(text: str, position: int) -> bool:
     import jieba
 
     jieba.setLogLevel(60)
-    return jieba.lcut(text[position : position + 8], HMM=False)[0] == text[position]
+    first = jieba.lcut(text[position : position + 8], HMM=False)[0]
+    # 「今年闽省CPI…」: the name with its level (闽省) is a word of its own too
+    return first in (
+        text[position],
+        *(text[position] + level for level in _vocabulary()["one_character_levels"]),
+    )
 
 
 def _blocked_spans(text: str, phrases: Sequence[str]) -> set[int]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from assistant.ingest.timing import duration_end
 from assistant.records import Answer
 
 TABLE_CATEGORIES = ("indicator_result", "indicator_target", "project")
@@ -97,11 +98,13 @@ def cited_other_years(gold: Gold, answer: Answer) -> list[str]:
         return []
     if gold.category in BOTH_YEARS and len(set(TIME_WORDS.findall(gold.question))) >= 2:
         return []
+    # 「今年计划用3年时间…」 asks the horizon counted from the year asked (2025 → 2027)
+    asked = {str(gold.year), str(duration_end(gold.question, gold.year))}
     return [
         f"{c.time}：{c.quote[:30]}"
         for number, c in enumerate(answer.citations, 1)
         if YEAR_IN_LABEL.findall(c.time)
-        and str(gold.year) not in YEAR_IN_LABEL.findall(c.time)
+        and not asked & set(YEAR_IN_LABEL.findall(c.time))
         and not _says_the_year_is_missing(answer.answer, number)
     ]
 

@@ -7,7 +7,7 @@ import pytest
 from assistant.knowledge import DocumentKnowledge
 from assistant.places import all_places, find_place, short_name
 from assistant.query.analysis import analyse
-from assistant.query.match import coverage
+from assistant.query.match import as_asked, coverage
 from assistant.query.normalise import normalise
 from assistant.query.scope import locates_a_thing, speaks_for
 from assistant.records import DocumentKind, DocumentMeta, TableSet
@@ -340,3 +340,16 @@ def test_a_nickname_read_whole_leaves_no_city_across_its_end():
     guangxi = document("广西壮族自治区", "450000", "自治区")
     # 南宁 across 「塞上江南宁夏」 is no place asked
     assert places("塞上江南宁夏今年计划补齐哪些短板", [ningxia, guangxi]).documents == (ningxia,)
+
+
+def test_a_one_character_name_with_its_level_after_this_year():
+    fujian = document("福建省", "350000", "省")
+    sichuan = document("四川省", "510000", "省")
+    assert places("今年闽省CPI涨幅预期控制在多少", [fujian, sichuan]).documents == (fujian,)
+    assert places("今年新的举措有哪些", [fujian, sichuan]).documents == ()
+
+
+def test_a_name_asked_in_another_order_or_without_zong():
+    assert as_asked("新增城镇就业", "新疆2024年城镇新增就业多少") == "城镇新增就业"
+    assert as_asked("算力总规模", "算力规模去年是多少") == "算力规模"
+    assert as_asked("地区生产总值", "GDP增长多少") == "地区生产总值"

@@ -352,7 +352,9 @@ CENSUS_REVISED = """政府工作报告
 农村劳动力转移就业95万人。地下水开采量压减0.3亿立方米。天然气产量超过16亿立方米，增长12.7%。
 新改建农村公路10714公里。
 全年进出口总额1200亿元，高技术制造业增加值增长8%。城西公园、滨江绿道和15个口袋公园向市民开放。
-在滨海成功举办第二届临江国际论坛。新能源汽车产量增长43%、占全省1/4。算力总规模达到2万P。
+在滨海成功举办第二届临江国际论坛。新能源汽车产量增长43%、占全省1/4。算力总规模达到2万P。城乡居民收入比缩小至1.9∶1。
+滨海高铁全线开工，总投资200亿元的临江石化项目开工建设。东湖新机场获批立项，西港码头开工建设。
+新承接产业转移项目约70个、总投资约50亿元。
 二、2026年工作安排
 成绩来之不易。建市30年来，全市经济总量翻了三番以上。
 今年经济社会发展主要预期目标是：地区生产总值增长5%左右，城镇新增就业11万人以上，居民消费价格保持\
@@ -500,3 +502,33 @@ def test_a_name_asked_without_its_zong_and_a_second_part_of_another_year(census_
     figure) leaves that figure to the part that asks 2026."""
     answer = census_service.ask("临江算力规模去年是多少，今年力争达到多少？")
     assert "2万P" in answer.answer and "5万P" in answer.answer, answer.answer
+
+
+def test_a_figure_after_things_counted_is_theirs_and_a_share_is_quoted_whole():
+    found = {
+        f.name: (f.value, f.clause) for f in stated("1593个省重点项目完成投资7295亿元。", RESULT)
+    }
+    assert found["省重点项目"][0] == "1593个"
+    assert found["省重点项目投资"] == ("7295亿元", "1593个省重点项目完成投资7295亿元")
+    found = stated("实现所有乡镇和90%以上行政村通硬化路。", PLAN)
+    assert [f.clause for f in found] == ["所有乡镇和90%以上行政村通硬化路"]
+    assert values_of("城乡居民收入比缩小至2.04∶1。", RESULT) == {"城乡居民收入比": "缩小至2.04∶1"}
+
+
+def test_a_ratio_of_incomes_is_not_the_incomes(census_service):
+    answer = census_service.ask("临江去年城乡居民收入比是多少？")
+    assert "1.9∶1" in answer.answer, answer.answer
+
+
+def test_a_figure_of_another_named_thing_does_not_answer_for_the_one_asked(census_service):
+    """滨海高铁 is in the sentence, but 200亿元 is the 临江石化项目's; 东湖新机场 has none."""
+    for question in ("临江滨海高铁总投资多少亿元？", "临江东湖新机场总投资多少亿元？"):
+        answer = census_service.ask(question)
+        assert answer.refused, answer.answer
+    answer = census_service.ask("临江石化项目总投资多少？")
+    assert not answer.refused and "200亿元" in answer.answer, answer.answer
+
+
+def test_two_years_compared_asked_with_bi_qilai(census_service):
+    answer = census_service.ask("临江压减地下水开采量，今年的目标和去年的实际比起来如何？")
+    assert "0.25亿立方米" in answer.answer and "0.3亿立方米" in answer.answer, answer.answer

@@ -291,6 +291,9 @@ def _clause_figures(
             # 「新增1380张养老床位」: the value is the figure; the quote goes on to what it counts
             value_end = value_start + len(value) if counted else item.end()
             found.append([name, value_start, value_end, qualifier, name_start, item.end()])
+            if counted == COUNTED_ALONE:
+                after = (value_start + len(value), item.end())
+                found.extend(_measured_after(clause, name, after, name_start, listed))
             pending = None
         elif has_figure and found:
             found[-1][2] = found[-1][5] = item.end()  # a figure without its own name continues
@@ -309,6 +312,22 @@ def _clause_figures(
         (name, clause[start:end].strip(), qualifier, name_start, quote_end)
         for name, start, end, qualifier, name_start, quote_end in found
     ]
+
+
+def _measured_after(
+    clause: str, counted: str, after: tuple[int, int], quote_start: int, listed: bool
+) -> list[list]:
+    """「1593个省重点项目完成投资7295亿元」: after the things counted, a figure of theirs, named
+    by them and its own words (省重点项目完成投资), quoted from the count. ``after``: from the
+    end of the count's figure to the end of its item."""
+    rest_start, end = after[0] + len(counted), after[1]
+    rest = clause[rest_start:end]
+    read = _read_clause(rest, listed=listed) if figure_pattern().search(rest) else None
+    if read is None or read[4]:
+        return []
+    name, value, qualifier, _, _ = read
+    value_start = rest_start + rest.index(value)
+    return [[counted + name, value_start, end, qualifier, quote_start, end]]
 
 
 def _remarks_on_value(item: str) -> bool:
@@ -353,6 +372,8 @@ def _counted_after(clause: str, figure: re.Match[str]) -> tuple[str, str, str, i
         return lead + after, value, _qualifier(figure), name_start, COUNTED_INCREMENT
     if lead and not lead.endswith(tuple(vocabulary()["naming_nothing_before"])):
         return None
+    if any(share in figure.group() for share in vocabulary()["shares"]):
+        return None  # 「所有乡镇和90%以上行政村通硬化路」: a share of them, said with the rest
     ends = [at for word in vocabulary()["counted_thing_ends"] if (at := after.find(word)) > 0]
     counted = after[: min(ends)] if ends else after
     if not COUNTED_ALONE_THING.fullmatch(counted) or (not lead and not ends):

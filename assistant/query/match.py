@@ -46,6 +46,7 @@ MIN_NUMBERED_STEM = 2
 ATTESTED_APART = 4  # the same, when the changed character makes a word the document has
 GAPPED_MIN = 4  # a term this long still matches with characters inserted…
 GAP_CHARS = 2  # …this many at most
+REORDERED_MIN = 4  # a name this long asked with its words in another order (城镇新增就业)
 MIN_QUOTED = 2  # a quoted name this long must be in the document for it to answer
 QUOTED_WRITTEN_SHARE = 0.8  # …or this much of it in one stretch
 SHORT_QUOTED = 6  # a quoted name this short must be there whole (「鲁企通」 is not 鲁惠通)
@@ -724,16 +725,31 @@ def _coded(term: str, text: str) -> bool:
 
 
 def as_asked(name: str, asked: str) -> str:
-    """The name as the question writes it, without a character questions leave out
-    (「算力总规模」 asked as 「算力规模」); else the name."""
+    """The name as the question writes it: its words in another order (「新增城镇就业」 asked
+    as 「城镇新增就业」), or without a character questions leave out (「算力总规模」 asked as
+    「算力规模」); else the name."""
     from assistant.query.normalise import left_out_of_names
 
+    if name in asked:
+        return name
+    if len(name) >= REORDERED_MIN:
+        reordered = _windows(asked, len(name)).get("".join(sorted(name)))
+        if reordered:
+            return reordered
     for at in range(1, len(name) - 1):
         if name[at] in left_out_of_names():
             shorter = name[:at] + name[at + 1 :]
             if shorter in asked and name not in asked:
                 return shorter
     return name
+
+
+@lru_cache(maxsize=64)
+def _windows(text: str, size: int) -> dict[str, str]:
+    """Each stretch of ``size`` characters of the text, keyed by its characters in sorted order."""
+    return {
+        "".join(sorted(text[i : i + size])): text[i : i + size] for i in range(len(text) - size + 1)
+    }
 
 
 def _gapped(term: str, text: str) -> bool:

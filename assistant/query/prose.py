@@ -124,6 +124,17 @@ def _narrowed(question: Question, clause: str) -> bool:
     return narrows_an_asked_indicator(question, re.split(r"\d", clause, maxsplit=1)[0])
 
 
+def _owned_by_another(clause: str, figure: re.Match[str], named: str) -> bool:
+    """The figure belongs to the thing after it (「总投资711亿元的古雷炼化一体化工程二期项目」),
+    which is not the thing the question names (漳汕高铁). Things listed before it and closed by
+    等 (「滨江大桥、…等总投资80亿元的重大项目」) share it: the caller says so."""
+    owner = re.match(r"[^，；。\d]{0,4}的([^，；。]+)", clause[figure.end() :])
+    before = clause[: figure.start()]
+    if not (named and owner) or (named in before and cue("shared_total").search(before)):
+        return False
+    return bool(cue("thing_kinds").search(owner.group(1))) and named not in owner.group(1)
+
+
 def _figures_name_their_own(shown: str) -> bool:
     """Every figure shown has a subject of its own before it (「蔬菜产量稳定在200万吨左右」):
     none is a measure of a subject named elsewhere in the sentence."""
@@ -177,7 +188,7 @@ class ProseAnswers:
             return None
         wanted = asked_years(question, document, intent)
         rarity = self.rarities.of(document)
-        project = _project_named(rarity.attested_name(question), document)
+        project = _thing_named(rarity.attested_name(question), document)
         best: tuple[float, float, Chunk, str] | None = None
         # The sentence most on topic that states no figure: 「进出口总额等稳步回升」 tells a
         # question for the amount that the document does not give it.
@@ -315,7 +326,9 @@ class ProseAnswers:
         return any(
             on_topic(start, end, i, found.start())
             for i, clause in enumerate(clauses)
-            if (found := re.search(measure, clause)) and not _narrowed(question, clause)
+            if (found := re.search(measure, clause))
+            and not _narrowed(question, clause)
+            and not _owned_by_another(clause, found, named)
             for start in [i if _apart(clauses, i, found.start()) else max(0, i - 1)]
             for end in [i + 1 + _remarked_on(clauses, i)]
         )
@@ -546,9 +559,12 @@ def _add_up(draft: Draft, shown: str) -> None:
     draft.say("fact_sum", total=total, unit=units.pop(), formula="+".join(values))
 
 
-def _project_named(named: str, document: DocumentKnowledge) -> str:
-    """The question's named thing, if it is one of the document's projects: a sentence must
-    then be about it, not about another project of the same chapter."""
+def _thing_named(named: str, document: DocumentKnowledge) -> str:
+    """The question's named thing, if it is one of the document's projects or a thing of a known
+    kind (临江新机场): a sentence must then be about it, not about another thing of the same
+    chapter."""
+    if named and cue("thing_kinds").search(named):
+        return named
     return named if named and any(named in p.row.name for p in document.projects) else ""
 
 

@@ -179,6 +179,8 @@ class TableAnswers:
                 continue  # 「新增了多少学位」 is not answered by 「幼儿园8427所」
             if isinstance(entity, Figure) and _increment_for_stock(question, entity):
                 continue  # 「现在一共有多少个」 is not answered by 「新增…4个」
+            if isinstance(entity, Figure) and self._of_another_thing(question, document, entity):
+                continue  # 「广州新机场总投资」 is not 产业转移项目's 「总投资约3000亿元」
             if isinstance(entity, Project) and self.rarities.of(document).names_another(
                 question, entity.row.name
             ):
@@ -376,6 +378,17 @@ class TableAnswers:
                 draft.restated.extend(map(str, wanted))  # 「未给出2023年完成值」 echoes the ask
                 return draft
         return None
+
+    def _of_another_thing(
+        self, question: Question, document: DocumentKnowledge, figure: Figure
+    ) -> bool:
+        """The question names a thing of a known kind the document has (广州新机场), and the
+        figure's words do not carry it."""
+        rarity = self.rarities.of(document)
+        named = rarity.attested_name(question)
+        if not (named and cue("thing_kinds").search(named)):
+            return False
+        return rarity.names_another(question, figure.name + figure.stated.clause)
 
     def _names(self, question: Question, document: DocumentKnowledge, figure: Figure) -> bool:
         """The question's own words name the figure: 「研发投入强度」 is not 地区生产总值, however
