@@ -352,7 +352,9 @@ CENSUS_REVISED = """政府工作报告
 农村劳动力转移就业95万人。地下水开采量压减0.3亿立方米。天然气产量超过16亿立方米，增长12.7%。
 新改建农村公路10714公里。
 全年进出口总额1200亿元，高技术制造业增加值增长8%。城西公园、滨江绿道和15个口袋公园向市民开放。
-在滨海成功举办第二届临江国际论坛。新能源汽车产量增长43%、占全省1/4。算力总规模达到2万P。城乡居民收入比缩小至1.9∶1。
+在滨海成功举办第二届临江国际论坛。新能源汽车产量增长43%、占全省1/4。算力总规模达到2万P。
+城乡居民人均可支配收入分别达5.6万元和2.9万元，城乡居民收入比缩小至1.9∶1。
+120个市重大项目累计完成投资800亿元，年度计划投资完成率105%。
 滨海高铁全线开工，总投资200亿元的临江石化项目开工建设。东湖新机场获批立项，西港码头开工建设。
 新承接产业转移项目约70个、总投资约50亿元。
 二、2026年工作安排
@@ -532,3 +534,15 @@ def test_a_figure_of_another_named_thing_does_not_answer_for_the_one_asked(censu
 def test_two_years_compared_asked_with_bi_qilai(census_service):
     answer = census_service.ask("临江压减地下水开采量，今年的目标和去年的实际比起来如何？")
     assert "0.25亿立方米" in answer.answer and "0.3亿立方米" in answer.answer, answer.answer
+
+
+def test_both_sides_of_a_contrast_asked_with_a_ratio(census_service):
+    answer = census_service.ask("临江去年城镇和农村居民人均可支配收入各是多少？城乡收入比呢？")
+    for figure in ("5.6万元", "2.9万元", "1.9∶1"):
+        assert figure in answer.answer, answer.answer
+    assert "城镇新增就业" not in answer.answer  # 城镇 alone is no name asked
+
+
+def test_a_rate_of_the_amounts_own_measure_is_said_with_it(census_service):
+    answer = census_service.ask("临江120个市重大项目去年完成投资多少？")
+    assert "800亿元，年度计划投资完成率105%" in answer.answer, answer.answer

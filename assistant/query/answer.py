@@ -170,6 +170,8 @@ class Composer:
             return whole
         if is_a_place(joined.first) or is_a_place(joined.second):
             return whole  # 「江苏和广东…」: each place's document answers for its own place
+        if _sides_of_one_name(joined.first, joined.second):
+            return whole  # 「城镇和农村居民人均可支配收入」: two sides of one name, asked together
         rarity = self.rarities.of(document)
         drafts = [whole]
         for name, asked in (
@@ -247,6 +249,16 @@ class Composer:
             return fact.draft
         other = self.tables.other_time(question, document, intent)
         return other or (unquantified and _no_figure(unquantified))
+
+
+def _sides_of_one_name(first: str, second: str) -> bool:
+    """「城镇」 and 「农村居民…」: a contrasted pair (analysis.toml contrasts), the first only
+    a side of the name the second goes on to give."""
+    return any(
+        first == one and second.startswith(other)
+        for pair in vocabulary()["contrasts"]
+        for one, other in (pair, pair[::-1])
+    )
 
 
 def _names_an_indicator(question: Question) -> bool:

@@ -724,6 +724,17 @@ def _coded(term: str, text: str) -> bool:
     return code is not None and code.search(text) is not None
 
 
+def thing_named(named: str, document: DocumentKnowledge) -> str:
+    """The question's named thing, if it is one of the document's projects or a thing of a known
+    kind (广州新机场), not named after the document's own place (海南自贸港): a sentence must
+    then be about it, not about another thing of the same chapter."""
+    if not named or named.startswith(document.own_names):
+        return ""
+    if cue("thing_kinds").search(named):
+        return named
+    return named if any(named in p.row.name for p in document.projects) else ""
+
+
 def as_asked(name: str, asked: str) -> str:
     """The name as the question writes it: its words in another order (「新增城镇就业」 asked
     as 「城镇新增就业」), or without a character questions leave out (「算力总规模」 asked as
@@ -959,6 +970,8 @@ def contradicts(question: Question, text: str) -> bool:
     from assistant.query.analysis import vocabulary
 
     for one, other in vocabulary()["contrasts"]:
+        if one in question.text and other in question.text:
+            continue  # 「城镇和农村居民…各是多少」 asks both sides
         for asked, opposite in ((one, other), (other, one)):
             if asked in question.text and asked not in text and opposite in text:
                 return True

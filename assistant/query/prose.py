@@ -27,6 +27,7 @@ from assistant.query.match import (
     misses_a_named_indicator,
     narrows_an_asked_indicator,
     states_another_indicator,
+    thing_named,
 )
 from assistant.query.normalise import Question
 from assistant.query.retrieve import Hit, HybridSearch, with_leading
@@ -188,7 +189,7 @@ class ProseAnswers:
             return None
         wanted = asked_years(question, document, intent)
         rarity = self.rarities.of(document)
-        project = _thing_named(rarity.attested_name(question), document)
+        project = thing_named(rarity.attested_name(question), document)
         best: tuple[float, float, Chunk, str] | None = None
         # The sentence most on topic that states no figure: 「进出口总额等稳步回升」 tells a
         # question for the amount that the document does not give it.
@@ -557,15 +558,6 @@ def _add_up(draft: Draft, shown: str) -> None:
     total = plain(sum((Decimal(v) for v in values), Decimal(0)))
     draft.computations.append(Computation(total, tuple(values)))
     draft.say("fact_sum", total=total, unit=units.pop(), formula="+".join(values))
-
-
-def _thing_named(named: str, document: DocumentKnowledge) -> str:
-    """The question's named thing, if it is one of the document's projects or a thing of a known
-    kind (临江新机场): a sentence must then be about it, not about another thing of the same
-    chapter."""
-    if named and cue("thing_kinds").search(named):
-        return named
-    return named if named and any(named in p.row.name for p in document.projects) else ""
 
 
 def _fact_template(chunk: Chunk, sentence: str, document: DocumentKnowledge) -> str:

@@ -19,6 +19,7 @@ from assistant.query.intent import Intent
 from assistant.query.match import (
     Rarities,
     Rarity,
+    bigrams,
     compared_scopes,
     contradicts,
     counts_another_thing,
@@ -28,6 +29,7 @@ from assistant.query.match import (
     key_terms,
     misses_a_named_indicator,
     narrows_an_asked_indicator,
+    thing_named,
 )
 from assistant.query.normalise import Question, normalise
 from assistant.query.retrieve import HybridSearch
@@ -344,7 +346,8 @@ class TableAnswers:
             return evidence.quote
         clause = following.group(1)
         compared = any(scope in clause for scope in compared_scopes(question.text))
-        if compared or says_what_it_is_for(clause) or _its_change(evidence.quote, clause):
+        said_with = _its_change(evidence.quote, clause) or _its_rate(evidence.quote, clause)
+        if compared or says_what_it_is_for(clause) or said_with:
             return evidence.quote + after[: following.end()]
         return evidence.quote
 
@@ -383,10 +386,9 @@ class TableAnswers:
         self, question: Question, document: DocumentKnowledge, figure: Figure
     ) -> bool:
         """The question names a thing of a known kind the document has (广州新机场), and the
-        figure's words do not carry it."""
+        figure's words do not carry it. 「海南自贸港」 is the document's own place."""
         rarity = self.rarities.of(document)
-        named = rarity.attested_name(question)
-        if not (named and cue("thing_kinds").search(named)):
+        if not thing_named(rarity.attested_name(question), document):
             return False
         return rarity.names_another(question, figure.name + figure.stated.clause)
 
@@ -1353,6 +1355,15 @@ def _its_change(amount: str, clause: str) -> bool:
     """A clause of a change and nothing else (「增长12.7%」) after a figure not itself a change."""
     changed = any(verb in amount for verb in figure_vocabulary()["change_verbs"])
     return not changed and CHANGE_AFTER.match(clause) is not None
+
+
+def _its_rate(amount: str, clause: str) -> bool:
+    """A rate of the amount's own measure right after it (「…累计完成投资2393.1亿元，年度计划投资
+    完成率114.2%」): the clause names a rate and shares a word with the amount's name."""
+    named = re.sub(r"[\d.]+", "", amount)
+    head = re.split(r"\d", clause, maxsplit=1)[0]
+    rate = any(word in head for word in figure_vocabulary()["rate_names"])
+    return rate and head != clause and bool(set(bigrams(named)) & set(bigrams(head)))
 
 
 def _states_a_change(entity: Entity) -> bool:
