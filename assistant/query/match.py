@@ -970,8 +970,8 @@ def contradicts(question: Question, text: str) -> bool:
     from assistant.query.analysis import vocabulary
 
     for one, other in vocabulary()["contrasts"]:
-        if one in question.text and other in question.text:
-            continue  # 「城镇和农村居民…各是多少」 asks both sides
+        if re.search(f"{one}[、和及与]{other}|{other}[、和及与]{one}", question.text):
+            continue  # 「城镇和农村居民…各是多少」 asks both sides, not 「全线（不只宝山段）」
         for asked, opposite in ((one, other), (other, one)):
             if asked in question.text and asked not in text and opposite in text:
                 return True
