@@ -353,3 +353,9 @@ def test_a_name_asked_in_another_order_or_without_zong():
     assert as_asked("新增城镇就业", "新疆2024年城镇新增就业多少") == "城镇新增就业"
     assert as_asked("算力总规模", "算力规模去年是多少") == "算力规模"
     assert as_asked("地区生产总值", "GDP增长多少") == "地区生产总值"
+
+
+def test_a_one_character_name_before_a_direction_names_its_province():
+    anhui = document("安徽省", "340000", "省")
+    jiangxi = document("江西省", "360000", "省")
+    assert places("皖北引江济淮二期工程总投资是多少亿元？", [anhui, jiangxi]).documents == (anhui,)
