@@ -967,10 +967,12 @@ def states_another_indicator(question: Question, text: str) -> bool:
 
 def contradicts(question: Question, text: str) -> bool:
     """The question asks for one side of a pair (支出) and the text only has the other (收入)."""
+    from assistant.ingest.figures import vocabulary as figure_vocabulary
     from assistant.query.analysis import vocabulary
 
+    joiner = figure_vocabulary()["item_joiners"]
     for one, other in vocabulary()["contrasts"]:
-        if re.search(f"{one}[、和及与]{other}|{other}[、和及与]{one}", question.text):
+        if re.search(f"{one}{joiner}{other}|{other}{joiner}{one}", question.text):
             continue  # 「城镇和农村居民…各是多少」 asks both sides, not 「全线（不只宝山段）」
         for asked, opposite in ((one, other), (other, one)):
             if asked in question.text and asked not in text and opposite in text:

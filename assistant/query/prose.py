@@ -473,7 +473,7 @@ def _one_of_items_totalled(named: str, text: str) -> bool:
     if not named or total is None:
         return False
     listed = re.split(r"[，；：]", text[: total.start()])[-1]
-    items = cue("item_joiners").split(listed)
+    items = re.split(figure_vocabulary()["item_joiners"], listed)
     return len(items) > 1 and any(named in item for item in items)
 
 
