@@ -25,6 +25,7 @@ CLAUSE = re.compile(r"[^，；：:。]+")
 JOINED = re.compile(r"[—–~～至\-]")
 ITEM = re.compile(r"[^、]+")
 CJK = re.compile(r"[\u4e00-\u9fff]")
+ENDS = "，。；、 "  # marks that may close a clause after its figure
 COUNTED_THING = re.compile(r"[\u4e00-\u9fff]{2,10}")  # 「养老床位」 after 「新增1380张」
 COUNTED_ALONE_THING = re.compile(r"[\u4e00-\u9fff“”]{2,14}")  # 「增发国债高标准农田项目」
 ORDINAL_DIGITS = "一二两三四五六七八九十"
@@ -87,7 +88,7 @@ def _sentence_figures(
     text = sentence.group()
     listed = next((cue for cue in vocabulary()["target_lists"] if cue in text), "")
     begin = text.index(listed) + len(listed) if listed else 0
-    previous = adjacent = ""
+    previous = adjacent = previous_value = ""
     previous_start = 0
     named: list[tuple[str, int]] = []  # the named figures of the run of clauses before
     for clause in CLAUSE.finditer(text, begin):
@@ -111,12 +112,16 @@ def _sentence_figures(
         )
         for name, value, qualifier, first, last in read:
             start, end = offset + first, offset + last
-            if name in vocabulary()["generic_names"] and previous:
+            if (
+                name in vocabulary()["generic_names"]
+                and previous
+                and not _changes_after_count(value, previous_value)
+            ):
                 # 「…地区生产总值增长5.8%，总量达到60013亿元」; 「粮食播种面积…、产量…」 is 粮食产量
                 name = without_measure(previous) + name
                 if previous_start >= offset:
                     start = previous_start  # 「新增“百亿县”4个、总数达到40个」 quoted whole
-            previous, previous_start = name, start
+            previous, previous_start, previous_value = name, start, value
             if not named or named[-1][0] != name:  # 「…增长14%，达到1.64万列」 is one name
                 named.append((name, start))
             if clause_time.kind not in TIMED:
@@ -129,6 +134,14 @@ def _sentence_figures(
         adjacent = previous if read else ""
         if not read:
             named = []
+
+
+def _changes_after_count(value: str, previous_value: str) -> bool:
+    """A change (「增长7%左右」) follows a count of things (「1.6万个」): it measures no such
+    things, so a generic name before it takes no subject from them."""
+    words = vocabulary()
+    counted = previous_value.rstrip("".join(words["after"])).endswith(tuple(words["counters"]))
+    return counted and value.startswith(tuple(words["change_verbs"]))
 
 
 def _shared_verb(
@@ -223,7 +236,7 @@ def _each_item(stated: StatedFigure) -> Iterator[StatedFigure]:
     if len(names) < len(values):  # 「城镇和农村居民人均可支配收入分别增长4.3%和7.1%」
         names = re.split(vocabulary()["item_joiners"], stated.name)
     if len(names) < len(values):  # 「城乡居民人均可支配收入分别增长4.7%、6.6%」
-        names = _paired(stated.name, len(values)) or names
+        names = _paired(stated.name, len(values)) or _contracted(stated.name, len(values)) or names
     closing = next((w for w in vocabulary()["items_close"] if w in names[-1]), "")
     if closing:  # 「A、B等…产值」: the items are A and B, the rest is their class
         names[-1] = names[-1][: names[-1].index(closing)]
@@ -250,6 +263,16 @@ def _paired(name: str, count: int) -> list[str]:
         if name.startswith(word) and len(parts) == count:
             return [part + name[len(word) :] for part in parts]
     return []
+
+
+def _contracted(name: str, count: int) -> list[str]:
+    """「粮肉奶产量」 with three figures is 粮食产量, 肉类产量 and 奶类产量: one character per
+    item before the measure they share."""
+    items = vocabulary()["contracted_items"]
+    head = name[:count]
+    if len(name) <= count or not all(character in items for character in head):
+        return []
+    return [items[character] + name[count:] for character in head]
 
 
 def without_measure(name: str) -> str:
@@ -351,7 +374,8 @@ def _read_clause(clause: str, *, listed: bool) -> tuple[str, str, str, int, str]
     name = _without_adverb(name)
     if name in vocabulary()["named_with_verb"]:
         name += verb  # 「经济增长5.5%左右」: 经济增长 is the indicator, 经济 alone is none
-    if not _is_indicator_name(name):
+    ends_clause = figure is not None and not clause[_figures_end(clause, figure) :].strip(ENDS)
+    if not _is_indicator_name(name, work_done=ends_clause):
         return None
     value = clause[cut : _figures_end(clause, figure)] if figure else clause[cut:]
     qualifier = _qualifier(figure) if figure else ""
@@ -370,7 +394,10 @@ def _counted_after(clause: str, figure: re.Match[str]) -> tuple[str, str, str, i
             return None
         value = figure.group().strip()
         return lead + after, value, _qualifier(figure), name_start, COUNTED_INCREMENT
-    if lead and not lead.endswith(tuple(vocabulary()["naming_nothing_before"])):
+    # 「10大类55项民生实事」: the kinds counted before the figure are quoted with it
+    kinds_counted = alternation(vocabulary()["kinds_counted"])
+    kinds = re.search(rf"[\d{ORDINAL_DIGITS}]+(?:{kinds_counted})$", lead)
+    if lead and not kinds and not lead.endswith(tuple(vocabulary()["naming_nothing_before"])):
         return None
     if any(share in figure.group() for share in vocabulary()["shares"]):
         return None  # 「所有乡镇和90%以上行政村通硬化路」: a share of them, said with the rest
@@ -378,11 +405,10 @@ def _counted_after(clause: str, figure: re.Match[str]) -> tuple[str, str, str, i
     counted = after[: min(ends)] if ends else after
     if not COUNTED_ALONE_THING.fullmatch(counted) or (not lead and not ends):
         return None  # 「40万亩…项目率先完工」: a clause opened by a figure says what became of it
-    # 「10大类55项民生实事」: the kinds counted before the figure are quoted with it
-    kinds_counted = alternation(vocabulary()["kinds_counted"])
-    kinds = re.search(rf"[\d{ORDINAL_DIGITS}]+(?:{kinds_counted})$", lead)
-    start = figure.start() - (len(kinds.group()) if kinds else 0)
-    return counted, figure.group().strip(), _qualifier(figure), start, COUNTED_ALONE
+    kinds_written = kinds.group() if kinds else ""
+    value = kinds_written + figure.group().strip()  # 「12类45件」 as written
+    start = figure.start() - len(kinds_written)
+    return counted, value, _qualifier(figure), start, COUNTED_ALONE
 
 
 def _figures_end(clause: str, figure: re.Match[str]) -> int:
@@ -400,7 +426,10 @@ def _figures_end(clause: str, figure: re.Match[str]) -> int:
     return end
 
 
-def _is_indicator_name(name: str) -> bool:
+def _is_indicator_name(name: str, *, work_done: bool = False) -> bool:
+    """``work_done``: the figure ends its clause, so a name that ends in an action word may
+    name the work done on a thing (「城中村改造6万户」), not an action whose objects follow
+    the figure (「建成2个…」)."""
     words = vocabulary()
     if not 2 <= len(name) <= words["max_name_chars"] or not CJK.search(name):
         return False
@@ -408,7 +437,19 @@ def _is_indicator_name(name: str) -> bool:
         return False  # 「力争达到8%」「2024年达到1.3万亿元」: a figure with no subject of its own
     if name.count("“") != name.count("”"):
         return False
-    return not name.endswith(tuple(words["action_endings"]))
+    endings = tuple(words["action_endings"])
+    if not name.endswith(endings):
+        return True
+    return work_done and _work_on_a_thing(name, endings)
+
+
+def _work_on_a_thing(name: str, endings: tuple[str, ...]) -> bool:
+    """「特殊困难家庭适老化改造」: a thing of two characters or more, then the work done on it;
+    not 「累计建成」, two actions."""
+    ending = max((e for e in endings if name.endswith(e)), key=len)
+    thing = name[: -len(ending)]
+    manner = tuple(vocabulary()["manner_words"])
+    return len(CJK.findall(thing)) >= 2 and not thing.endswith((*endings, *manner))
 
 
 def _trailing_verb(head: str) -> str:
