@@ -359,3 +359,24 @@ def test_a_one_character_name_before_a_direction_names_its_province():
     anhui = document("安徽省", "340000", "省")
     jiangxi = document("江西省", "360000", "省")
     assert places("皖北引江济淮二期工程总投资是多少亿元？", [anhui, jiangxi]).documents == (anhui,)
+
+
+def test_a_numeral_before_nian_in_a_quoted_name_is_no_year():
+    question = normalise("今年要办联合国“海洋十年”的什么大会", 2025)
+    assert question.years == (2025,) and "“海洋十年”" in question.text
+    assert normalise("23年粮食产量多少", 2025).years == (2023,)  # a short year typed in digits
+
+
+def test_when_a_projects_work_starts_is_not_when_the_report_was_delivered():
+    from assistant.query.cues import cue
+
+    assert cue("delivered").search("机场三期工程计划什么时候开工") is None
+    assert cue("delivered").search("报告是什么时候开的会") is not None
+
+
+def test_a_name_inside_a_gloss_explains_the_name_before_it():
+    from assistant.query.match import misses_a_named_indicator
+
+    question = normalise("今年研发经费投入强度（R&D占GDP比重）目标是多少", 2025)
+    assert not misses_a_named_indicator(question, "研发经费投入强度达1.6%")
+    assert misses_a_named_indicator(normalise("今年GDP目标是多少", 2025), "研发经费投入强度达1.6%")

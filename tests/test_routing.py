@@ -124,6 +124,8 @@ def test_which_places_state_a_figure(service):
         # Both targets are 「…左右」: the difference is about 1 point.
         ("北京和内蒙古今年GDP增长目标哪个高", "北京比内蒙古约低1个百分点（5 − 6 = -1）"),
         ("内蒙古今年GDP目标比广西高多少", "内蒙古比广西约高1个百分点（6 − 5 = 1）"),
+        # 「哪个省」 between two places named picks one of them, not every report
+        ("北京和内蒙古今年GDP增长目标，哪个省更高？", "北京比内蒙古约低1个百分点（5 − 6 = -1）"),
     ],
 )
 def test_two_places_compared_get_each_figure_and_the_difference(service, question, said):

@@ -20,6 +20,7 @@ from assistant.query.cues import cue
 from assistant.query.normalise import CLAUSE as QUESTION_CLAUSE
 from assistant.query.normalise import (
     Question,
+    bare_names,
     document_phrases,
     inside_longer_words,
     lexicon,
@@ -49,6 +50,8 @@ GAP_CHARS = 2  # …this many at most
 REORDERED_MIN = 4  # a name this long asked with its words in another order (城镇新增就业)
 MIN_QUOTED = 2  # a quoted name this long must be in the document for it to answer
 QUOTED_WRITTEN_SHARE = 0.8  # …or this much of it in one stretch
+GLOSS = re.compile(r"\([^()]*\)")  # a gloss in brackets, after NFKC
+PLACEHOLDER_FILL = r"[\u4e00-\u9fff]{1,4}"  # what a placeholder of a quoted pattern stands for
 SHORT_QUOTED = 6  # a quoted name this short must be there whole (「鲁企通」 is not 鲁惠通)
 MIN_APART = 6  # characters of a name a one-character change in makes another thing
 MIN_ATTESTED = 4  # characters of a question's phrase the text must have to name a thing
@@ -121,10 +124,20 @@ class Rarity:
         for name in quoted_names(question.original):
             if cue("counted_name").match(name):
                 continue  # 「“四个城区”是哪四个」: a count the text may spell out by its items
+            if cue("placeholder").search(name):
+                if not self._written_with_placeholder(name):
+                    return name
+                continue
             forms = [re.sub(r"\s", "", form) for form in _worded(name)]
             if len(name) >= MIN_QUOTED and not any(map(self._mostly_written, forms)):
                 return name
         return ""
+
+    def _written_with_placeholder(self, name: str) -> bool:
+        """「陇电入X」: the document writes the pattern with a name in the placeholder's place."""
+        parts = [re.escape(part) for part in cue("placeholder").split(name)]
+        pattern = PLACEHOLDER_FILL.join(parts)
+        return re.search(pattern, self._written) is not None
 
     def renamed(self, question: Question) -> str:
         """A thing named by a word the document never writes, right before the part it has:
@@ -180,6 +193,8 @@ class Rarity:
         for name, wording in ((named, _narrowed_wording(named)), _per_unit_name(question.text)):
             if not wording:
                 continue
+            # 「园区规模工业占…」: the noun before the wording names the sibling, not what follows
+            name = name[: name.find(wording) + len(wording)] if wording in name else name
             stated = any(w.lower() in lowered for w in (wording, *_canonical(wording)))
             if stated and not any(form.lower() in lowered for form in _worded(name)):
                 return True
@@ -684,6 +699,8 @@ def coverage(terms: dict[str, float], text: str, question: Question) -> float:
             found += weight * (1.0 if named else PARTIAL_CREDIT)
         elif _coded(term, text):
             found += weight  # 「国道」 met by 「G318、G219」
+        elif any(_opens_a_clause(word, text) for word in bare_names().get(term.lower(), ())):
+            found += weight  # 「固投」 met by 「，投资增长7%左右」
         elif len(term) >= GAPPED_MIN and _gapped(term, text):
             found += weight  # 「粮食产量」 written 「粮食总产量」: the same words, one more between
         elif len(term) >= 3:
@@ -888,14 +905,21 @@ def misses_a_named_indicator(question: Question, text: str) -> bool:
     from assistant.query.normalise import abbreviated_names, required_names
 
     lowered = text.lower()
-    short = abbreviated_names()
+    short, bare = abbreviated_names(), bare_names()
     return misses_an_asked_part(question, text) or any(
         not _stands_in(name, lowered)
         and not any(
             _stands_in(c.lower(), lowered) for c in (*_canonical(name), *short.get(name, ()))
         )
+        and not any(_opens_a_clause(word, lowered) for word in bare.get(name, ()))
         for name in _names_asked(question.text.lower(), required_names())
     )
+
+
+def _opens_a_clause(word: str, text: str) -> bool:
+    """``word`` stands at the start of the text or right after a punctuation mark, with nothing
+    before it that would narrow it (「，投资增长7%左右」, not 「工业投资」)."""
+    return re.search(rf"(?:^|[，,；;。：:、]){re.escape(word)}", text) is not None
 
 
 def misses_an_asked_part(question: Question, text: str) -> bool:
@@ -914,15 +938,17 @@ def misses_an_asked_part(question: Question, text: str) -> bool:
 
 def is_an_asked_indicator(question: Question, name: str) -> bool:
     """``name`` is the wording of an indicator the question asks by a common name: 「地区生产总值」
-    for 「GDP」 (a place's 「全省」 before it allowed)."""
+    for 「GDP」 (a place's 「全省」 before it allowed), or the bare head word a report writes for
+    it (投资 for 固投)."""
     from assistant.query.normalise import required_names
 
     lowered = name.lower()
+    asked = _names_asked(question.text.lower(), required_names())
     return any(
         lowered.endswith(w.lower()) and len(lowered) - len(w) <= PLACE_PREFIX_CHARS
-        for indicator in _names_asked(question.text.lower(), required_names())
+        for indicator in asked
         for w in (indicator, *_canonical(indicator))
-    )
+    ) or any(lowered in bare_names().get(indicator, ()) for indicator in asked)
 
 
 def narrows_an_asked_indicator(question: Question, name: str) -> bool:
@@ -951,7 +977,11 @@ def _names_asked(asked: str, names: Iterable[str]) -> list[str]:
     nor 外贸 of the asker's own situation (「我是做外贸的，…出口总值」)."""
     asked = _told_and_asked(asked)[1] or asked
     found = [name for name in names if name in asked]
-    return [name for name in found if not any(name != o and name in o for o in found)]
+    found = [name for name in found if not any(name != o and name in o for o in found)]
+    # 「研发经费投入强度(R&D占GDP比重)」: a name inside a gloss explains the one before it
+    outside = GLOSS.sub("", asked)
+    named_outside = [name for name in found if name in outside]
+    return named_outside or found
 
 
 def states_another_indicator(question: Question, text: str) -> bool:
@@ -965,8 +995,9 @@ def states_another_indicator(question: Question, text: str) -> bool:
     )
 
 
-def contradicts(question: Question, text: str) -> bool:
-    """The question asks for one side of a pair (支出) and the text only has the other (收入)."""
+def contradicts(question: Question, text: str, own_whole: Sequence[str] = ()) -> bool:
+    """The question asks for one side of a pair (支出) and the text only has the other (收入).
+    ``own_whole``: the document's own whole (全省), of which its shares are."""
     from assistant.ingest.figures import vocabulary as figure_vocabulary
     from assistant.query.analysis import vocabulary
 
@@ -977,14 +1008,22 @@ def contradicts(question: Question, text: str) -> bool:
         for asked, opposite in ((one, other), (other, one)):
             if asked in question.text and asked not in text and opposite in text:
                 return True
-    if any(scope not in text for scope in compared_scopes(question.text)):
+    if any(scope not in text for scope in compared_scopes(question.text, own_whole)):
         return True  # 「比全国高多少」, and the text compares with 全省
     return _other_number(question.text, text)
 
 
-def compared_scopes(question: str) -> list[str]:
-    """What a figure asked is measured against: 全国 of 「比全国高多少」「高于全国几个点」."""
-    return [scope for found in cue("compared_scope").findall(question) for scope in found if scope]
+def compared_scopes(question: str, own_whole: Sequence[str] = ()) -> list[str]:
+    """What a figure asked is measured against: 全国 of 「比全国高多少」「高于全国几个点」; a
+    share of the document's own whole (「占全省的比重」 in a province's report) is its own."""
+    scopes = []
+    for found in cue("compared_scope").finditer(question):
+        share = found.re.groupindex["share"]
+        groups = [g for at, g in enumerate(found.groups(), start=1) if g and at != share]
+        if found.group("share") and groups and groups[0] in own_whole:
+            continue
+        scopes.extend(groups)
+    return scopes
 
 
 def _other_number(question: str, text: str) -> bool:

@@ -81,11 +81,19 @@ def document_phrases() -> tuple[str, ...]:
 def normalise(question: str, plan_year: int | None) -> Question:
     """Normalise against one document's plan year (今年 = the year the plan is for)."""
     text = YEAR_ON_YEAR.sub("同比", _without_declined(normalise_text(question)))
+    text = _without_placeholders(text)
     relative = bool(RELATIVE.search(text)) and plan_year is not None
     if plan_year is not None:
         text = RELATIVE.sub(lambda m: f"{plan_year + RELATIVE_YEARS[m.group()]}年", text)
     text = re.sub(r"(\d{4})年年", r"\1年", text)
     return Question(question, text, _asked_years(text), relative, expand_aliases(text))
+
+
+def _without_placeholders(text: str) -> str:
+    """「“陇电入X”」 → 「“陇电入”」: a placeholder in a quoted pattern stands for the names the
+    text writes there, so only the fixed part is searched for and matched."""
+    placeholder = cue("placeholder")
+    return re.sub(r"“[^”]*”", lambda m: placeholder.sub("", m.group()), text)
 
 
 def _without_declined(text: str) -> str:
@@ -131,10 +139,11 @@ def normalise_text(text: str) -> str:
     text = unicodedata.normalize("NFKC", to_simplified(text))
     text = SPACES.sub("", text)
     text = YEAR_DIGITS.sub(lambda m: "".join(str(DIGIT[c]) for c in m.group(1)), text)
-    text = NUMERAL_RUN.sub(_digits_if_numeral, text)
-    return SHORT_YEAR.sub(
+    # A short year is typed in digits (「23年」); 「十年」 is ten years, not 2010.
+    text = SHORT_YEAR.sub(
         lambda m: f"20{m.group(1)}年" if _plausible_short_year(m) else m.group(), text
     )
+    return NUMERAL_RUN.sub(_digits_if_numeral, text)
 
 
 def _plausible_short_year(match: re.Match[str]) -> bool:
@@ -148,11 +157,19 @@ def _plausible_short_year(match: re.Match[str]) -> bool:
 def _digits_if_numeral(match: re.Match[str]) -> str:
     """「一百二十个」 → 「120个」; 「十百千万」 (units only: a name) stays as written."""
     numeral = match.group(1)
+    if _quoted_at(match.string, match.start()):
+        return numeral  # 「“海洋十年”」: a name, as the document writes it
     if begins_a_place_name(match.string, match.start()):
         return numeral  # 「四平市」「七台河」: a division's name, not four of something
     if numeral == "一" and match.string[: match.start()].endswith(("哪", "某")):
         return numeral  # 「哪一年」 asks which year; 「哪四个」 still counts four
     return str(chinese_number(numeral)) if well_formed(numeral) else numeral
+
+
+def _quoted_at(text: str, at: int) -> bool:
+    """``at`` is inside a quoted name (“…” or 「…」)."""
+    before = text[:at]
+    return before.count("“") > before.count("”") or before.count("「") > before.count("」")
 
 
 def well_formed(numeral: str) -> bool:
@@ -227,6 +244,13 @@ def required_names(list_name: str = "names") -> frozenset[str]:
 def abbreviated_names() -> dict[str, tuple[str, ...]]:
     """Short forms that meet a required name in lists such as 「粮肉奶产量」 (粮 for 粮食)."""
     table = _required_table().get("abbreviated", {})
+    return {name.lower(): tuple(forms) for name, forms in table.items()}
+
+
+@cache
+def bare_names() -> dict[str, tuple[str, ...]]:
+    """Head words that meet a required name where they open a clause (投资 for 固投)."""
+    table = _required_table().get("bare", {})
     return {name.lower(): tuple(forms) for name, forms in table.items()}
 
 

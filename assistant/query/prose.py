@@ -199,7 +199,7 @@ class ProseAnswers:
                 if not sentence_fits(hit.chunk, sentence, document, wanted, question):
                     continue
                 measured = not intent.measure or re.search(intent.measure, sentence)
-                if contradicts(question, sentence):
+                if contradicts(question, sentence, document.own_whole):
                     continue
                 context = "".join(hit.chunk.section[-1:]) + sentence
                 lead = topic_of(hit.chunk, sentence)

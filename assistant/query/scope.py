@@ -80,7 +80,10 @@ def select(
     # A neighbour named beside the document's place, or a city inside its province: an answer
     # must be about them, so the evidence has to name them.
     others = (*places.elsewhere, *places.inside)
-    across = analysis.across and len(covered) > 1 and len(places.documents) != 1
+    # 「湖北和江西…哪个省更多」: two places named and compared, not every document side by side
+    two_compared = len(places.documents) == 2 and cue("compare").search(analysis.text) is not None
+    several = len(covered) > 1 and len(places.documents) != 1
+    across = analysis.across and several and not two_compared
     return Scope(
         tuple((d, normalised[d.meta.doc_id]) for d in covered), other_places=others, across=across
     )

@@ -44,6 +44,7 @@ MIN_PROSE_NAME = 4  # 「宝钱公路」: the shortest start of a row's name wor
 QUESTION_SHARE = 0.7  # a long name mentioned by its distinctive part (「上钢一厂控污调蓄池」)
 STRONG_NAME = 0.7
 MIN_LIKENESS_CHARS = 3  # a figure named by more characters than this may match by likeness
+WHOLE_NAME_CHARS = 5  # a name this long asked whole must be stated by the passage that answers
 STRONG_SHARE = 0.7
 NAME_JOINERS = cue("name_joiners")
 GROUP_COVERAGE = 0.45
@@ -209,7 +210,7 @@ class TableAnswers:
             entity = _change_of_the_same(entity, (likeness, covered), seen)
         if intent.amount and _states_a_change(entity):
             return None  # 「经济总量多大规模」 is not answered by 「增长5.8%」
-        if contradicts(question, self._entity_text(entity, question)):
+        if contradicts(question, self._entity_text(entity, question), document.own_whole):
             return None
         draft = Draft()
         if isinstance(entity, Figure):
@@ -380,6 +381,22 @@ class TableAnswers:
                 draft = self._refused_with(entity, "other_time", missing=missing)
                 draft.restated.extend(map(str, wanted))  # 「未给出2023年完成值」 echoes the ask
                 return draft
+        return None
+
+    def named_in_another_year(
+        self, question: Question, document: DocumentKnowledge, intent: Intent
+    ) -> Figure | None:
+        """A figure whose whole name the question carries (「数字经济规模」), of a year the
+        question does not ask: a passage that does not state that name is no answer for the
+        year asked, however near its topic."""
+        wanted = asked_years(question, document, intent)
+        if not wanted:
+            return None
+        for _, entity in self.entities(question, document)[:3]:
+            if not isinstance(entity, Figure) or len(entity.name) < WHOLE_NAME_CHARS:
+                continue
+            if entity.name in question.text and not fits(entity.stated.time, wanted, question):
+                return entity
         return None
 
     def _of_another_thing(
