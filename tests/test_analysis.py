@@ -365,6 +365,8 @@ def test_a_numeral_before_nian_in_a_quoted_name_is_no_year():
     question = normalise("今年要办联合国“海洋十年”的什么大会", 2025)
     assert question.years == (2025,) and "“海洋十年”" in question.text
     assert normalise("23年粮食产量多少", 2025).years == (2023,)  # a short year typed in digits
+    # a count in a quoted name is still a count: 「“四个城区”是哪四个」
+    assert "“4个城区”" in normalise("要建好的“四个城区”是哪四个", 2025).text
 
 
 def test_when_a_projects_work_starts_is_not_when_the_report_was_delivered():

@@ -367,7 +367,7 @@ CENSUS_REVISED = """政府工作报告
 农村劳动力转移就业90万人，压减地下水开采量0.25亿立方米，新改建农村公路1万公里。
 做好今年工作，要突出抓好三个方面。一是坚持稳中求进。把稳增长摆在更加突出的位置。二是坚持改革开放。持续优化营商环境。三是坚持守牢底线。防范化解重点领域风险。
 全年实施亿元以上项目600个，投资增长6%左右。实施棚户区改造2万户。数字经济规模达到1500亿元以上。
-开发区工业占比达到63%以上。粮菜种植面积分别稳定在300万亩、120万亩以上。
+开发区工业占比达到63%以上。免税购物销售额80亿元。粮菜种植面积分别稳定在300万亩、120万亩以上。
 建成投运临电入沪工程，开工建设临电入浙工程。
 力争算力规模突破5万P。开工建设滨江大桥、临港物流园和城北水厂等总投资80亿元以上的重大项目。支持整车企业扩量提质，力争整车产量20万辆、新能源汽车14万辆。加强妇幼健康服务，用3年时间补齐儿科短板。研发经费投入强度进一步提升，技术合同成交额300亿元以上。
 """
@@ -595,3 +595,24 @@ def test_a_share_of_the_documents_own_whole_and_a_contracted_list(census_service
     assert "61.5%" in answer.answer and "63%以上" in answer.answer, answer.answer
     answer = census_service.ask("临江今年蔬菜种植面积目标是多少")
     assert "120万亩" in answer.answer and not answer.refused, answer.answer
+
+
+RESEARCH_AND_OUTPUT = """政府工作报告
+——2026年1月12日在临江市第十届人民代表大会第五次会议上
+一、2025年工作回顾
+全市地区生产总值增长5.4%。全社会研发投入强度超过2.9%。
+二、2026年工作安排
+今年主要预期目标是：地区生产总值增长5%左右，全社会研发投入强度达3%左右。
+"""
+
+
+def test_two_years_compared_are_of_the_indicator_asked_not_of_its_wordings(tmp_path):
+    service = service_over(tmp_path, {"report-2026.txt": RESEARCH_AND_OUTPUT})
+    answer = service.ask("临江今年研发投入强度目标比去年提高多少？")
+    assert "3%左右" in answer.answer and "2.9%" in answer.answer, answer.answer
+    assert "地区生产总值" not in answer.answer
+
+
+def test_a_count_named_by_its_unit_is_not_answered_by_an_amount(census_service):
+    answer = census_service.ask("临江今年免税购物人次目标是多少？")
+    assert answer.refused and "80亿元" not in answer.answer.split("最接近")[0], answer.answer

@@ -944,8 +944,14 @@ def is_an_asked_indicator(question: Question, name: str) -> bool:
 
     lowered = name.lower()
     asked = _names_asked(question.text.lower(), required_names())
+    wholes = required_names("whole_prefixes")
+
+    def of_the_whole(wording: str) -> bool:
+        prefix = lowered[: len(lowered) - len(wording)]
+        return len(prefix) <= PLACE_PREFIX_CHARS or prefix in wholes
+
     return any(
-        lowered.endswith(w.lower()) and len(lowered) - len(w) <= PLACE_PREFIX_CHARS
+        lowered.endswith(w.lower()) and of_the_whole(w)
         for indicator in asked
         for w in (indicator, *_canonical(indicator))
     ) or any(lowered in bare_names().get(indicator, ()) for indicator in asked)

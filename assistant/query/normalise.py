@@ -157,8 +157,8 @@ def _plausible_short_year(match: re.Match[str]) -> bool:
 def _digits_if_numeral(match: re.Match[str]) -> str:
     """「一百二十个」 → 「120个」; 「十百千万」 (units only: a name) stays as written."""
     numeral = match.group(1)
-    if _quoted_at(match.string, match.start()):
-        return numeral  # 「“海洋十年”」: a name, as the document writes it
+    if _quoted_at(match.string, match.start()) and match.string[match.end() :].startswith("年"):
+        return numeral  # 「“海洋十年”」: a name, as the document writes it, not ten years
     if begins_a_place_name(match.string, match.start()):
         return numeral  # 「四平市」「七台河」: a division's name, not four of something
     if numeral == "一" and match.string[: match.start()].endswith(("哪", "某")):

@@ -742,8 +742,14 @@ class TableAnswers:
     def _compare_figures(
         self, question: Question, document: DocumentKnowledge, ranked: list[Entity]
     ) -> Draft | None:
-        """This year's target against last year's result, both stated in prose."""
-        figures = [e for e in ranked if isinstance(e, Figure)]
+        """This year's target against last year's result, both stated in prose, each naming
+        what the question asks (「研发投入强度」 is not 地区生产总值, whatever wordings share)."""
+        figures = [
+            e
+            for e in ranked
+            if isinstance(e, Figure)
+            and not misses_a_named_indicator(question, self._entity_text(e))
+        ]
         rarity = self.rarities.of(document)
         targets, results = (
             _best_item_of_each_clause(
