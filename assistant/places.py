@@ -376,9 +376,13 @@ class PlaceReader:
     def _joined_to_another(self, text: str, position: int) -> bool:
         """「新藏铁路」「川渝地区」: one-character names run together name a thing that joins the
         places (a line, a region), not the places a question asks about. 「陇新能源」 is 陇 before
-        新能源, a word of its own."""
+        新能源, a word of its own; 「冀新改扩建…」 is 冀 before 新, an everyday word there unless
+        another name follows it (「京津冀」)."""
         following = text[position + 1 : position + 2]
-        return following in self.names and _a_word_of_its_own(text, position + 1)
+        if following not in self.names or not _a_word_of_its_own(text, position + 1):
+            return False
+        everyday = following in _vocabulary()["everyday_one_character_names"]
+        return not everyday or text[position + 2 : position + 3] in self.names
 
 
 def _stands_alone(text: str, position: int) -> bool:

@@ -382,3 +382,12 @@ def test_a_name_inside_a_gloss_explains_the_name_before_it():
     question = normalise("今年研发经费投入强度（R&D占GDP比重）目标是多少", 2025)
     assert not misses_a_named_indicator(question, "研发经费投入强度达1.6%")
     assert misses_a_named_indicator(normalise("今年GDP目标是多少", 2025), "研发经费投入强度达1.6%")
+
+
+def test_a_one_character_name_before_an_everyday_one_still_names_its_province():
+    hebei = document("河北省", "130000", "省")
+    asked = places("冀新改扩建义务教育学校今年计划多少所", [hebei, BEIJING])
+    assert asked.documents == (hebei,), asked
+    # 「京津冀」 runs three names together: a region, not 北京 asked
+    asked = places("京津冀协同发展今年有哪些重点任务", [hebei, BEIJING])
+    assert BEIJING not in asked.documents, asked

@@ -600,7 +600,7 @@ def test_a_share_of_the_documents_own_whole_and_a_contracted_list(census_service
 RESEARCH_AND_OUTPUT = """政府工作报告
 ——2026年1月12日在临江市第十届人民代表大会第五次会议上
 一、2025年工作回顾
-全市地区生产总值增长5.4%。全社会研发投入强度超过2.9%。
+全市地区生产总值增长5.4%。全社会研发投入强度超过2.9%。新认定国家级绿色工厂12户。港口集装箱吞吐量增长6%。
 二、2026年工作安排
 今年主要预期目标是：地区生产总值增长5%左右，全社会研发投入强度达3%左右。
 """
@@ -616,3 +616,11 @@ def test_two_years_compared_are_of_the_indicator_asked_not_of_its_wordings(tmp_p
 def test_a_count_named_by_its_unit_is_not_answered_by_an_amount(census_service):
     answer = census_service.ask("临江今年免税购物人次目标是多少？")
     assert answer.refused and "80亿元" not in answer.answer.split("最接近")[0], answer.answer
+
+
+def test_units_a_text_writes_for_the_one_asked_and_one_it_does_not(tmp_path):
+    service = service_over(tmp_path, {"report-2026.txt": RESEARCH_AND_OUTPUT})
+    answer = service.ask("临江去年新认定了多少家国家级绿色工厂？")
+    assert "12户" in answer.answer and not answer.refused, answer.answer
+    answer = service.ask("临江去年港口集装箱吞吐量是多少万标箱？")
+    assert answer.refused, answer.answer
