@@ -374,10 +374,11 @@ def _read_clause(clause: str, *, listed: bool) -> tuple[str, str, str, int, str]
     name = _without_adverb(name)
     if name in vocabulary()["named_with_verb"]:
         name += verb  # 「经济增长5.5%左右」: 经济增长 is the indicator, 经济 alone is none
-    ends_clause = figure is not None and not clause[_figures_end(clause, figure) :].strip(ENDS)
+    end = _figures_end(clause, figure) if figure else len(clause)
+    ends_clause = figure is not None and not clause[end:].strip(ENDS)
     if not _is_indicator_name(name, work_done=ends_clause):
         return None
-    value = clause[cut : _figures_end(clause, figure)] if figure else clause[cut:]
+    value = clause[cut:end]
     qualifier = _qualifier(figure) if figure else ""
     return name, value.strip(), qualifier, name_start, ""
 

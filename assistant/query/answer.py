@@ -239,8 +239,8 @@ class Composer:
         if row and row.coverage + TABLE_PREFERENCE >= 1.0:
             return row.draft  # no sentence could cover more: skip the search for one
         fact = _acceptable(self.prose.fact(question, document, intent), FACT_COVERAGE, intent)
-        elsewhere = self.tables.named_in_another_year(question, document, intent)
-        if fact and elsewhere and not any(elsewhere.name in e.quote for e in fact.draft.evidence):
+        elsewhere = fact and self.tables.named_in_another_year(question, document, intent)
+        if elsewhere and not any(elsewhere.name in e.quote for e in fact.draft.evidence):
             fact = None  # 「2024年数字经济规模」 is not 「算力规模…翻番」 under a 数字经济 heading
         unquantified = None
         if fact and not _answers(fact, intent):

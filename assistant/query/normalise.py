@@ -240,17 +240,20 @@ def required_names(list_name: str = "names") -> frozenset[str]:
     return frozenset(name.lower() for name in names)
 
 
-@cache
 def abbreviated_names() -> dict[str, tuple[str, ...]]:
     """Short forms that meet a required name in lists such as 「粮肉奶产量」 (粮 for 粮食)."""
-    table = _required_table().get("abbreviated", {})
-    return {name.lower(): tuple(forms) for name, forms in table.items()}
+    return _required_forms("abbreviated")
+
+
+def bare_names() -> dict[str, tuple[str, ...]]:
+    """Head words that meet a required name where they open a clause (投资 for 固投)."""
+    return _required_forms("bare")
 
 
 @cache
-def bare_names() -> dict[str, tuple[str, ...]]:
-    """Head words that meet a required name where they open a clause (投资 for 固投)."""
-    table = _required_table().get("bare", {})
+def _required_forms(table_name: str) -> dict[str, tuple[str, ...]]:
+    """A [required.*] table of other forms of a required name, keyed by the lowered name."""
+    table = _required_table().get(table_name, {})
     return {name.lower(): tuple(forms) for name, forms in table.items()}
 
 
