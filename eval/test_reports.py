@@ -142,7 +142,8 @@ def _places_named(path: Path) -> dict[str, list[str]]:
 # across17: 江西, 湖北, 宁夏, 广西, 河南, 山东, 浙江, 北京; across18: 安徽, 福建, 广东, 贵州, 甘肃,
 # 青海, 陕西, 云南; across19: 河南, 广西, 宁夏, 安徽, 陕西, 天津, 吉林, 四川; across20: 广东, 福建,
 # 云南, 甘肃, 北京, 浙江, 湖南, 河北; across21: 江苏, 山东, 四川, 湖南, 浙江, 北京, 辽宁, 新疆;
-# across22: 山西, 黑龙江, 江西, 湖北, 海南, 贵州, 内蒙古, 西藏.
+# across22: 山西, 黑龙江, 江西, 湖北, 海南, 贵州, 内蒙古, 西藏; across23: 广西, 河南, 宁夏, 青海,
+# 陕西, 云南, 福建, 天津.
 ACROSS_SETS = {
     "across8.jsonl": (
         "overall 75.0%, refusal precision 94.7%, refusal recall 90.0%, 6 citations of another "
@@ -217,6 +218,11 @@ ACROSS_SETS = {
     "across22.jsonl": (
         "overall 93.8%, refusal precision 93.8%, refusal recall 93.8%, no citation of another "
         "year, none of a province not asked (a636758)",
+        0.90,
+    ),
+    "across23.jsonl": (
+        "overall 98.2%, refusal precision 100.0%, refusal recall 100.0%, no citation of another "
+        "year, none of a province not asked (2a36894)",
         0.90,
     ),
 }
