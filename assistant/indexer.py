@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
 # Bump when the write path changes what it produces, so every document is rebuilt.
-PIPELINE_VERSION = 51
+PIPELINE_VERSION = 53
 MANIFEST = "manifest.json"
 # Passages per embedding call, and so how often the progress bar moves. torch pads a batch to its
 # longest passage, and a larger call groups lengths better: 32 a call was 30% slower than 128.
