@@ -352,7 +352,9 @@ class PlaceReader:
         if dated and everyday:
             return False
         moved = bool(position) and not everyday and _after_a_movement(text, position)
-        joined = not everyday and self._joined_after_a_place(text, position)
+        joined = self._joined_after_a_place(text, position) and (
+            not everyday or _compares_what_is_joined(text, position)
+        )
         return (
             self.in_questions
             and (opening or dated or moved or joined)
@@ -395,6 +397,13 @@ def _stands_alone(text: str, position: int) -> bool:
     if before and CJK.match(before) and before not in ABBREVIATION_AFTER and not dated:
         return False  # 「2025年青固投…」: after a written year, as at the start
     return not after or after[0].isdecimal() or after.startswith(_abbreviation_followers())
+
+
+def _compares_what_is_joined(text: str, position: int) -> bool:
+    """「豫和宁谁定得更高」: what follows an everyday name joined after a place goes on to
+    compare or split the places, so the name is one of them."""
+    after = text[position + 1 :]
+    return not after or after.startswith(tuple(_vocabulary()["after_everyday_joined"]))
 
 
 def _after_a_movement(text: str, position: int) -> bool:

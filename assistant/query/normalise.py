@@ -233,6 +233,18 @@ def left_out_of_names() -> frozenset[str]:
 
 
 @cache
+def added_to_names() -> frozenset[str]:
+    """Characters a question may add to a name the text writes without them (类 of 「城市更新类
+    项目」)."""
+    return frozenset(_lexicon_file().get("added_to_names", {}).get("characters", ()))
+
+
+def as_the_text_names(name: str) -> str:
+    """The name without the characters a question adds to it."""
+    return "".join(c for c in name if c not in added_to_names())
+
+
+@cache
 def required_names(list_name: str = "names") -> frozenset[str]:
     """Indicator names a passage must meet, itself or through its canonical wording
     (``narrowed_by_words_before``: those a longer name narrows to a part)."""
