@@ -143,11 +143,15 @@ def test_one_character_names_counted_as_places_are_those_places():
         ("2024年规上工业增加值增速，陇和皖谁更快？", {"甘肃省", "安徽省"}),
         # joined to no place standing before it, a one-character word stays a word
         ("今年城乡和冀中南的发展", set()),
+        # an everyday one-character name (宁) joined after a place, then compared
+        ("今年CPI涨幅目标，陇和宁哪个定得低？", {"甘肃省", "宁夏回族自治区"}),
+        ("陇和宁愿意合作的领域", {"甘肃省"}),
     ],
 )
 def test_a_one_character_name_joined_to_one_that_stands_names_its_place(question, expected):
     provinces = [document(*p) for p in (("甘肃省", "620000", "省"), ("安徽省", "340000", "省"))]
-    asked = places(question, [*provinces, document("河北省", "130000", "省")])
+    ningxia = document("宁夏回族自治区", "640000", "自治区")
+    asked = places(question, [*provinces, ningxia, document("河北省", "130000", "省")])
     assert {d.meta.place for d in asked.documents} == expected
 
 

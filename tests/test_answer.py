@@ -777,8 +777,13 @@ def a_report(tmp_path_factory):
         ("到2030年要建成几个未来产业园", "10个左右", ""),
         # A named indicator in another wording and letter case (研发投入强度 = R&D…占GDP比重).
         ("今年研发投入强度的目标", "2.5%", ""),
-        # 「完成多少投资」 asks for an amount; 1.5万亿元 is one, and 1500个 is not.
-        ("省重点项目今年完成多少投资", "1.5万亿元左右", "1500个"),
+        # 「完成多少投资」 asks for an amount; 1.5万亿元 is one, and 1500个 is not: the count
+        # is quoted only as what the generic 「完成投资」 is of.
+        (
+            "省重点项目今年完成多少投资",
+            "1500个以上，完成投资1.5万亿元左右",
+            "目标：安排省重点项目1500个以上。",
+        ),
         # 「目前」 asks how things stand: the review's figure, the time word no topic.
         ("目前全省一共多少所高校", "120所", ""),
         # 「进展」 with no year asks what has been done, not what is planned.

@@ -8,6 +8,8 @@ from assistant.ingest.figures import read_figures
 from assistant.ingest.load import load_document
 from assistant.ingest.structure import parse_document
 from assistant.ingest.timing import DocumentYears, heading_time, sentence_time
+from assistant.query.normalise import normalise
+from assistant.query.tabular import _with_thing_named_before
 from assistant.records import Paragraph, PassageTime, Span, TimeKind
 from assistant.scale import extract_reports
 from tests.conftest import service_over
@@ -624,3 +626,108 @@ def test_units_a_text_writes_for_the_one_asked_and_one_it_does_not(tmp_path):
     assert "12户" in answer.answer and not answer.refused, answer.answer
     answer = service.ask("临江去年港口集装箱吞吐量是多少万标箱？")
     assert answer.refused, answer.answer
+
+
+POWER_AND_PHASES = """政府工作报告
+——2026年1月14日在临江市第十届人民代表大会第五次会议上
+一、2025年工作回顾
+全市发电超900亿度，外送电量310亿度、占全省12%。新材料产业产值增长21.5％。设立新兴产业专项资金，首期安排20亿元。
+开放水平持续提升，滨江货运机场开通货运航线40条，货邮吞吐量达到30万吨。
+外贸新动能加快培育。着力稳主体，外贸主体达到2100家、增长7.2％，跨境电商进出口增长60％，机电产品出口增长8.1％，占全部出口比重超过50％。
+向市民承诺的十件实事全部完成，西部供水管网改造工程一期建成、惠及80万群众，“煤改气”二期工程圆满收官、3.5万户居民实现清洁取暖。全市普及率提高至80.5%，其中山区普及率71.2%。对东盟进出口额占全市的35.2%。
+二、2026年工作安排
+主要预期目标是：地区生产总值增长5%左右，发电量超1000亿度。
+确保应届高校毕业生就业率93%以上、市外就业率15%以上。
+实施西部供水管网改造二期工程、老旧小区改造等民生实事。
+坚持尽力而为，安排资金60亿元，实施民生实事15项。
+着眼产业升级，加快60个重大项目建设，年度投资300亿元以上。着眼城市更新，加快200个城市更新项目建设，\
+年度投资450亿元以上。
+实现农村自来水普及率96%、卫生厕所普及率88%左右。新建公共充电桩500个，新增建设和改造提升高标准农田30万亩以上。
+申办第十八届全国运动会。加快滨海高铁和临港铁路建设。
+"""
+
+
+@pytest.fixture(scope="module")
+def power_service(tmp_path_factory):
+    return service_over(tmp_path_factory.mktemp("power"), {"report-2026.txt": POWER_AND_PHASES})
+
+
+def test_electricity_in_du_and_a_sibling_name_stated_for_another_year(power_service):
+    answer = power_service.ask("临江上一年的发电量有多少亿度")
+    assert "超900亿度" in answer.answer, answer.answer
+    # 外送电量 is stated for 2025 only: the 2026 发电量 is no answer for it
+    answer = power_service.ask("临江今年电力外送电量目标定了多少亿度")
+    assert answer.refused and "310亿度" in answer.answer, answer.answer
+    assert "1000亿度" not in answer.answer
+
+
+def test_a_full_width_percent_answers_for_a_percentage(power_service):
+    answer = power_service.ask("临江上年新材料产业产值增长了百分之几")
+    assert "21.5％" in answer.answer and not answer.refused, answer.answer
+
+
+def test_a_name_the_question_writes_whole_beats_one_covering_more_of_its_words(power_service):
+    answer = power_service.ask("临江今年对应届高校毕业生市外就业率有什么要求，是多少")
+    assert "目标：市外就业率15%以上" in answer.answer, answer.answer
+    assert "目标：应届高校毕业生就业率" not in answer.answer
+
+
+def test_a_fund_is_a_named_thing_and_money_is_said_with_what_it_is_for(power_service):
+    answer = power_service.ask("临江新兴产业专项资金第二期今年安排多少")
+    assert answer.refused and "60亿元" not in answer.answer, answer.answer
+    answer = power_service.ask("临江今年民生实事花多少钱")
+    assert "60亿元" in answer.answer and not answer.refused, answer.answer
+
+
+def test_a_generic_measure_is_of_what_its_sentence_is_about(power_service):
+    answer = power_service.ask("临江今年城市更新项目的年度投资有多少")
+    assert "450亿元以上" in answer.answer and "300亿元" not in answer.answer, answer.answer
+    assert "着眼城市更新" in answer.citations[0].quote
+    answer = power_service.ask("临江今年产业升级类项目和城市更新类项目，哪块年度投资更多？")
+    assert "300亿元以上" in answer.answer and "450亿元以上" in answer.answer, answer.answer
+    assert "低150亿元" in answer.answer, answer.answer
+
+
+def test_a_thing_named_in_the_clause_before_a_figure_is_quoted_with_it(power_service):
+    answer = power_service.ask("滨江货运机场上年货邮吞吐量达到多少")
+    assert "30万吨" in answer.answer, answer.answer
+    assert "滨江货运机场" in answer.citations[0].quote
+    text = "开放水平持续提升，黄石棋盘洲港开通外贸航线12条，集装箱吞吐量达到40万标箱。"
+    clause = "集装箱吞吐量达到40万标箱"
+    asked = normalise("黄石棋盘洲港去年集装箱吞吐量多少", 2025)
+    assert _with_thing_named_before(text, clause, clause, asked) == (
+        "黄石棋盘洲港开通外贸航线12条，集装箱吞吐量达到40万标箱"
+    )
+    # a kind alone (港) names no thing; nor does a thing the question does not name
+    other = normalise("去年港口集装箱吞吐量多少", 2025)
+    assert _with_thing_named_before(text, clause, clause, other) == clause
+
+
+def test_a_change_after_a_count_of_things_is_theirs(power_service):
+    answer = power_service.ask("临江上年外贸进出口同比增长了百分之多少")
+    assert answer.refused and "未能在文件中确认" in answer.answer, answer.answer
+
+
+def test_a_part_compared_with_the_documents_whole(power_service):
+    answer = power_service.ask("临江普及率，山区比全市低多少")
+    assert "71.2%" in answer.answer and "80.5%" in answer.answer, answer.answer
+    assert "35.2%" not in answer.answer
+
+
+def test_a_phase_the_sentence_does_not_state_is_not_answered_by_another(power_service):
+    answer = power_service.ask("西部供水管网改造二期工程总投资多少、能惠及多少群众？")
+    assert answer.refused and "80万" not in answer.answer, answer.answer
+
+
+def test_two_names_each_asked_and_a_verb_before_he_names_nothing(power_service):
+    answer = power_service.ask("临江今年农村自来水普及率、卫生厕所普及率各要达到多少")
+    assert "96%" in answer.answer and "88%左右" in answer.answer, answer.answer
+    answer = power_service.ask("临江今年新建和改造提升高标准农田多少亩")
+    assert "30万亩以上" in answer.answer and "500个" not in answer.answer, answer.answer
+
+
+def test_short_names_of_games_and_things_of_two_kinds_joined(power_service):
+    answer = power_service.ask("临江今年打算申办哪一届全运会")
+    assert "第十八届全国运动会" in answer.answer, answer.answer
+    answer = power_service.ask("临江今年要加快哪几条高铁和铁路的建设")
+    assert not answer.refused and "临港铁路" in answer.answer, answer.answer

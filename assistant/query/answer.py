@@ -25,6 +25,7 @@ from assistant.query.match import QUESTION_WORDS, Rarities, key_terms
 from assistant.query.normalise import (
     RELATIVE,
     Question,
+    as_the_text_names,
     asks_something,
     normalise,
     required_names,
@@ -178,6 +179,7 @@ class Composer:
             (joined.first, joined.question_about_first),
             (joined.second, joined.question_about_second),
         ):
+            name = as_the_text_names(name)
             if rarity.name_likeness(name, _quoted(whole)) >= NAME_PRESENT:
                 continue
             said = frozenset(e.quote for d in drafts for e in d.evidence)
@@ -191,7 +193,16 @@ class Composer:
                 and rarity.name_likeness(name, _quoted(found)) >= NAME_PRESENT
             ):
                 drafts.append(found)
-        return merge(drafts) if len(drafts) > 1 else whole
+        if len(drafts) == 1:
+            return whole
+        merged = merge(drafts)
+        if question.asks("compare"):  # 「A和B，哪块年度投资计划更多」
+            labelled = [(joined.first, drafts[0]), (joined.second, drafts[1])]
+            compared = compare_between(question, labelled)
+            if compared:
+                merged.lines.extend(compared.lines)
+                merged.computations.extend(compared.computations)
+        return merged
 
     def _terms(self, question: Question, document: DocumentKnowledge) -> dict[str, float]:
         return key_terms(question, self.rarities.of(document), ignore=document.own_names)
@@ -239,7 +250,9 @@ class Composer:
         if row and row.coverage + TABLE_PREFERENCE >= 1.0:
             return row.draft  # no sentence could cover more: skip the search for one
         fact = _acceptable(self.prose.fact(question, document, intent), FACT_COVERAGE, intent)
-        elsewhere = fact and self.tables.named_in_another_year(question, document, intent)
+        elsewhere = fact and self.tables.named_in_another_year(
+            question, document, intent, _quoted(fact.draft)
+        )
         if elsewhere and not any(elsewhere.name in e.quote for e in fact.draft.evidence):
             fact = None  # 「2024年数字经济规模」 is not 「算力规模…翻番」 under a 数字经济 heading
         unquantified = None
@@ -343,8 +356,8 @@ def _restates(draft: Draft, drafts: Sequence[Draft]) -> bool:
     """Every quote of the draft is a longer passage around two or more quotes the other parts
     gave: the sentence 「…货物贸易增长20%，服务贸易增长23.9%」 beside each of its figures. (One
     given quote inside it is not enough: 「PM2.5低于34微克/立方米，优良天数比例88.3%以上」 answers
-    the PM2.5 part.) A passage with a figure of its own says more: 「…48艘、总载重吨达536.9万吨、
-    全国第二」 answers the rank beside its two figures."""
+    the PM2.5 part.) A passage that shows a figure of its own says more: 「…48艘、总载重吨达
+    536.9万吨、全国第二」 answers the rank beside its two figures."""
     given = {e.quote for other in drafts if other is not draft for e in other.evidence}
     return (
         bool(draft.evidence)
@@ -352,8 +365,12 @@ def _restates(draft: Draft, drafts: Sequence[Draft]) -> bool:
             sum(quote in e.quote and quote != e.quote for quote in given) >= 2
             for e in draft.evidence
         )
-        and _figures(_quoted(draft)) <= _figures("".join(given))
+        and _figures(_shown(draft)) <= _figures("".join(given))
     )
+
+
+def _shown(draft: Draft) -> str:
+    return "".join(MARKER.sub("", line) for line in draft.lines)
 
 
 def _figures(text: str) -> set[str]:

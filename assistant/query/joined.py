@@ -36,7 +36,20 @@ def joined_names(question: str, tokenizer: Tokenizer) -> JoinedNames | None:
     while end < len(tokens) and tokens[end] not in stops:
         end += 1
     first, second = "".join(tokens[start:at]), "".join(tokens[at + 1 : end])
-    if len(first) < 2 or len(second) < 2:
+    if len(first) < 2 or len(second) < 2 or _only_an_action(first):
         return None
     before, after = "".join(tokens[:start]), "".join(tokens[end:])
     return JoinedNames(first, second, before + first + after, before + second + after)
+
+
+def _only_an_action(words: str) -> bool:
+    """「新建和改造提升高标准农田」: a verb before 和 shares the object after it, naming nothing."""
+    import jieba.posseg
+
+    from assistant.ingest.figures import vocabulary as figure_vocabulary
+
+    known = figure_vocabulary()
+    if words in (*known["verbs"], *known["increment_openers"], *known["action_endings"]):
+        return True  # 「新建」, which the segmenter may tag as a place
+    pieces = jieba.posseg.lcut(words, HMM=False)
+    return bool(pieces) and all(piece.flag.startswith("v") for piece in pieces)

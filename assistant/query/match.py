@@ -42,6 +42,7 @@ QUESTION_WORDS = cue("question_words")
 SOFT_WEIGHT = 0.3
 PARTIAL_CREDIT = 0.5
 NUMBER = r"[\d一二三四五六七八九十]+"  # a number of a numbered name: 「19」号线, 「三」期
+COUNTED_THING_CHARS = 2  # 「企业」 of 「外贸实绩企业达到9570家」: the noun a count ends on
 NUMBERED_STEM = 4  # characters before a number that name what is numbered: 「沪通铁路」一期
 MIN_NUMBERED_STEM = 2
 ATTESTED_APART = 4  # the same, when the changed character makes a word the document has
@@ -146,7 +147,7 @@ class Rarity:
         中心」 where it has 怀柔's). Another thing of that kind; returns the name as asked, or
         ""."""
         kind = re.compile(f"(?:{cue('thing_kinds').pattern})$")
-        for span in _name_spans(question.text):
+        for span in (p for s in _name_spans(question.text) for p in _things_joined(s, kind)):
             thing = self._written_ending(span)
             if not thing or not kind.search(thing):
                 # 「琼州海峡跨海通道」 where the text writes 通道 and 琼州海峡, never 跨海
@@ -288,22 +289,7 @@ class Rarity:
     def misnumbered(self, question: Question) -> str:
         """A numbered name the question asks for that the document has only with other numbers:
         「沪通铁路一期」 where it names 沪通铁路二期 alone. Returns the name as asked, or ""."""
-        numbered, _ = _numbered()
-        for asked in numbered.finditer(question.text):
-            number, counter = _number_value(asked.group(1)), asked.group(2)
-            before = question.text[max(0, asked.start() - NUMBERED_STEM) : asked.start()]
-            stem = re.split(r"[^\u4e00-\u9fff]", before)[-1]
-            if len(stem) < MIN_NUMBERED_STEM or find_place(stem.removesuffix("第")) is not None:
-                continue  # 「河南第二届…论坛」: a place before an ordinal is no numbered name
-            stated = {
-                _number_value(found.group(1))
-                for found in re.finditer(
-                    rf"{re.escape(stem)}({NUMBER})\s*{re.escape(counter)}", self._text
-                )
-            }
-            if stated and number not in stated:
-                return stem + asked.group()
-        return ""
+        return misnumbered_in(question, self._text)
 
     def attested_name(self, question: Question) -> str:
         """The longest run of the question's own words (no question, time or measure word) that
@@ -502,6 +488,15 @@ def _counted_thing(text: str) -> str:
 
 
 @lru_cache(maxsize=QUESTIONS_REMEMBERED)
+def _things_joined(span: str, kind: re.Pattern[str]) -> list[str]:
+    """「高铁和铁路」: things of known kinds joined by 和 (or 与, 、…) are each a name, not one
+    name the text never writes; any other span is one name."""
+    pieces = cue("name_joiners").split(span)
+    if len(pieces) > 1 and all(len(p) >= 2 and kind.search(p) for p in pieces):
+        return pieces
+    return [span]
+
+
 def _narrowed_wording(name: str) -> str:
     """The indicator wording inside ``name`` after a noun that narrows it (「人均」「海洋」 before
     地区生产总值, 生产总值), or "". Words that say where or when (「全省」) narrow nothing."""
@@ -1058,6 +1053,60 @@ def _number_value(number: str) -> str:
     if number.isdigit():
         return str(int(number))
     return str(chinese_number(number)) if well_formed(number) else number
+
+
+@cache
+def _count_then_change() -> re.Pattern[str]:
+    """A count of things right before a change: 「…企业达到9570家、(增长)」."""
+    from assistant.ingest.figures import alternation
+    from assistant.ingest.figures import vocabulary as figure_vocabulary
+
+    words = figure_vocabulary()
+    magnitudes, counters = alternation(words["magnitudes"]), alternation(words["counters"])
+    changes = alternation(words["change_verbs"])
+    return re.compile(rf"\d[\d.]*(?:{magnitudes})?(?:{counters})、(?:{changes})?$")
+
+
+def counted_change(before: str, question: Question) -> bool:
+    """``before``: the words before a change (「外贸实绩企业达到9570家、增长」). A change right
+    after a count of things is the count's, and answers no question that does not name those
+    things (「外贸进出口增长了多少」)."""
+    from assistant.ingest.figures import vocabulary as figure_vocabulary
+
+    count = _count_then_change().search(before)
+    if count is None:
+        return False
+    subject = before[: count.start()]
+    for verb in sorted(figure_vocabulary()["verbs"], key=len, reverse=True):
+        if subject.endswith(verb):
+            subject = subject[: -len(verb)]
+            break
+    thing = subject[-COUNTED_THING_CHARS:]
+    return len(thing) == COUNTED_THING_CHARS and thing not in question.text
+
+
+def misnumbered_in(question: Question, text: str) -> str:
+    """A numbered name the question asks for that ``text`` has only with other numbers: a
+    document, or a sentence (「管道扩建工程一期建成」 says nothing of 管道扩建二期工程)."""
+    numbered, _ = _numbered()
+    for asked in numbered.finditer(question.text):
+        number, counter = _number_value(asked.group(1)), asked.group(2)
+        before = question.text[max(0, asked.start() - NUMBERED_STEM) : asked.start()]
+        stem = re.split(r"[^\u4e00-\u9fff]", before)[-1]
+        if len(stem) < MIN_NUMBERED_STEM or find_place(stem.removesuffix("第")) is not None:
+            continue  # 「河南第二届…论坛」: a place before an ordinal is no numbered name
+        # 「扩建二期工程」 asked where the text writes 「扩建工程一期」: the kind after the
+        # number may come before it
+        kind = re.match(cue("thing_kinds").pattern, question.text[asked.end() :])
+        stems = [stem, stem + kind.group()] if kind else [stem]
+        stated = {
+            _number_value(found.group(1))
+            for each in stems
+            for found in re.finditer(rf"{re.escape(each)}({NUMBER})\s*{re.escape(counter)}", text)
+        }
+        if stated and number not in stated:
+            return stem + asked.group()
+    return ""
 
 
 @cache

@@ -21,9 +21,11 @@ from assistant.query.match import (
     NAME_CARRIED,
     Rarities,
     contradicts,
+    counted_change,
     counts_another_thing,
     coverage,
     key_terms,
+    misnumbered_in,
     misses_a_named_indicator,
     narrows_an_asked_indicator,
     states_another_indicator,
@@ -207,6 +209,8 @@ class ProseAnswers:
                     continue  # 「吴淞创新新城配套道路」 asked, another thing in its chapter said
                 if misses_a_named_indicator(question, context):
                     continue
+                if misnumbered_in(question, sentence):
+                    continue  # 「…扩建工程一期建成」 for 「…扩建二期工程」
                 if rarity.names_a_sibling_indicator(question, lead + context):
                     continue  # 「海洋生产总值」 asked, the 地区生产总值 said
                 covered = coverage(terms, lead + context, question)
@@ -305,12 +309,12 @@ class ProseAnswers:
             )
             if borrows and coverage(_without_units(topic), clauses[at], question) == 0:
                 return False
-            if (
-                start < at
-                and _names_its_own(clauses[at][:figure_at])
-                and misses_a_named_indicator(question, clauses[at])
+            if _names_its_own(clauses[at][:figure_at]) and misses_a_named_indicator(
+                question, clauses[at]
             ):
-                return False  # 「研发经费投入强度进一步提升，技术合同成交额5000亿元以上」
+                # 「研发经费投入强度进一步提升，技术合同成交额5000亿元以上」; under the lead
+                # 「外贸新动能加快培育」, 「…高附加值产品出口增长18.1％」 is no 外贸进出口
+                return False
             window = "".join(clauses[start:end])
             if coverage(topic, lead + subject + window, question) >= MEASURED_CLAUSE_COVERAGE:
                 return True
@@ -330,6 +334,7 @@ class ProseAnswers:
             if (found := re.search(measure, clause))
             and not _narrowed(question, clause)
             and not _owned_by_another(clause, found, named)
+            and not counted_change(clause[: found.start()], question)
             for start in [i if _apart(clauses, i, found.start()) else max(0, i - 1)]
             for end in [i + 1 + _remarked_on(clauses, i)]
         )

@@ -22,6 +22,7 @@ from assistant.query.match import (
     bigrams,
     compared_scopes,
     contradicts,
+    counted_change,
     counts_another_thing,
     coverage,
     is_an_asked_indicator,
@@ -31,7 +32,7 @@ from assistant.query.match import (
     narrows_an_asked_indicator,
     thing_named,
 )
-from assistant.query.normalise import Question, normalise
+from assistant.query.normalise import Question, lexicon, normalise
 from assistant.query.retrieve import HybridSearch
 from assistant.query.sentences import sentences, topic_of
 from assistant.query.when import asked_years, fits, sentence_fits
@@ -44,6 +45,8 @@ MIN_PROSE_NAME = 4  # 「宝钱公路」: the shortest start of a row's name wor
 QUESTION_SHARE = 0.7  # a long name mentioned by its distinctive part (「上钢一厂控污调蓄池」)
 STRONG_NAME = 0.7
 MIN_LIKENESS_CHARS = 3  # a figure named by more characters than this may match by likeness
+SIBLING_NAME_CHARS = 4  # 「外送电量」: shorter names asked whole count where a sibling is said
+SIBLING_ENDING_CHARS = 2  # 电量 of 外送电量 and 发电量
 WHOLE_NAME_CHARS = 5  # a name this long asked whole must be stated by the passage that answers
 STRONG_SHARE = 0.7
 NAME_JOINERS = cue("name_joiners")
@@ -74,6 +77,10 @@ Entity = Indicator | Project | Figure
 
 
 PURPOSE_OPENERS = tuple(analysis_vocabulary()["purpose_openers"])
+GENERIC_SUBJECT_CHARS = 80  # at most this much of its sentence is quoted with such a measure
+CLAUSES_BACK_TO_A_THING = 2  # how far before a figure's clause the thing it measures may be named
+MIN_THING_NAME = 4  # 「花湖机场」: a shorter run (「机场」) names a kind, not a thing
+MONEY = re.compile(r"\d[\d.]*(?:万亿|亿|万|千)?(?:元|美元)")  # an amount of money as written
 NEXT_CLAUSE = re.compile(r"[，、,]([^，、,。；;]+)")  # the clause right after a figure's
 # 「非常规天然气产量超过165亿立方米，增长12.7%」: an amount's change, said right after it.
 CHANGE_AFTER = re.compile(
@@ -180,6 +187,8 @@ class TableAnswers:
                 question, entity.name + entity.stated.clause
             ):
                 continue  # 「新增了多少学位」 is not answered by 「幼儿园8427所」
+            if isinstance(entity, Figure) and asks_growth and _a_counts_change(entity, question):
+                continue  # 「外贸进出口增长多少」 is not 「外贸主体达到2100家、增长7.2%」
             if isinstance(entity, Figure) and _increment_for_stock(question, entity):
                 continue  # 「现在一共有多少个」 is not answered by 「新增…4个」
             if isinstance(entity, Figure) and self._of_another_thing(question, document, entity):
@@ -188,7 +197,7 @@ class TableAnswers:
                 question, entity.row.name
             ):
                 continue  # 「美兰湖中央公园」 is not 南大中央公园, however alike
-            text = self._entity_text(entity)
+            text = self._entity_text(entity, question)
             worded = coverage(terms, text, question) if terms else 1.0
             covered = worded
             if isinstance(entity, Figure) and len(entity.name) > MIN_LIKENESS_CHARS:
@@ -204,6 +213,10 @@ class TableAnswers:
         if best is None:
             return None
         (likeness, covered, _), entity = best
+        sibling = _sibling_named_whole(entity, self.entities(question, document), question)
+        if sibling is not None and all(sibling is not other for _, other in seen):
+            return None  # 「外送电量」 stated for another year only is not 「发电量」 of this one
+        entity = sibling or entity
         if not asks_growth:
             entity = _amount_of_the_same(entity, (likeness, covered), seen)
         else:
@@ -301,7 +314,12 @@ class TableAnswers:
             if question is not None:
                 clause = self._with_clause_after(self.figure_evidence(entity), question)
             # 「持续打好“三北”工程攻坚战。…完成治沙2000万亩以上」: the lead names the topic.
-            return topic_of(chunk, entity.stated.clause) + entity.name + clause
+            lead = topic_of(chunk, entity.stated.clause)
+            if _generic_name(entity.name):
+                # 「着眼基础设施提档升级，加快…3100个重大项目建设，年度投资5400亿元以上」: a
+                # generic measure is of what its sentence is about
+                lead += _sentence_before(chunk.quote, entity.stated.clause)
+            return lead + entity.name + clause
         return self.row_evidence(entity).chunk.text
 
     def _say_figures(
@@ -329,7 +347,13 @@ class TableAnswers:
     def _say_figure(self, draft: Draft, figure: Figure, question: Question) -> None:
         stated = figure.stated
         evidence = self.figure_evidence(figure)
-        clause = self._with_clause_after(evidence, question)
+        said = self._with_clause_after(evidence, question)
+        text = evidence.chunk.quote
+        before = _sentence_before(text, evidence.quote)
+        if _generic_name(figure.name) and len(before) <= GENERIC_SUBJECT_CHARS:
+            clause = before + said  # what a generic measure (「年度投资」) is of
+        else:
+            clause = _with_thing_named_before(text, evidence.quote, said, question)
         evidence = Evidence(evidence.chunk, clause, stated.time)
         template = FIGURE_TEMPLATES[(stated.time.kind, stated.time.estimate)]
         draft.say(template, evidence, year=stated.time.year or "", clause=clause)
@@ -384,18 +408,22 @@ class TableAnswers:
         return None
 
     def named_in_another_year(
-        self, question: Question, document: DocumentKnowledge, intent: Intent
+        self, question: Question, document: DocumentKnowledge, intent: Intent, evidence: str = ""
     ) -> Figure | None:
         """A figure whose whole name the question carries (「数字经济规模」), of a year the
         question does not ask: a passage that does not state that name is no answer for the
-        year asked, however near its topic."""
+        year asked, however near its topic. A shorter name counts where ``evidence`` states a
+        sibling of it instead (「外送电量」 asked, 「发电量超3000亿度」 said)."""
         wanted = asked_years(question, document, intent)
         if not wanted:
             return None
         for _, entity in self.entities(question, document)[:3]:
-            if not isinstance(entity, Figure) or len(entity.name) < WHOLE_NAME_CHARS:
+            if not isinstance(entity, Figure) or entity.name not in question.text:
                 continue
-            if entity.name in question.text and not fits(entity.stated.time, wanted, question):
+            long_enough = len(entity.name) >= WHOLE_NAME_CHARS or (
+                len(entity.name) >= SIBLING_NAME_CHARS and _sibling_stated(entity.name, evidence)
+            )
+            if long_enough and not fits(entity.stated.time, wanted, question):
                 return entity
         return None
 
@@ -664,6 +692,10 @@ class TableAnswers:
         second = self._side_figure(
             second_side, document, wanted, question, [first] if first else []
         )
+        second_name = second.name if second else ""
+        if first is not None and _names_the_whole(second_side, document):
+            second = self._whole_of(first, document, wanted, question)
+            second_name = re.sub(r"[\W_]", "", second_side) + (second.name if second else "")
         # 「脱贫县农村居民收入增速，跟全省农村居民比」: one side is the other's measure for
         # another group of people or things; 「城镇居民和农村居民人均可支配收入，哪个涨得快」
         # names it on the second side only.
@@ -687,10 +719,27 @@ class TableAnswers:
         if second.stated.clause != first.stated.clause:  # two items of one 「分别」 list
             evidence.append(self.figure_evidence(second))
         year = f"{first.stated.time.year}年" if first.stated.time.year else ""
-        labels = (f"{year}{first.name}", f"{year}{second.name}")
+        labels = (f"{year}{first.name}", f"{year}{second_name or second.name}")
         cells = (first.stated.value, second.stated.value)
         say_difference(draft, evidence, labels, cells, *pair)
         return draft
+
+    def _whole_of(
+        self, part: Figure, document: DocumentKnowledge, wanted: set[int], question: Question
+    ) -> Figure | None:
+        """「南疆比全区低多少」: the whole's figure is the part's measure without the part's
+        word (「全区普及率提高至72.2%，其中南疆普及率68.4%」: 普及率 beside 南疆普及率), nearest
+        first."""
+        chunk = self._figure_chunks.get(part.stated)
+        wholes = [
+            f
+            for f in document.prose_figures
+            if f.name != part.name
+            and len(f.name) >= 2
+            and part.name.endswith(f.name)
+            and fits(f.stated.time, wanted, question)
+        ]
+        return max(wholes, key=lambda f: self._figure_chunks.get(f.stated) == chunk, default=None)
 
     def _borrowing_side(
         self,
@@ -1292,6 +1341,78 @@ def _as_asked(
     return tuple(pair[::-1] for pair in pairs) if 0 <= at[0] < at[1] else pairs
 
 
+def _generic_name(name: str) -> bool:
+    """「年度投资」「总投资」: a generic measure, at most after a word that names no subject
+    either, that names no subject of its own (「整车产量」 does)."""
+    words = figure_vocabulary()
+    generic = words["generic_names"]
+    return name in generic or any(
+        name == prefix + ending for prefix in words["generic_prefixes"] for ending in generic
+    )
+
+
+def _sentence_before(text: str, clause: str) -> str:
+    """The words of the clause's sentence before it."""
+    at = text.find(clause)
+    if at < 0:
+        return ""
+    return text[max(text.rfind(stop, 0, at) for stop in "。；;！？\n") + 1 : at]
+
+
+def _names_the_whole(side: str, document: DocumentKnowledge) -> bool:
+    """「全区」「新疆」: a side of a comparison that is the document's whole place."""
+    return re.sub(r"[\W_]", "", side) in (*document.own_whole, *document.own_names)
+
+
+def _sibling_stated(name: str, text: str) -> bool:
+    """``text`` has the ending of ``name`` (电量 of 外送电量) after other words (发电量), and not
+    the name itself; a name the lexicon knows (经济增长 for GDP) has wordings of its own."""
+    if name in text or _a_lexicon_word(name):
+        return False
+    ending, own = name[-SIBLING_ENDING_CHARS:], name[:-SIBLING_ENDING_CHARS]
+    return any(text[max(0, at - len(own)) : at] != own for at in _positions(text, ending) if at > 0)
+
+
+def _positions(text: str, part: str) -> list[int]:
+    return [m.start() for m in re.finditer(re.escape(part), text)]
+
+
+def _a_lexicon_word(name: str) -> bool:
+    words = lexicon()
+    return name in words or any(name in wordings for wordings in words.values())
+
+
+def _sibling_named_whole(
+    entity: Entity, ranked: Sequence[tuple[float, Entity]], question: Question
+) -> Figure | None:
+    """「应届高校毕业生区外就业率」 is 区外就业率, which the question writes whole, not the
+    应届高校毕业生就业率 that covers more of its words: a figure whose name the question has, a
+    word of its own before the ending both names share, is the one asked, when the other's name
+    lacks that word. None when there is no such sibling."""
+    if not isinstance(entity, Figure) or entity.name in question.text:
+        return None
+    for _, rival in ranked:
+        if not isinstance(rival, Figure) or rival.name not in question.text:
+            continue
+        ending = _common_ending(rival.name, entity.name)
+        own_word = rival.name[: len(rival.name) - len(ending)]
+        if len(ending) >= 2 and own_word and not set(own_word) & set(entity.name):
+            return rival  # (「新增城镇就业」 is 城镇新增就业 in another order)
+    return None
+
+
+def _common_ending(a: str, b: str) -> str:
+    size = 0
+    while size < min(len(a), len(b)) and a[-1 - size] == b[-1 - size]:
+        size += 1
+    return a[len(a) - size :]
+
+
+def _a_counts_change(figure: Figure, question: Question) -> bool:
+    clause = figure.stated.clause
+    return any(counted_change(clause[: d.start()], question) for d in re.finditer(r"\d", clause))
+
+
 def _increment_for_stock(question: Question, figure: Figure) -> bool:
     return (
         question.asks("stock")
@@ -1370,8 +1491,9 @@ def _other_measure(
 
 def says_what_it_is_for(clause: str) -> bool:
     """「实施十大为民办实事工程」 after 「筹措资金835亿元以上」: the purpose of the figure before,
-    with no figure of its own."""
-    return clause.startswith(PURPOSE_OPENERS) and not re.search(r"\d", clause)
+    with no figure of its own, or only a count of the things it is for (「安排资金148亿元，实施民生
+    实事28项」), not an amount of its own."""
+    return clause.startswith(PURPOSE_OPENERS) and not MONEY.search(clause)
 
 
 def _its_change(amount: str, clause: str) -> bool:
@@ -1445,13 +1567,31 @@ def _named_as_asked(figure: re.Match[str], question: Question) -> float:
 
 
 def _longest_shared(a: str, b: str) -> int:
-    best = 0
+    return len(_longest_common(a, b))
+
+
+def _longest_common(a: str, b: str) -> str:
+    best = ""
     for start in range(len(a)):
-        for end in range(start + best + 1, len(a) + 1):
+        for end in range(start + len(best) + 1, len(a) + 1):
             if a[start:end] not in b:
                 break
-            best = end - start
+            best = a[start:end]
     return best
+
+
+def _with_thing_named_before(text: str, figure_clause: str, said: str, question: Question) -> str:
+    """``said`` (the figure's clause, and any clause said with it) from the clause just before it
+    that names the thing the question names, when the figure's own clause says only a measure of
+    it: 「鄂州花湖机场开通国际国内货线91条，货邮吞吐量达到128万吨」 for 「鄂州花湖机场货邮吞吐量」,
+    so that the answer quotes the airport (and the city) it speaks for."""
+    clauses = re.findall(r"[^，、,]+[，、,]?", _sentence_before(text, figure_clause))
+    kinds = cue("thing_kinds")
+    for count in range(1, min(CLAUSES_BACK_TO_A_THING, len(clauses)) + 1):
+        named = _longest_common(clauses[-count], question.text)
+        if len(named) >= MIN_THING_NAME and kinds.search(named) and named not in said:
+            return "".join(clauses[-count:]) + said
+    return said
 
 
 def _sums(*cells_and_question: object) -> list[Computation]:
