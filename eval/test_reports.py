@@ -258,7 +258,8 @@ def test_questions_across_reports(all_reports_service, across_set):
         if citation.doc not in asked[outcome.gold.id]
     ]
     assert foreign == [], "an answer cites a province the question does not name"
-    assert len(gold) >= 60 and sum(item.refuse for item in gold) >= 15
+    # across8–22 hold 15–16 unanswerable questions each, across23 8 (an eighth, as its brief asked)
+    assert len(gold) >= 60 and sum(item.refuse for item in gold) >= len(gold) // 8
     assert report.unverbatim() == []
     assert report.unsupported() == []
     assert report.accuracy() >= floor, report.name
