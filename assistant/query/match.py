@@ -1067,20 +1067,23 @@ def _count_then_change() -> re.Pattern[str]:
     return re.compile(rf"\d[\d.]*(?:{magnitudes})?(?:{counters})、(?:{changes})?$")
 
 
+@cache
+def _trailing_verb() -> re.Pattern[str]:
+    """The verb a subject ends on before its figure (「…企业达到」), longest first."""
+    from assistant.ingest.figures import alternation
+    from assistant.ingest.figures import vocabulary as figure_vocabulary
+
+    return re.compile(rf"(?:{alternation(figure_vocabulary()['verbs'])})$")
+
+
 def counted_change(before: str, question: Question) -> bool:
     """``before``: the words before a change (「外贸实绩企业达到9570家、增长」). A change right
     after a count of things is the count's, and answers no question that does not name those
     things (「外贸进出口增长了多少」)."""
-    from assistant.ingest.figures import vocabulary as figure_vocabulary
-
     count = _count_then_change().search(before)
     if count is None:
         return False
-    subject = before[: count.start()]
-    for verb in sorted(figure_vocabulary()["verbs"], key=len, reverse=True):
-        if subject.endswith(verb):
-            subject = subject[: -len(verb)]
-            break
+    subject = _trailing_verb().sub("", before[: count.start()], count=1)
     thing = subject[-COUNTED_THING_CHARS:]
     return len(thing) == COUNTED_THING_CHARS and thing not in question.text
 

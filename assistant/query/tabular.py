@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from difflib import SequenceMatcher
+from functools import cache
 
 from assistant.ingest.figures import alternation, figure_pattern, without_measure
 from assistant.ingest.figures import vocabulary as figure_vocabulary
@@ -80,7 +81,7 @@ PURPOSE_OPENERS = tuple(analysis_vocabulary()["purpose_openers"])
 GENERIC_SUBJECT_CHARS = 80  # at most this much of its sentence is quoted with such a measure
 CLAUSES_BACK_TO_A_THING = 2  # how far before a figure's clause the thing it measures may be named
 MIN_THING_NAME = 4  # 「花湖机场」: a shorter run (「机场」) names a kind, not a thing
-MONEY = re.compile(r"\d[\d.]*(?:万亿|亿|万|千)?(?:元|美元)")  # an amount of money as written
+MONEY = re.compile(rf"\d[\d.]*(?:{alternation(MAGNITUDES)})?(?:元|美元)")  # money as written
 NEXT_CLAUSE = re.compile(r"[，、,]([^，、,。；;]+)")  # the clause right after a figure's
 # 「非常规天然气产量超过165亿立方米，增长12.7%」: an amount's change, said right after it.
 CHANGE_AFTER = re.compile(
@@ -166,7 +167,8 @@ class TableAnswers:
         best: tuple[tuple[float, float, float], Entity] | None = None
         seen: list[tuple[tuple[float, float], Entity]] = []
         asks_growth = bool(intent.measure) or question.asks("growth")
-        for score, entity in self.entities(question, document)[:8]:
+        ranked = self.entities(question, document)
+        for score, entity in ranked[:8]:
             if isinstance(entity, Figure) and not fits(entity.stated.time, wanted, question):
                 continue  # last year's result is not this year's target
             if isinstance(entity, Figure) and entity.stated.clause in said:
@@ -213,7 +215,7 @@ class TableAnswers:
         if best is None:
             return None
         (likeness, covered, _), entity = best
-        sibling = _sibling_named_whole(entity, self.entities(question, document), question)
+        sibling = _sibling_named_whole(entity, ranked, question)
         if sibling is not None and all(sibling is not other for _, other in seen):
             return None  # 「外送电量」 stated for another year only is not 「发电量」 of this one
         entity = sibling or entity
@@ -1344,10 +1346,15 @@ def _as_asked(
 def _generic_name(name: str) -> bool:
     """「年度投资」「总投资」: a generic measure, at most after a word that names no subject
     either, that names no subject of its own (「整车产量」 does)."""
+    return name in _generic_names()
+
+
+@cache
+def _generic_names() -> frozenset[str]:
     words = figure_vocabulary()
     generic = words["generic_names"]
-    return name in generic or any(
-        name == prefix + ending for prefix in words["generic_prefixes"] for ending in generic
+    return frozenset(
+        (*generic, *(prefix + ending for prefix in words["generic_prefixes"] for ending in generic))
     )
 
 
